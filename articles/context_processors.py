@@ -1,0 +1,8 @@
+from django.conf import settings
+
+from .languages import current_language, language_info
+
+
+def site(request):
+    """Site name and the page's language facts (lang, dir) for every template."""
+    return {"site_name": settings.REVIEW_SITE_NAME, "page_language": language_info(current_language())}

@@ -1,0 +1,143 @@
+"""Load the demo publication from the seeds. Safe to run again: it updates what it made before."""
+import io
+import os
+import uuid
+from datetime import datetime, time
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from PIL import Image as PILImage
+from PIL import ImageDraw
+
+from articles import demo_content
+from articles.models import Article, ArticleImage, Author, AuthorBio, Image, Kind, KindText, Section, SectionText, Status
+from articles.services import set_tags
+
+DEMO_NAMESPACE = uuid.UUID("6f1f3c1e-3d43-4a38-9d59-7a1f0c1b2d10")
+ADMIN_USERNAME = "admin"
+ADMIN_PASSWORD = os.environ.get("REVIEW_ADMIN_PASSWORD", "review-admin")
+
+
+def placeholder_jpeg(seed_colour, light_colour, size=(1600, 900)):
+    """A calm generated picture (diagonal gradient and a few bands): no downloads, same bytes every run."""
+    width, height = size
+    picture = PILImage.new("RGB", size)
+    draw = ImageDraw.Draw(picture)
+    for x in range(0, width, 4):
+        t = x / width
+        colour = tuple(int(a + (b - a) * t) for a, b in zip(seed_colour, light_colour, strict=True))
+        draw.rectangle([x, 0, x + 4, height], fill=colour)
+    for i in range(5):
+        y = int(height * (0.55 + i * 0.09))
+        shade = tuple(min(255, int(c * (0.7 + 0.06 * i))) for c in seed_colour)
+        draw.polygon([(0, y), (width, y - int(height * 0.25)), (width, height), (0, height)], fill=shade)
+    draw.ellipse([int(width * 0.68), int(height * 0.12), int(width * 0.8), int(height * 0.33)], fill=light_colour)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="JPEG", quality=82, optimize=True, progressive=True)
+    return buffer.getvalue()
+
+
+class Command(BaseCommand):
+    help = "Load the demo content (sections, kinds, authors, pieces, translations, images) and an admin login."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        sections = self.load_sections()
+        kinds = self.load_kinds()
+        authors = self.load_authors()
+        count = sum(self.load_piece(piece, sections, kinds, authors) for piece in demo_content.PIECES)
+        self.load_admin()
+        self.stdout.write(self.style.SUCCESS(f"Demo content ready: {count} article versions, {len(sections)} sections."))
+        self.stdout.write(f"Admin login: {ADMIN_USERNAME} / {ADMIN_PASSWORD}  (http://127.0.0.1:8000/admin/)")
+
+    def load_sections(self):
+        sections = {}
+        for order, data in enumerate(demo_content.SECTIONS):
+            section, _ = Section.objects.update_or_create(key=data["key"], defaults={"order": order, "show_on_home": True})
+            for language, (name, intro) in data["texts"].items():
+                SectionText.objects.update_or_create(
+                    section=section,
+                    language=language,
+                    defaults={
+                        "name": name,
+                        "slug": slugify(name, allow_unicode=True),
+                        "intro": intro,
+                        "body": data.get("body", {}).get(language, ""),
+                    },
+                )
+            sections[data["key"]] = section
+        return sections
+
+    def load_kinds(self):
+        kinds = {}
+        for order, (key, names) in enumerate(demo_content.KINDS):
+            kind, _ = Kind.objects.update_or_create(key=key, defaults={"order": order})
+            for language, name in names.items():
+                KindText.objects.update_or_create(kind=kind, language=language, defaults={"name": name})
+            kinds[key] = kind
+        return kinds
+
+    def load_authors(self):
+        authors = {}
+        for data in demo_content.AUTHORS:
+            author, _ = Author.objects.update_or_create(slug=data["slug"], defaults={"name": data["name"]})
+            for language, bio in data["bio"].items():
+                AuthorBio.objects.update_or_create(author=author, language=language, defaults={"bio": bio})
+            authors[data["slug"]] = author
+        return authors
+
+    def load_image(self, title, dark, light):
+        image = Image.objects.filter(title=title).first()
+        if image and image.file and image.file.storage.exists(image.file.name):
+            return image
+        image = image or Image(title=title)
+        image.credit = "Review demo (generated)"
+        image.licence = "CC0"
+        filename = f"{slugify(title)}.jpg"
+        image.file.save(filename, ContentFile(placeholder_jpeg(dark, light), name=filename), save=False)
+        image.save()
+        return image
+
+    def load_piece(self, piece, sections, kinds, authors):
+        translation_key = uuid.uuid5(DEMO_NAMESPACE, piece["key"])
+        published_at = timezone.make_aware(datetime.combine(datetime.fromisoformat(piece["date"]).date(), time(9, 0)))
+        image = self.load_image(*piece["image"])
+        for position, version in enumerate(piece["versions"]):
+            is_source = position == 0
+            article, _ = Article.objects.update_or_create(
+                translation_key=translation_key,
+                language=version["language"],
+                defaults={
+                    "is_source": is_source,
+                    "title": version["title"],
+                    "slug": slugify(version["title"], allow_unicode=True),
+                    "standfirst": version["standfirst"],
+                    "body": version["body"],
+                    "status": Status.PUBLISHED,
+                    "published_at": published_at,
+                    "section": sections[piece["section"]],
+                    "kind": kinds[piece["kind"]],
+                },
+            )
+            if not is_source and article.translated_from_revision is None:
+                source = Article.objects.get(translation_key=translation_key, is_source=True)
+                article.translated_from_revision = source.content_revision
+                article.save(update_fields=["translated_from_revision"])
+            article.authors.set([authors[slug] for slug in piece.get("authors", [])])
+            set_tags(article=article, names=version["tags"])
+            ArticleImage.objects.update_or_create(
+                article=article, image=image, defaults={"alt_text": version["alt"], "caption": version["caption"], "order": 0}
+            )
+        return len(piece["versions"])
+
+    def load_admin(self):
+        user, created = get_user_model().objects.get_or_create(
+            username=ADMIN_USERNAME, defaults={"email": "admin@example.org", "is_staff": True, "is_superuser": True}
+        )
+        user.is_staff = user.is_superuser = True
+        user.set_password(ADMIN_PASSWORD)
+        user.save()

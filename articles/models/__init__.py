@@ -1,0 +1,20 @@
+from .article import Article, ArticleQuerySet, Status
+from .media import ArticleImage, Image
+from .tags import Tag, TaggedArticle
+from .taxonomy import Author, AuthorBio, Kind, KindText, Section, SectionText
+
+__all__ = [
+    "Article",
+    "ArticleImage",
+    "ArticleQuerySet",
+    "Author",
+    "AuthorBio",
+    "Image",
+    "Kind",
+    "KindText",
+    "Section",
+    "SectionText",
+    "Status",
+    "Tag",
+    "TaggedArticle",
+]

@@ -1,0 +1,199 @@
+"""Article: one row per language version; versions of one piece share a `translation_key`."""
+import math
+import uuid
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from taggit.managers import TaggableManager
+
+from ..languages import default_language, language_info
+from ..sanitize import sanitize_html
+from .base import language_field, non_empty
+from .media import ArticleImage
+from .tags import TaggedArticle
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("article status", "Draft")
+    REVIEW = "review", pgettext_lazy("article status", "In review")
+    PUBLISHED = "published", pgettext_lazy("article status", "Published")
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Versions a reader may see: status published *and* publication time not in the future."""
+        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def in_language(self, language):
+        return self.filter(language=language)
+
+    def listed_in(self, language):
+        """Each published piece once, as listings in `language` show it.
+
+        The piece's `language` version when that is published, otherwise its published source
+        version (which the templates label with its own language).
+        """
+        published = self.published()
+        local_version = Article.objects.published().filter(translation_key=OuterRef("translation_key"), language=language)
+        return published.alias(has_local_version=Exists(local_version)).filter(
+            Q(language=language) | Q(is_source=True, has_local_version=False)
+        )
+
+    def for_cards(self):
+        """Everything a card or listing shows, in a constant number of queries."""
+        return self.select_related("kind", "section").prefetch_related(
+            "kind__texts",
+            "section__texts",
+            "authors",
+            "tags",
+            Prefetch("image_usages", queryset=ArticleImage.objects.select_related("image")),
+        )
+
+    def in_year(self, year):
+        """Published in `year` in the site's time zone; a range, so the date index serves it."""
+        tz = timezone.get_current_timezone()
+        start = timezone.make_aware(datetime(year, 1, 1), tz)
+        end = timezone.make_aware(datetime(year + 1, 1, 1), tz) if year < 9999 else None
+        queryset = self.filter(published_at__gte=start)
+        return queryset.filter(published_at__lt=end) if end else queryset
+
+    def on_day(self, day):
+        tz = timezone.get_current_timezone()
+        start = timezone.make_aware(datetime.combine(day, time.min), tz)
+        return self.filter(published_at__gte=start, published_at__lt=start + timedelta(days=1))
+
+
+class Article(models.Model):
+    """One language version of a piece.
+
+    Exactly one version of a piece is its source (`is_source`); a translation records the source's
+    `content_revision` it was made from in `translated_from_revision`, so the CMS can tell when the
+    source changed afterwards.
+    """
+
+    CONTENT_FIELDS = ("title", "standfirst", "body")
+
+    translation_key = models.UUIDField(_("translation key"), default=uuid.uuid4, db_index=True)
+    language = language_field(default=default_language)
+    is_source = models.BooleanField(_("source version"), default=True)
+    content_revision = models.PositiveIntegerField(
+        _("content revision"), default=1, editable=False, help_text=_("Goes up whenever title, standfirst or body change.")
+    )
+    translated_from_revision = models.PositiveIntegerField(
+        _("translated from source revision"), null=True, blank=True, editable=False
+    )
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=200, allow_unicode=True)
+    standfirst = models.TextField(_("standfirst"), blank=True, help_text=_("The summary under the title."))
+    body = models.TextField(_("body"), blank=True)
+
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        _("publication date"), null=True, blank=True, help_text=_("In the future: the piece is scheduled.")
+    )
+    section = models.ForeignKey(
+        "articles.Section", on_delete=models.SET_NULL, null=True, blank=True, related_name="articles", verbose_name=_("section")
+    )
+    kind = models.ForeignKey(
+        "articles.Kind", on_delete=models.SET_NULL, null=True, blank=True, related_name="articles", verbose_name=_("kind")
+    )
+    authors = models.ManyToManyField("articles.Author", blank=True, related_name="articles", verbose_name=_("authors"))
+    tags = TaggableManager(through=TaggedArticle, blank=True, verbose_name=_("tags"))
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        constraints = [
+            models.UniqueConstraint(fields=["translation_key", "language"], name="article_one_version_per_language"),
+            models.UniqueConstraint(fields=["language", "slug"], name="article_unique_slug_per_language"),
+            models.UniqueConstraint(
+                fields=["translation_key"], condition=Q(is_source=True), name="article_one_source_per_piece"
+            ),
+            non_empty("slug", "article_slug_not_empty"),
+            non_empty("title", "article_title_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(status=Status.PUBLISHED) | Q(published_at__isnull=False),
+                name="article_published_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["language", "status", "published_at"], name="article_listing_idx")]
+
+    def __str__(self):
+        return f"{self.title} [{self.language}]"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_content = instance._content()
+        return instance
+
+    def _content(self):
+        # __dict__, not getattr: reading a deferred field here would cost a query.
+        return tuple(self.__dict__.get(field) for field in self.CONTENT_FIELDS)
+
+    def save(self, *args, **kwargs):
+        self.body = sanitize_html(self.body)
+        loaded = getattr(self, "_loaded_content", None)
+        if loaded is not None and loaded != self._content():
+            self.content_revision += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "content_revision"}
+        super().save(*args, **kwargs)
+        self._loaded_content = self._content()
+
+    def is_published(self):
+        return self.status == Status.PUBLISHED and self.published_at is not None and self.published_at <= timezone.now()
+
+    is_published.boolean = True
+
+    @property
+    def local_date(self):
+        return timezone.localdate(self.published_at) if self.published_at else None
+
+    def get_absolute_url(self):
+        day = self.local_date or timezone.localdate()
+        with translation.override(self.language):
+            return reverse(
+                "articles:detail",
+                kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": self.slug},
+            )
+
+    @property
+    def language_info(self):
+        return language_info(self.language)
+
+    @property
+    def lead_image(self):
+        usages = self.image_usages.all()
+        return usages[0] if usages else None
+
+    @property
+    def reading_minutes(self):
+        words = len(strip_tags(f"{self.standfirst} {self.body}").split())
+        return max(1, math.ceil(words / settings.REVIEW_WORDS_PER_MINUTE))
+
+    def source_version(self):
+        if self.is_source:
+            return self
+        return Article.objects.filter(translation_key=self.translation_key, is_source=True).first()
+
+    def is_outdated(self):
+        """A translation is outdated when its source's text changed after it was made."""
+        if self.is_source:
+            return False
+        source = self.source_version()
+        return bool(source and (self.translated_from_revision or 0) < source.content_revision)

@@ -1,0 +1,36 @@
+from babel.dates import format_date
+from django import template
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import to_locale
+
+from ..languages import current_language
+from ..models import Section
+
+register = template.Library()
+
+
+@register.filter
+def pubdate(value):
+    """A publication date the way the reader's language writes it: “17 Mar. 2016”, “14 нояб. 2014”."""
+    if not value:
+        return ""
+    language = current_language()
+    pattern = settings.REVIEW_DATE_PATTERNS.get(language, settings.REVIEW_DEFAULT_DATE_PATTERN)
+    return format_date(timezone.localdate(value), pattern, locale=to_locale(language))
+
+
+@register.filter
+def isodate(value):
+    return timezone.localdate(value).isoformat() if value else ""
+
+
+@register.inclusion_tag("includes/section_nav.html", takes_context=True)
+def section_nav(context):
+    language = current_language()
+    texts = (section.text_for(language) for section in Section.objects.prefetch_related("texts"))
+    return {
+        "links": [(text.name, reverse("articles:section", kwargs={"slug": text.slug})) for text in texts if text],
+        "request": context.get("request"),
+    }
