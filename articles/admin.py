@@ -1,4 +1,5 @@
 """A working admin for editors; the full editorial workflow arrives with the CMS issue."""
+
 from django.contrib import admin
 
 from .models import Article, ArticleImage, Author, AuthorBio, Image, Kind, KindText, Section, SectionText, Tag

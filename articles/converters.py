@@ -5,7 +5,10 @@ class FourDigitYear:
     regex = "[0-9]{4}"
 
     def to_python(self, value):
-        return int(value)
+        year = int(value)
+        if year < 1:
+            raise ValueError("year 0 does not exist")  # Django turns this into "no match": a 404
+        return year
 
     def to_url(self, value):
         return f"{int(value):04d}"

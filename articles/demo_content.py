@@ -9,43 +9,109 @@ SECTIONS = [
     {
         "key": "collective-defence",
         "texts": {
-            "en": ("Collective defence", "The principle of collective defence is at the very heart of NATO’s founding treaty. It remains a unique and enduring principle that binds its members together, committing them to protect each other and setting a spirit of solidarity within the Alliance."),
-            "fr": ("Défense collective", "Le principe de défense collective est au cœur même du traité fondateur de l’OTAN. Il demeure un principe unique et durable qui unit les membres de l’Alliance, les engage à se protéger mutuellement et instaure un esprit de solidarité."),
-            "de": ("Kollektive Verteidigung", "Der Grundsatz der kollektiven Verteidigung ist das Herzstück des Gründungsvertrags der NATO. Er bleibt ein einzigartiges und dauerhaftes Prinzip, das die Mitglieder verbindet, sie zum gegenseitigen Schutz verpflichtet und den Geist der Solidarität im Bündnis prägt."),
-            "ru": ("Коллективная оборона", "Принцип коллективной обороны лежит в самой основе учредительного договора НАТО. Он остается уникальным и неизменным принципом, который объединяет членов Альянса, обязывает их защищать друг друга и формирует дух солидарности."),
-            "uk": ("Колективна оборона", "Принцип колективної оборони лежить в самій основі установчого договору НАТО. Він залишається унікальним і незмінним принципом, який об’єднує членів Альянсу, зобов’язує їх захищати одне одного та формує дух солідарності."),
-            "ar": ("الدفاع الجماعي", "يقع مبدأ الدفاع الجماعي في صميم المعاهدة المؤسسة لحلف الناتو. ويبقى مبدأً فريدًا ودائمًا يربط بين أعضائه ويلزمهم بحماية بعضهم بعضًا ويرسّخ روح التضامن داخل الحلف."),
+            "en": (
+                "Collective defence",
+                "The principle of collective defence is at the very heart of NATO’s founding treaty. It remains a unique and enduring principle that binds its members together, committing them to protect each other and setting a spirit of solidarity within the Alliance.",
+            ),
+            "fr": (
+                "Défense collective",
+                "Le principe de défense collective est au cœur même du traité fondateur de l’OTAN. Il demeure un principe unique et durable qui unit les membres de l’Alliance, les engage à se protéger mutuellement et instaure un esprit de solidarité.",
+            ),
+            "de": (
+                "Kollektive Verteidigung",
+                "Der Grundsatz der kollektiven Verteidigung ist das Herzstück des Gründungsvertrags der NATO. Er bleibt ein einzigartiges und dauerhaftes Prinzip, das die Mitglieder verbindet, sie zum gegenseitigen Schutz verpflichtet und den Geist der Solidarität im Bündnis prägt.",
+            ),
+            "ru": (
+                "Коллективная оборона",
+                "Принцип коллективной обороны лежит в самой основе учредительного договора НАТО. Он остается уникальным и неизменным принципом, который объединяет членов Альянса, обязывает их защищать друг друга и формирует дух солидарности.",
+            ),
+            "uk": (
+                "Колективна оборона",
+                "Принцип колективної оборони лежить в самій основі установчого договору НАТО. Він залишається унікальним і незмінним принципом, який об’єднує членів Альянсу, зобов’язує їх захищати одне одного та формує дух солідарності.",
+            ),
+            "ar": (
+                "الدفاع الجماعي",
+                "يقع مبدأ الدفاع الجماعي في صميم المعاهدة المؤسسة لحلف الناتو. ويبقى مبدأً فريدًا ودائمًا يربط بين أعضائه ويلزمهم بحماية بعضهم بعضًا ويرسّخ روح التضامن داخل الحلف.",
+            ),
         },
     },
     {
         "key": "improving-capabilities",
         "texts": {
-            "en": ("Improving capabilities", "NATO has been engaged in continuous transformation for many years to ensure that it has the policies, capabilities and structures required to deal with current and future challenges, including the collective defence of its members."),
-            "fr": ("Renforcer les capacités", "Depuis de nombreuses années, l’OTAN est engagée dans une transformation continue afin de disposer des politiques, des capacités et des structures nécessaires pour faire face aux défis actuels et futurs, y compris la défense collective de ses membres."),
-            "de": ("Fähigkeiten verbessern", "Die NATO befindet sich seit vielen Jahren in einem ständigen Wandel, um über die Politik, die Fähigkeiten und die Strukturen zu verfügen, die sie für heutige und künftige Herausforderungen braucht, einschließlich der kollektiven Verteidigung ihrer Mitglieder."),
-            "ru": ("Развитие потенциала", "На протяжении многих лет НАТО непрерывно преобразуется, чтобы располагать политикой, потенциалом и структурами, необходимыми для решения нынешних и будущих задач, включая коллективную оборону своих членов."),
-            "uk": ("Розвиток спроможностей", "Упродовж багатьох років НАТО безперервно трансформується, щоб мати політику, спроможності та структури, потрібні для відповіді на нинішні й майбутні виклики, зокрема для колективної оборони своїх членів."),
-            "ar": ("تحسين القدرات", "ينخرط حلف الناتو منذ سنوات عديدة في تحوّل مستمر ليضمن امتلاكه السياسات والقدرات والهياكل اللازمة لمواجهة التحديات الحالية والمستقبلية، بما في ذلك الدفاع الجماعي عن أعضائه."),
+            "en": (
+                "Improving capabilities",
+                "NATO has been engaged in continuous transformation for many years to ensure that it has the policies, capabilities and structures required to deal with current and future challenges, including the collective defence of its members.",
+            ),
+            "fr": (
+                "Renforcer les capacités",
+                "Depuis de nombreuses années, l’OTAN est engagée dans une transformation continue afin de disposer des politiques, des capacités et des structures nécessaires pour faire face aux défis actuels et futurs, y compris la défense collective de ses membres.",
+            ),
+            "de": (
+                "Fähigkeiten verbessern",
+                "Die NATO befindet sich seit vielen Jahren in einem ständigen Wandel, um über die Politik, die Fähigkeiten und die Strukturen zu verfügen, die sie für heutige und künftige Herausforderungen braucht, einschließlich der kollektiven Verteidigung ihrer Mitglieder.",
+            ),
+            "ru": (
+                "Развитие потенциала",
+                "На протяжении многих лет НАТО непрерывно преобразуется, чтобы располагать политикой, потенциалом и структурами, необходимыми для решения нынешних и будущих задач, включая коллективную оборону своих членов.",
+            ),
+            "uk": (
+                "Розвиток спроможностей",
+                "Упродовж багатьох років НАТО безперервно трансформується, щоб мати політику, спроможності та структури, потрібні для відповіді на нинішні й майбутні виклики, зокрема для колективної оборони своїх членів.",
+            ),
+            "ar": (
+                "تحسين القدرات",
+                "ينخرط حلف الناتو منذ سنوات عديدة في تحوّل مستمر ليضمن امتلاكه السياسات والقدرات والهياكل اللازمة لمواجهة التحديات الحالية والمستقبلية، بما في ذلك الدفاع الجماعي عن أعضائه.",
+            ),
         },
     },
     {
         "key": "partnerships",
         "texts": {
-            "en": ("Partnerships", "Over the past two decades, the Alliance has developed a network of structured partnerships with countries from the Euro-Atlantic area, the Mediterranean and the Gulf region, as well as individual relationships with other partners across the globe."),
-            "fr": ("Partenariats", "Au cours des deux dernières décennies, l’Alliance a tissé un réseau de partenariats structurés avec des pays de la zone euro-atlantique, de la Méditerranée et de la région du Golfe, ainsi que des relations individuelles avec d’autres partenaires dans le monde."),
-            "de": ("Partnerschaften", "In den vergangenen zwei Jahrzehnten hat das Bündnis ein Netz strukturierter Partnerschaften mit Ländern des euro-atlantischen Raums, des Mittelmeers und der Golfregion aufgebaut, dazu individuelle Beziehungen zu weiteren Partnern in aller Welt."),
-            "ru": ("Партнерства", "За последние два десятилетия Альянс создал сеть структурированных партнерств со странами евроатлантического региона, Средиземноморья и Персидского залива, а также индивидуальные отношения с другими партнерами по всему миру."),
-            "uk": ("Партнерства", "За останні два десятиліття Альянс створив мережу структурованих партнерств із країнами євроатлантичного регіону, Середземномор’я та Перської затоки, а також індивідуальні відносини з іншими партнерами в усьому світі."),
-            "ar": ("الشراكات", "على مدى العقدين الماضيين، أقام الحلف شبكة من الشراكات المنظمة مع دول من المنطقة الأوروبية الأطلسية والبحر المتوسط ومنطقة الخليج، إضافة إلى علاقات فردية مع شركاء آخرين حول العالم."),
+            "en": (
+                "Partnerships",
+                "Over the past two decades, the Alliance has developed a network of structured partnerships with countries from the Euro-Atlantic area, the Mediterranean and the Gulf region, as well as individual relationships with other partners across the globe.",
+            ),
+            "fr": (
+                "Partenariats",
+                "Au cours des deux dernières décennies, l’Alliance a tissé un réseau de partenariats structurés avec des pays de la zone euro-atlantique, de la Méditerranée et de la région du Golfe, ainsi que des relations individuelles avec d’autres partenaires dans le monde.",
+            ),
+            "de": (
+                "Partnerschaften",
+                "In den vergangenen zwei Jahrzehnten hat das Bündnis ein Netz strukturierter Partnerschaften mit Ländern des euro-atlantischen Raums, des Mittelmeers und der Golfregion aufgebaut, dazu individuelle Beziehungen zu weiteren Partnern in aller Welt.",
+            ),
+            "ru": (
+                "Партнерства",
+                "За последние два десятилетия Альянс создал сеть структурированных партнерств со странами евроатлантического региона, Средиземноморья и Персидского залива, а также индивидуальные отношения с другими партнерами по всему миру.",
+            ),
+            "uk": (
+                "Партнерства",
+                "За останні два десятиліття Альянс створив мережу структурованих партнерств із країнами євроатлантичного регіону, Середземномор’я та Перської затоки, а також індивідуальні відносини з іншими партнерами в усьому світі.",
+            ),
+            "ar": (
+                "الشراكات",
+                "على مدى العقدين الماضيين، أقام الحلف شبكة من الشراكات المنظمة مع دول من المنطقة الأوروبية الأطلسية والبحر المتوسط ومنطقة الخليج، إضافة إلى علاقات فردية مع شركاء آخرين حول العالم.",
+            ),
         },
     },
     {
         "key": "operations-and-missions",
         "texts": {
-            "en": ("Operations and missions", "NATO is an active and leading contributor to peace and security on the international stage."),
-            "fr": ("Opérations et missions", "L’OTAN contribue activement, et au premier plan, à la paix et à la sécurité sur la scène internationale."),
-            "de": ("Einsätze und Missionen", "Die NATO trägt aktiv und führend zu Frieden und Sicherheit auf der internationalen Bühne bei."),
-            "ru": ("Операции и миссии", "НАТО активно и на ведущих ролях содействует миру и безопасности на международной арене."),
+            "en": (
+                "Operations and missions",
+                "NATO is an active and leading contributor to peace and security on the international stage.",
+            ),
+            "fr": (
+                "Opérations et missions",
+                "L’OTAN contribue activement, et au premier plan, à la paix et à la sécurité sur la scène internationale.",
+            ),
+            "de": (
+                "Einsätze und Missionen",
+                "Die NATO trägt aktiv und führend zu Frieden und Sicherheit auf der internationalen Bühne bei.",
+            ),
+            "ru": (
+                "Операции и миссии",
+                "НАТО активно и на ведущих ролях содействует миру и безопасности на международной арене.",
+            ),
             "uk": ("Операції та місії", "НАТО активно й на провідних ролях сприяє миру та безпеці на міжнародній арені."),
             "ar": ("العمليات والبعثات", "يُعدّ حلف الناتو مساهمًا نشطًا ورائدًا في السلام والأمن على الساحة الدولية."),
         },
@@ -53,12 +119,30 @@ SECTIONS = [
     {
         "key": "deterrence-and-defence",
         "texts": {
-            "en": ("Deterrence and defence", "NATO’s deterrence and defence policy is based on an appropriate mix of nuclear, conventional and missile defence capabilities."),
-            "fr": ("Dissuasion et défense", "La politique de dissuasion et de défense de l’OTAN repose sur une combinaison appropriée de capacités nucléaires, conventionnelles et de défense antimissile."),
-            "de": ("Abschreckung und Verteidigung", "Die Abschreckungs- und Verteidigungspolitik der NATO beruht auf einer angemessenen Mischung aus nuklearen, konventionellen und Raketenabwehrfähigkeiten."),
-            "ru": ("Сдерживание и оборона", "Политика сдерживания и обороны НАТО основана на надлежащем сочетании ядерных, обычных сил и средств противоракетной обороны."),
-            "uk": ("Стримування та оборона", "Політика стримування та оборони НАТО ґрунтується на належному поєднанні ядерних, звичайних сил і засобів протиракетної оборони."),
-            "ar": ("الردع والدفاع", "تقوم سياسة الردع والدفاع لدى الناتو على مزيج مناسب من القدرات النووية والتقليدية وقدرات الدفاع الصاروخي."),
+            "en": (
+                "Deterrence and defence",
+                "NATO’s deterrence and defence policy is based on an appropriate mix of nuclear, conventional and missile defence capabilities.",
+            ),
+            "fr": (
+                "Dissuasion et défense",
+                "La politique de dissuasion et de défense de l’OTAN repose sur une combinaison appropriée de capacités nucléaires, conventionnelles et de défense antimissile.",
+            ),
+            "de": (
+                "Abschreckung und Verteidigung",
+                "Die Abschreckungs- und Verteidigungspolitik der NATO beruht auf einer angemessenen Mischung aus nuklearen, konventionellen und Raketenabwehrfähigkeiten.",
+            ),
+            "ru": (
+                "Сдерживание и оборона",
+                "Политика сдерживания и обороны НАТО основана на надлежащем сочетании ядерных, обычных сил и средств противоракетной обороны.",
+            ),
+            "uk": (
+                "Стримування та оборона",
+                "Політика стримування та оборони НАТО ґрунтується на належному поєднанні ядерних, звичайних сил і засобів протиракетної оборони.",
+            ),
+            "ar": (
+                "الردع والدفاع",
+                "تقوم سياسة الردع والدفاع لدى الناتو على مزيج مناسب من القدرات النووية والتقليدية وقدرات الدفاع الصاروخي.",
+            ),
         },
         # shared/seeds/002: the section's long body, in English.
         "body": {
@@ -78,9 +162,29 @@ KINDS = [
     ("opinion", {"en": "Opinion", "fr": "Opinion", "de": "Meinung", "ru": "Мнение", "uk": "Думка", "ar": "رأي"}),
     ("interview", {"en": "Interview", "fr": "Entretien", "de": "Interview", "ru": "Интервью", "uk": "Інтерв’ю", "ar": "مقابلة"}),
     ("history", {"en": "History", "fr": "Histoire", "de": "Geschichte", "ru": "История", "uk": "Історія", "ar": "تاريخ"}),
-    ("book-review", {"en": "Book review", "fr": "Critique de livre", "de": "Buchbesprechung", "ru": "Рецензия", "uk": "Рецензія", "ar": "مراجعة كتاب"}),
+    (
+        "book-review",
+        {
+            "en": "Book review",
+            "fr": "Critique de livre",
+            "de": "Buchbesprechung",
+            "ru": "Рецензия",
+            "uk": "Рецензія",
+            "ar": "مراجعة كتاب",
+        },
+    ),
     ("video", {"en": "Video", "fr": "Vidéo", "de": "Video", "ru": "Видео", "uk": "Відео", "ar": "فيديو"}),
-    ("photo-story", {"en": "Photo story", "fr": "Reportage photo", "de": "Fotoreportage", "ru": "Фоторепортаж", "uk": "Фоторепортаж", "ar": "قصة مصورة"}),
+    (
+        "photo-story",
+        {
+            "en": "Photo story",
+            "fr": "Reportage photo",
+            "de": "Fotoreportage",
+            "ru": "Фоторепортаж",
+            "uk": "Фоторепортаж",
+            "ar": "قصة مصورة",
+        },
+    ),
 ]
 
 AUTHORS = [
@@ -200,7 +304,9 @@ PIECES = [
                 "language": "en",
                 "title": "Ukraine: what it hopes to leave behind",
                 "standfirst": "Ukraine is facing change. It is hoping to look forward to less interference, corruption and conflict. Here are some images of what the country hopes to leave behind.",
-                "body": paragraphs("A photo story from a country in transition: the places and habits Ukrainians hope will become history."),
+                "body": paragraphs(
+                    "A photo story from a country in transition: the places and habits Ukrainians hope will become history."
+                ),
                 "tags": ["Ukraine", "Reform"],
                 "alt": "Blue sky over a yellow field",
                 "caption": "Ukraine’s colours in its landscape.",

@@ -1,4 +1,5 @@
 """The configured languages: one place that reads settings.LANGUAGES."""
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language, get_language_info

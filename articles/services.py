@@ -1,4 +1,5 @@
 """Writes that touch several models. Keyword-only, so call sites read as sentences."""
+
 from django.db import transaction
 
 from .models import Article, ArticleImage, Status

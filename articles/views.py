@@ -1,4 +1,5 @@
 """Reader pages. Each view's queryset comes from ArticleQuerySet, so "published" is decided once."""
+
 from datetime import date
 
 from django.conf import settings
@@ -33,16 +34,25 @@ class LanguageAlternatesMixin:
         context = super().get_context_data(**kwargs)
         current = current_language()
         alternates = [
-            {**language_info(code), "url": path, "absolute_url": self.request.build_absolute_uri(path), "current": code == current}
+            {
+                **language_info(code),
+                "url": path,
+                "absolute_url": self.request.build_absolute_uri(path),
+                "current": code == current,
+            }
             for code, path in sorted(self.get_alternates(), key=lambda pair: language_order(pair[0]))
         ]
         context["alternates"] = alternates
         by_code = {alt["code"]: alt for alt in alternates}
         context["x_default"] = by_code.get(settings.LANGUAGE_CODE) or (alternates[0] if alternates else None)
-        context["switcher"] = alternates if len(alternates) > 1 or not self.switch_to_home else [
-            {**language_info(code), "url": reverse_in(code, "articles:home"), "current": code == current}
-            for code in language_codes()
-        ]
+        context["switcher"] = (
+            alternates
+            if len(alternates) > 1 or not self.switch_to_home
+            else [
+                {**language_info(code), "url": reverse_in(code, "articles:home"), "current": code == current}
+                for code in language_codes()
+            ]
+        )
         return context
 
     switch_to_home = True
@@ -102,7 +112,9 @@ class YearArchiveView(PublishedArticlesMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["year"] = self.kwargs["year"]
-        context["years"] = [d.year for d in Article.objects.listed_in(current_language()).dates("published_at", "year", order="DESC")]
+        context["years"] = [
+            d.year for d in Article.objects.listed_in(current_language()).dates("published_at", "year", order="DESC")
+        ]
         return context
 
 
@@ -122,7 +134,7 @@ class ArticleDetailView(LanguageAlternatesMixin, DetailView):
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_object(self, queryset=None):
-        queryset = Article.objects.published().in_language(current_language()).for_cards()
+        queryset = Article.objects.published().in_language(current_language()).for_detail()
         return get_object_or_404(queryset, slug=self.kwargs["slug"])
 
     def get_alternates(self):
@@ -143,7 +155,8 @@ class ArticleDetailView(LanguageAlternatesMixin, DetailView):
         tag_ids = [tag.pk for tag in article.tags.all()]
         related = Article.objects.listed_in(current_language()).exclude(translation_key=article.translation_key)
         related = related.filter(
-            Q(section_id=article.section_id) | Q(pk__in=TaggedArticle.objects.filter(tag_id__in=tag_ids).values("content_object_id"))
+            Q(section_id=article.section_id)
+            | Q(pk__in=TaggedArticle.objects.filter(tag_id__in=tag_ids).values("content_object_id"))
         )
         context["related"] = related.for_cards()[: settings.REVIEW_RELATED]
         return context
@@ -168,7 +181,10 @@ class SectionDetailView(PublishedArticlesMixin, ListView):
         return super().get_queryset().filter(section=self.section)
 
     def get_alternates(self):
-        return [(code, reverse_in(code, "articles:section", kwargs={"slug": self.section.text_for(code).slug})) for code in language_codes()]
+        return [
+            (code, reverse_in(code, "articles:section", kwargs={"slug": self.section.text_for(code).slug}))
+            for code in language_codes()
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

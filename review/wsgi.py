@@ -1,4 +1,5 @@
 """WSGI entry point; production serves it with gunicorn (see docker-compose.yml)."""
+
 import os
 
 from django.core.wsgi import get_wsgi_application

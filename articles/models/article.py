@@ -1,4 +1,5 @@
 """Article: one row per language version; versions of one piece share a `translation_key`."""
+
 import math
 import uuid
 from datetime import datetime, time, timedelta
@@ -51,10 +52,12 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("kind", "section").prefetch_related(
             "kind__texts",
             "section__texts",
-            "authors",
-            "tags",
             Prefetch("image_usages", queryset=ArticleImage.objects.select_related("image")),
         )
+
+    def for_detail(self):
+        """A card's joins plus the byline and tags of the article page."""
+        return self.for_cards().prefetch_related("authors", "tags")
 
     def in_year(self, year):
         """Published in `year` in the site's time zone; a range, so the date index serves it."""
@@ -120,9 +123,7 @@ class Article(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["translation_key", "language"], name="article_one_version_per_language"),
             models.UniqueConstraint(fields=["language", "slug"], name="article_unique_slug_per_language"),
-            models.UniqueConstraint(
-                fields=["translation_key"], condition=Q(is_source=True), name="article_one_source_per_piece"
-            ),
+            models.UniqueConstraint(fields=["translation_key"], condition=Q(is_source=True), name="article_one_source_per_piece"),
             non_empty("slug", "article_slug_not_empty"),
             non_empty("title", "article_title_not_empty"),
             models.CheckConstraint(
@@ -135,16 +136,6 @@ class Article(models.Model):
     def __str__(self):
         return f"{self.title} [{self.language}]"
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._loaded_content = instance._content()
-        return instance
-
-    def _content(self):
-        # __dict__, not getattr: reading a deferred field here would cost a query.
-        return tuple(self.__dict__.get(field) for field in self.CONTENT_FIELDS)
-
     def save(self, *args, **kwargs):
         self.body = sanitize_html(self.body)
         loaded = getattr(self, "_loaded_content", None)
@@ -155,6 +146,24 @@ class Article(models.Model):
         super().save(*args, **kwargs)
         self._loaded_content = self._content()
 
+    def get_absolute_url(self):
+        day = self.local_date or timezone.localdate()
+        with translation.override(self.language):
+            return reverse(
+                "articles:detail",
+                kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": self.slug},
+            )
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_content = instance._content()
+        return instance
+
+    def _content(self):
+        # __dict__, not getattr: reading a deferred field here would cost a query.
+        return tuple(self.__dict__.get(field) for field in self.CONTENT_FIELDS)
+
     def is_published(self):
         return self.status == Status.PUBLISHED and self.published_at is not None and self.published_at <= timezone.now()
 
@@ -163,14 +172,6 @@ class Article(models.Model):
     @property
     def local_date(self):
         return timezone.localdate(self.published_at) if self.published_at else None
-
-    def get_absolute_url(self):
-        day = self.local_date or timezone.localdate()
-        with translation.override(self.language):
-            return reverse(
-                "articles:detail",
-                kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": self.slug},
-            )
 
     @property
     def language_info(self):

@@ -1,4 +1,5 @@
 """Images: the uploaded original, and its use by one article version (alt text and caption)."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

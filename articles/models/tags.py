@@ -1,4 +1,5 @@
 """Tags belong to one language: “Ukraine” and “Украина” are two tags with slugs of their own."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase, TaggedItemBase

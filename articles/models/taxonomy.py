@@ -1,4 +1,5 @@
 """Sections (topics), kinds (rubrics) and authors: language-neutral rows with per-language texts."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

@@ -1,4 +1,5 @@
 """Settings shared by every environment; dev, test and prod override what differs."""
+
 import os
 from pathlib import Path
 

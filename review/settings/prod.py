@@ -1,4 +1,5 @@
 """Production: every secret and host comes from the environment, and a missing one stops start-up."""
+
 import os
 
 from django.core.exceptions import ImproperlyConfigured

@@ -1,4 +1,5 @@
 """Load the demo publication from the seeds. Safe to run again: it updates what it made before."""
+
 import io
 import os
 import uuid

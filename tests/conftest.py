@@ -1,0 +1,90 @@
+import io
+import itertools
+from datetime import timedelta
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.utils import timezone
+from PIL import Image as PILImage
+
+from articles.models import Article, ArticleImage, Author, Image, Kind, KindText, Section, SectionText, Status
+from articles.services import set_tags
+
+_counter = itertools.count(1)
+
+
+def jpeg_bytes(size=(64, 36), colour=(20, 60, 120)):
+    buffer = io.BytesIO()
+    PILImage.new("RGB", size, colour).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def demo(db):
+    """The demo publication exactly as `make run` loads it."""
+    call_command("load_demo", stdout=io.StringIO())
+
+
+@pytest.fixture
+def section(db):
+    section = Section.objects.create(key="collective-defence")
+    SectionText.objects.create(
+        section=section, language="en", name="Collective defence", slug="collective-defence", intro="At the heart."
+    )
+    SectionText.objects.create(
+        section=section, language="fr", name="Défense collective", slug="defense-collective", intro="Au cœur."
+    )
+    return section
+
+
+@pytest.fixture
+def kind(db):
+    kind = Kind.objects.create(key="analysis")
+    KindText.objects.create(kind=kind, language="en", name="Analysis")
+    KindText.objects.create(kind=kind, language="fr", name="Analyse")
+    return kind
+
+
+@pytest.fixture
+def author(db):
+    return Author.objects.create(name="Ada Writer", slug="ada-writer")
+
+
+@pytest.fixture
+def make_image(db):
+    def make(**overrides):
+        n = next(_counter)
+        overrides.setdefault("title", f"Picture {n}")
+        overrides.setdefault("credit", "Test credit")
+        image = Image(**overrides)
+        image.file.save(f"picture-{n}.jpg", ContentFile(jpeg_bytes(), name=f"picture-{n}.jpg"), save=False)
+        image.save()
+        return image
+
+    return make
+
+
+@pytest.fixture
+def make_article(db):
+    """An article version; published yesterday in English unless told otherwise."""
+
+    def make(*, tags=(), authors=(), image=None, **overrides):
+        n = next(_counter)
+        overrides.setdefault("title", f"Piece number {n}")
+        overrides.setdefault("slug", f"piece-number-{n}")
+        overrides.setdefault("language", "en")
+        overrides.setdefault("standfirst", f"Standfirst of piece {n}.")
+        overrides.setdefault("body", f"<p>Body of piece {n}.</p>")
+        overrides.setdefault("status", Status.PUBLISHED)
+        overrides.setdefault("published_at", timezone.now() - timedelta(days=1, minutes=n))
+        article = Article.objects.create(**overrides)
+        if tags:
+            set_tags(article=article, names=tags)
+        if authors:
+            article.authors.set(authors)
+        if image is not None:
+            ArticleImage.objects.create(article=article, image=image, alt_text=f"Alt {n}", caption=f"Caption {n}")
+        return article
+
+    return make

@@ -1,0 +1,108 @@
+"""The project's own set-up: migrations, production settings, Docker Compose, the two commands."""
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.management import call_command, get_commands
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.django_db
+def test_no_pending_migrations():
+    out = StringIO()
+    try:
+        call_command("makemigrations", "--check", "--dry-run", stdout=out, stderr=StringIO())
+    except SystemExit as exit_:  # --check exits 1 when a model change lacks a migration
+        pytest.fail(f"Model changes without a migration:\n{out.getvalue()}")
+        raise AssertionError from exit_
+
+
+def import_prod_settings(**env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    return subprocess.run(
+        [sys.executable, "-c", "import review.settings.prod as s; print(s.ALLOWED_HOSTS)"],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL"])
+def test_production_settings_fail_fast_without_required_environment(missing):
+    env = {"DJANGO_SECRET_KEY": "s3cret", "DJANGO_ALLOWED_HOSTS": "review.example.org", "DATABASE_URL": "postgres://u@h/db"}
+    del env[missing]
+    result = import_prod_settings(**env)
+    assert result.returncode != 0
+    assert f"Set the {missing} environment variable" in result.stderr
+
+
+def test_production_settings_load_with_their_environment():
+    result = import_prod_settings(
+        DJANGO_SECRET_KEY="s3cret", DJANGO_ALLOWED_HOSTS="a.example, b.example", DATABASE_URL="postgres://u@h/db"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['a.example', 'b.example']"
+
+
+def commands_run_by_project_images(compose, dockerfile):
+    """Each command line that runs inside an image built from this repository."""
+    lines = []
+    for service in compose["services"].values():
+        if "build" in service and "command" in service:
+            command = service["command"]
+            lines.append(command if isinstance(command, list) else shlex.split(command))
+    cmd = re.search(r"^CMD (\[.*\])$", dockerfile, re.M)
+    lines.append(yaml.safe_load(cmd.group(1)))
+    return lines
+
+
+def test_compose_file_parses_and_names_only_commands_the_project_has():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    assert {"web", "db", "redis"} <= set(compose["services"])
+    web = compose["services"]["web"]
+    assert web["environment"]["DJANGO_SETTINGS_MODULE"] == "review.settings.prod"
+    assert {"media", "static"} <= set(compose["volumes"])
+    assert any(volume.startswith("media:") for volume in web["volumes"])
+
+    requirements = (ROOT / "requirements.txt").read_text().lower()
+    manage_commands = set(get_commands())
+    for argv in commands_run_by_project_images(compose, (ROOT / "Dockerfile").read_text()):
+        shell_parts = [shlex.split(part) for part in argv[2].split("&&")] if argv[:2] == ["sh", "-c"] else [argv]
+        for part in shell_parts:
+            program = part[0]
+            if program == "gunicorn":
+                assert "gunicorn==" in requirements
+                module, _, attribute = part[1].partition(":")
+                assert (ROOT / (module.replace(".", "/") + ".py")).exists() and attribute == "application"
+            elif program == "python":
+                assert part[1] == "manage.py" and (ROOT / "manage.py").exists()
+                assert part[2] in manage_commands, part
+            else:
+                pytest.fail(f"Unknown program in a project image command: {part}")
+
+
+def test_readme_opens_with_the_two_commands():
+    readme = (ROOT / "README.md").read_text()
+    first_block = readme.split("```")[1]
+    assert "make run" in first_block and "make test" in first_block
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^run:", makefile, re.M) and re.search(r"^test:", makefile, re.M)
+
+
+def test_compiled_catalogs_are_not_committed():
+    listing = subprocess.run(["git", "ls-files", "locale"], cwd=ROOT, capture_output=True, text=True)
+    if listing.returncode != 0:
+        pytest.skip("not a git checkout")
+    tracked = listing.stdout.split()
+    assert not [name for name in tracked if name.endswith(".mo")]
+    assert {f"locale/{code}/LC_MESSAGES/django.po" for code in ["fr", "de", "ru", "uk", "ar"]} <= set(tracked)
