@@ -176,3 +176,10 @@ def test_load_demo_is_idempotent():
     counts = Article.objects.count()
     call_command("load_demo", stdout=StringIO())
     assert Article.objects.count() == counts == 10
+
+
+def test_card_images_reserve_their_space_and_only_the_first_row_loads_eagerly(client):
+    images = re.findall(r'<img class="card__image"[^>]*>', html(client.get("/en/")))
+    assert len(images) == 8
+    assert all('width="1600" height="900"' in image for image in images)
+    assert ['loading="lazy"' in image for image in images] == [False] * 3 + [True] * 5
