@@ -20,6 +20,13 @@ def jpeg_bytes(size=(64, 36), colour=(20, 60, 120)):
     return buffer.getvalue()
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploads of each test land in its own temporary folder (pytest keeps only the last few)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def demo(db):
     """The demo publication exactly as `make run` loads it."""
