@@ -1,0 +1,58 @@
+"""The demo publication is the seeds' publication: exact teasers, the admin login `make run` prints."""
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from articles.models import Article, SectionText
+
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+pytestmark = pytest.mark.usefixtures("demo")
+
+
+def seed_teasers():
+    text = (SEEDS / "000_a7f38c7bd73e57b8.txt").read_text()
+    return re.findall(r"• (.+?) (\d{2}) (\w{3})\. (\d{4}) (.+)", text)
+
+
+@pytest.mark.skipif(not SEEDS.exists(), reason="shared/seeds is not beside this checkout")
+def test_every_seed_teaser_is_a_published_piece_with_its_exact_words():
+    teasers = seed_teasers()
+    assert len(teasers) == 6
+    months = {"Jan": 1, "Mar": 3, "May": 5, "Nov": 11, "Dec": 12}
+    for title, day, month, year, standfirst in teasers:
+        article = Article.objects.published().get(title=title)
+        assert article.standfirst == standfirst.strip()
+        assert article.local_date == date(int(year), months[month], int(day))
+        assert article.is_source
+    assert Article.objects.get(title__startswith="Украина и Россия").language == "ru"
+    assert list(Article.objects.get(title="Could ISIL go nuclear?").authors.values_list("name", flat=True)) == [
+        "Wolfgang Rudischhauser"
+    ]
+
+
+@pytest.mark.skipif(not SEEDS.exists(), reason="shared/seeds is not beside this checkout")
+def test_seed_section_body_and_full_articles_are_loaded_whole():
+    deterrence = (SEEDS / "002_20d3455cd9037943.txt").read_text().splitlines()
+    body = SectionText.objects.get(language="en", slug="deterrence-and-defence").body
+    assert all(paragraph.strip() in body for paragraph in deterrence[1:] if paragraph.strip())
+    collective = (SEEDS / "004_a84bedb811a391e3.txt").read_text()
+    article = Article.objects.get(language="en", title="Collective defence")
+    for paragraph in collective.split("\n\n")[3:-2]:
+        assert paragraph.strip() in article.body
+
+
+def test_at_least_one_piece_exists_in_english_french_and_arabic():
+    nordic = Article.objects.get(language="en", slug="securing-the-nordic-baltic-region")
+    versions = Article.objects.published().filter(translation_key=nordic.translation_key)
+    assert set(versions.values_list("language", flat=True)) == {"en", "fr", "ar"}
+    assert all(v.translated_from_revision == nordic.content_revision for v in versions if not v.is_source)
+
+
+def test_the_printed_admin_login_works(client):
+    assert client.login(username="admin", password="review-admin")
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/articles/article/").status_code == 200
+    assert client.get("/admin/articles/section/1/change/").status_code == 200
