@@ -30,3 +30,18 @@ class PerLanguageTexts:
     @property
     def text(self):
         return self.text_for(current_language())
+
+
+class KeyedWithTexts(PerLanguageTexts, models.Model):
+    """A language-neutral, ordered row named by its per-language texts (sections, kinds)."""
+
+    key = models.SlugField(_("key"), unique=True, help_text=_("Internal identifier, the same in every language."))
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        text = self.text
+        return text.name if text else self.key

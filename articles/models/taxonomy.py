@@ -4,24 +4,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..sanitize import sanitize_html
-from .base import PerLanguageTexts, language_field, non_empty
+from .base import KeyedWithTexts, PerLanguageTexts, language_field, non_empty
 
 
-class Section(PerLanguageTexts, models.Model):
+class Section(KeyedWithTexts):
     """A topic such as “Collective defence”; its name, slug, intro and body are per language."""
 
-    key = models.SlugField(_("key"), unique=True, help_text=_("Internal identifier, the same in every language."))
-    order = models.PositiveIntegerField(_("order"), default=0)
     show_on_home = models.BooleanField(_("show on home page"), default=True)
 
-    class Meta:
-        ordering = ["order", "id"]
+    class Meta(KeyedWithTexts.Meta):
         verbose_name = _("section")
         verbose_name_plural = _("sections")
-
-    def __str__(self):
-        text = self.text
-        return text.name if text else self.key
 
 
 class SectionText(models.Model):
@@ -51,20 +44,12 @@ class SectionText(models.Model):
         super().save(*args, **kwargs)
 
 
-class Kind(PerLanguageTexts, models.Model):
-    """A rubric shown on cards: Analysis, Opinion, Interview, Video…"""
+class Kind(KeyedWithTexts):
+    """A rubric shown on cards: Analysis, Opinion, Interview, Video… Its key is the listing filter: ?kind=analysis"""
 
-    key = models.SlugField(_("key"), unique=True, help_text=_("Used in listing filters: ?kind=analysis"))
-    order = models.PositiveIntegerField(_("order"), default=0)
-
-    class Meta:
-        ordering = ["order", "id"]
+    class Meta(KeyedWithTexts.Meta):
         verbose_name = _("kind")
         verbose_name_plural = _("kinds")
-
-    def __str__(self):
-        text = self.text
-        return text.name if text else self.key
 
 
 class KindText(models.Model):
