@@ -106,3 +106,18 @@ def test_compiled_catalogs_are_not_committed():
     tracked = listing.stdout.split()
     assert not [name for name in tracked if name.endswith(".mo")]
     assert {f"locale/{code}/LC_MESSAGES/django.po" for code in ["fr", "de", "ru", "uk", "ar"]} <= set(tracked)
+
+
+@pytest.mark.parametrize("language", ["fr", "de", "ru", "uk", "ar"])
+def test_every_ui_string_is_translated(language):
+    from babel.messages.pofile import read_po
+
+    with (ROOT / "locale" / language / "LC_MESSAGES" / "django.po").open("rb") as po:
+        catalog = read_po(po)
+    missing = [
+        message.id
+        for message in catalog
+        if message.id and (message.fuzzy or not all(message.string if isinstance(message.string, tuple) else [message.string]))
+    ]
+    assert missing == []
+    assert catalog.num_plurals > 1
