@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup messages migrate demo lint clean
+.PHONY: run test test-browser setup messages migrate demo lint clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,10 +28,18 @@ run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+CHROMIUM := /usr/bin/chromium
+
 # pytest's exit code 5 (no tests collected) fails here like any other failure.
 test: setup
+	@test -x $(CHROMIUM) || echo "\n!!!!!!!! browser tests SKIPPED: install chromium (apt-get install chromium) !!!!!!!!\n"
 	$(PY) manage.py makemigrations --check --dry-run -v0
 	$(PY) -m pytest $(PYTEST_ARGS)
+	@test -x $(CHROMIUM) || echo "\n!!!!!!!! browser tests SKIPPED: install chromium (apt-get install chromium) !!!!!!!!\n"
+
+# Only the real-browser tests (reader journeys, axe, layout, screenshots in tests/e2e/screenshots/).
+test-browser: setup
+	$(PY) -m pytest tests/e2e $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -66,8 +66,10 @@ def reverse_in(language, name, **kwargs):
 class PublishedArticlesMixin(LanguageAlternatesMixin):
     """Owns the listing queryset: published pieces, once each, in the reader's language, joins declared once."""
 
-    paginate_by = settings.REVIEW_PAGE_SIZE
     context_object_name = "articles"
+
+    def get_paginate_by(self, queryset):
+        return settings.REVIEW_PAGE_SIZE
 
     def get_queryset(self):
         return Article.objects.listed_in(current_language()).for_cards()

@@ -8,8 +8,14 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+
+def serve_media(request, path):
+    # MEDIA_ROOT read per request, not at import, so a changed setting (tests) is honoured.
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 if settings.REVIEW_SERVE_MEDIA:
-    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve_media)]
 
 # Every public page carries its language; "/" is redirected by LocaleMiddleware from Accept-Language.
 urlpatterns += i18n_patterns(path("", include("articles.urls")), prefix_default_language=True)

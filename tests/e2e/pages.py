@@ -1,0 +1,25 @@
+"""One URL per public page type, in the demo publication."""
+
+ARTICLE = {
+    "en": "/en/articles/2016/03/17/securing-the-nordic-baltic-region/",
+    "ar": "/ar/articles/2016/03/17/تأمين-منطقة-الشمال-والبلطيق/",
+}
+SECTION = {"en": "/en/sections/collective-defence/", "ar": "/ar/sections/الدفاع-الجماعي/"}
+TAG = {"en": "/en/tags/ukraine/", "ar": "/ar/tags/فنلندا/"}
+
+
+def page_types(language):
+    """(name, path) of every public page type in `language`."""
+    return [
+        ("home", f"/{language}/"),
+        ("list", f"/{language}/articles/"),
+        ("year", f"/{language}/articles/2016/"),
+        ("article", ARTICLE[language]),
+        ("section", SECTION[language]),
+        ("tag", TAG[language]),
+        ("author", f"/{language}/authors/wolfgang-rudischhauser/"),
+        ("not-found", f"/{language}/articles/2016/01/01/no-such-piece/"),
+    ]
+
+
+ALL_PAGES = [(language, name, path) for language in ("en", "ar") for name, path in page_types(language)]
