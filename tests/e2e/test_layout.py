@@ -17,7 +17,9 @@ def test_no_page_scrolls_sideways_on_a_phone(open_page, language, name, path):
 def test_every_image_reserves_its_space(open_page, language, name, path):
     page = open_page(path)
     unsized = page.evaluate(
-        "[...document.images].filter(img => !(img.getAttribute('width') > 0 && img.getAttribute('height') > 0)).map(img => img.src)"
+        """[...document.images]
+             .filter(img => !(img.getAttribute('width') > 0 && img.getAttribute('height') > 0))
+             .map(img => img.src)"""
     )
     assert unsized == []
 
