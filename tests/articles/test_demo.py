@@ -55,4 +55,5 @@ def test_the_printed_admin_login_works(client):
     assert client.login(username="admin", password="review-admin")
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/articles/article/").status_code == 200
-    assert client.get("/admin/articles/section/1/change/").status_code == 200
+    section = SectionText.objects.get(language="en", slug="collective-defence").section
+    assert client.get(f"/admin/articles/section/{section.pk}/change/").status_code == 200
