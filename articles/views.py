@@ -3,17 +3,20 @@
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from .forms import ArticleFilterForm
 from .languages import current_language, language_codes, language_info, language_order
-from .models import Article, Author, Section, SectionText, Tag, TaggedArticle
+from .models import Article, ArticleRedirect, Author, FeaturedPiece, Section, SectionText, Tag, TaggedArticle
+from .roles import may_edit_language
 
 
 class LanguageAlternatesMixin:
@@ -49,8 +52,7 @@ class LanguageAlternatesMixin:
             alternates
             if len(alternates) > 1 or not self.switch_to_home
             else [
-                {**language_info(code), "url": reverse_in(code, "articles:home"), "current": code == current}
-                for code in language_codes()
+                {**language_info(code), "url": reverse_in(code, "articles:home"), "current": code == current} for code in language_codes()
             ]
         )
         return context
@@ -80,8 +82,17 @@ class HomeView(PublishedArticlesMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["articles"] = self.get_queryset()[: settings.REVIEW_HOME_LATEST]
-        context["section_blocks"] = Section.objects.filter(show_on_home=True).prefetch_related("texts")
+        language = current_language()
+        # Editors' featured pieces come first, in their order; the latest fill the rest.
+        featured_keys = list(
+            FeaturedPiece.objects.filter(language=language).order_by("order", "id").values_list("article__translation_key", flat=True)
+        )
+        featured = {a.translation_key: a for a in self.get_queryset().filter(translation_key__in=featured_keys)}
+        latest = self.get_queryset().exclude(translation_key__in=featured_keys)
+        pieces = [featured[key] for key in featured_keys if key in featured]
+        context["articles"] = (pieces + list(latest[: settings.REVIEW_HOME_LATEST]))[: settings.REVIEW_HOME_LATEST]
+        blocks = Section.objects.filter(show_on_home=True).prefetch_related("texts")
+        context["section_blocks"] = [section for section in blocks if section.text and section.text.show_on_home]
         return context
 
 
@@ -114,9 +125,7 @@ class YearArchiveView(PublishedArticlesMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["year"] = self.kwargs["year"]
-        context["years"] = [
-            d.year for d in Article.objects.listed_in(current_language()).dates("published_at", "year", order="DESC")
-        ]
+        context["years"] = [d.year for d in Article.objects.listed_in(current_language()).dates("published_at", "year", order="DESC")]
         return context
 
 
@@ -126,7 +135,13 @@ class ArticleDetailView(LanguageAlternatesMixin, DetailView):
     switch_to_home = False
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
+        try:
+            self.object = self.get_object()
+        except Http404:
+            moved = ArticleRedirect.objects.select_related("article").filter(old_path=request.path).first()
+            if moved and moved.article.is_published():
+                return redirect(moved.article.get_absolute_url(), permanent=True)
+            raise
         try:
             requested = date(self.kwargs["year"], self.kwargs["month"], self.kwargs["day"])
         except ValueError:
@@ -157,11 +172,26 @@ class ArticleDetailView(LanguageAlternatesMixin, DetailView):
         tag_ids = [tag.pk for tag in article.tags.all()]
         related = Article.objects.listed_in(current_language()).exclude(translation_key=article.translation_key)
         related = related.filter(
-            Q(section_id=article.section_id)
-            | Q(pk__in=TaggedArticle.objects.filter(tag_id__in=tag_ids).values("content_object_id"))
+            Q(section_id=article.section_id) | Q(pk__in=TaggedArticle.objects.filter(tag_id__in=tag_ids).values("content_object_id"))
         )
         context["related"] = related.for_cards()[: settings.REVIEW_RELATED]
         return context
+
+
+class ArticlePreviewView(ArticleDetailView):
+    """Any version as it will look, for staff who may see it; a 404 for everyone else. Never cached."""
+
+    def get(self, request, *args, **kwargs):
+        user = request.user
+        if not (user.is_active and user.is_staff and user.has_perm("articles.view_article")):
+            raise Http404
+        self.object = get_object_or_404(Article.objects.for_detail(), pk=kwargs["pk"], language=current_language())
+        if not may_edit_language(user, self.object.language):
+            raise PermissionDenied
+        response = self.render_to_response(self.get_context_data(object=self.object, preview=True))
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
 
 
 class SectionDetailView(PublishedArticlesMixin, ListView):
@@ -184,8 +214,7 @@ class SectionDetailView(PublishedArticlesMixin, ListView):
 
     def get_alternates(self):
         return [
-            (code, reverse_in(code, "articles:section", kwargs={"slug": self.section.text_for(code).slug}))
-            for code in language_codes()
+            (code, reverse_in(code, "articles:section", kwargs={"slug": self.section.text_for(code).slug})) for code in language_codes()
         ]
 
     def get_context_data(self, **kwargs):

@@ -36,12 +36,8 @@ def demo(db):
 @pytest.fixture
 def section(db):
     section = Section.objects.create(key="collective-defence")
-    SectionText.objects.create(
-        section=section, language="en", name="Collective defence", slug="collective-defence", intro="At the heart."
-    )
-    SectionText.objects.create(
-        section=section, language="fr", name="Défense collective", slug="defense-collective", intro="Au cœur."
-    )
+    SectionText.objects.create(section=section, language="en", name="Collective defence", slug="collective-defence", intro="At the heart.")
+    SectionText.objects.create(section=section, language="fr", name="Défense collective", slug="defense-collective", intro="Au cœur.")
     return section
 
 

@@ -47,9 +47,7 @@ def test_production_settings_fail_fast_without_required_environment(missing):
 
 
 def test_production_settings_load_with_their_environment():
-    result = import_prod_settings(
-        DJANGO_SECRET_KEY="s3cret", DJANGO_ALLOWED_HOSTS="a.example, b.example", DATABASE_URL="postgres://u@h/db"
-    )
+    result = import_prod_settings(DJANGO_SECRET_KEY="s3cret", DJANGO_ALLOWED_HOSTS="a.example, b.example", DATABASE_URL="postgres://u@h/db")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "['a.example', 'b.example']"
 

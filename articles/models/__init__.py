@@ -1,4 +1,5 @@
 from .article import Article, ArticleQuerySet, Status
+from .editorial import ArticleRedirect, FeaturedPiece, TranslatorLanguage
 from .media import ArticleImage, Image
 from .tags import Tag, TaggedArticle
 from .taxonomy import Author, AuthorBio, Kind, KindText, Section, SectionText
@@ -6,6 +7,8 @@ from .taxonomy import Author, AuthorBio, Kind, KindText, Section, SectionText
 __all__ = [
     "Article",
     "ArticleImage",
+    "ArticleRedirect",
+    "FeaturedPiece",
     "ArticleQuerySet",
     "Author",
     "AuthorBio",
@@ -17,4 +20,5 @@ __all__ = [
     "Status",
     "Tag",
     "TaggedArticle",
+    "TranslatorLanguage",
 ]

@@ -89,9 +89,7 @@ class Article(models.Model):
     content_revision = models.PositiveIntegerField(
         _("content revision"), default=1, editable=False, help_text=_("Goes up whenever title, standfirst or body change.")
     )
-    translated_from_revision = models.PositiveIntegerField(
-        _("translated from source revision"), null=True, blank=True, editable=False
-    )
+    translated_from_revision = models.PositiveIntegerField(_("translated from source revision"), null=True, blank=True, editable=False)
 
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=200, allow_unicode=True)
@@ -99,9 +97,7 @@ class Article(models.Model):
     body = models.TextField(_("body"), blank=True)
 
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
-    published_at = models.DateTimeField(
-        _("publication date"), null=True, blank=True, help_text=_("In the future: the piece is scheduled.")
-    )
+    published_at = models.DateTimeField(_("publication date"), null=True, blank=True, help_text=_("In the future: the piece is scheduled."))
     section = models.ForeignKey(
         "articles.Section", on_delete=models.SET_NULL, null=True, blank=True, related_name="articles", verbose_name=_("section")
     )
@@ -111,6 +107,9 @@ class Article(models.Model):
     authors = models.ManyToManyField("articles.Author", blank=True, related_name="articles", verbose_name=_("authors"))
     tags = TaggableManager(through=TaggedArticle, blank=True, verbose_name=_("tags"))
 
+    edit_version = models.PositiveIntegerField(
+        _("edit version"), default=0, editable=False, help_text=_("Goes up on every save; a stale form cannot overwrite.")
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -138,6 +137,9 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.body = sanitize_html(self.body)
+        self.edit_version += 1
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "edit_version"}
         loaded = getattr(self, "_loaded_content", None)
         if loaded is not None and loaded != self._content():
             self.content_revision += 1

@@ -24,6 +24,9 @@ class SectionText(models.Model):
     slug = models.SlugField(_("slug"), max_length=120, allow_unicode=True)
     intro = models.TextField(_("intro"), blank=True, help_text=_("Plain text shown in section blocks."))
     body = models.TextField(_("body"), blank=True, help_text=_("Rich text shown on the section page."))
+    show_on_home = models.BooleanField(
+        _("show block on this language's home page"), default=True, help_text=_("The section itself must be shown too.")
+    )
 
     class Meta:
         ordering = ["section", "language"]
@@ -75,9 +78,7 @@ class Author(PerLanguageTexts, models.Model):
 
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=120, allow_unicode=True, unique=True)
-    photo = models.ForeignKey(
-        "articles.Image", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("photo")
-    )
+    photo = models.ForeignKey("articles.Image", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("photo"))
 
     class Meta:
         ordering = ["name"]

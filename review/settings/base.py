@@ -21,6 +21,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "taggit",
+    "reversion",
+    "django_prose_editor",
     "articles",
 ]
 
@@ -100,6 +102,8 @@ REVIEW_HOME_LATEST = 9  # cards on the home page
 REVIEW_PAGE_SIZE = 12  # pieces per listing page
 REVIEW_RELATED = 3  # related pieces under an article
 REVIEW_WORDS_PER_MINUTE = 200
+# The editor-in-chief may let translators publish their own languages' versions.
+REVIEW_TRANSLATORS_CAN_PUBLISH = False
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -53,9 +53,7 @@ def test_arabic_pages_are_right_to_left(client):
     assert "تأمين منطقة الشمال والبلطيق" in page  # the Arabic version replaces the English source
 
 
-@pytest.mark.parametrize(
-    "accept, expected", [("ar,en;q=0.5", "/ar/"), ("ru-RU,ru;q=0.9", "/ru/"), ("en-GB", "/en/"), ("zz", "/en/")]
-)
+@pytest.mark.parametrize("accept, expected", [("ar,en;q=0.5", "/ar/"), ("ru-RU,ru;q=0.9", "/ru/"), ("en-GB", "/en/"), ("zz", "/en/")])
 def test_root_redirects_by_accept_language(client, accept, expected):
     response = client.get("/", HTTP_ACCEPT_LANGUAGE=accept)
     assert response.status_code == 302
@@ -105,9 +103,7 @@ def test_article_detail_shows_what_a_reader_needs(client):
     assert 'href="/en/tags/isil/" rel="tag">ISIL</a>' in page
     assert "Radioactive material is easier to obtain than a weapon." in page  # caption
     assert "Photo: Review demo (generated)" in page  # credit
-    assert re.search(
-        r'<img src="/media/[^"]+\.jpg" alt="A yellow warning symbol on a dark background" width="1600" height="900"', page
-    )
+    assert re.search(r'<img src="/media/[^"]+\.jpg" alt="A yellow warning symbol on a dark background" width="1600" height="900"', page)
     assert '<a href="#top">Top of page</a>' in page and '<body id="top">' in page
 
 
@@ -136,9 +132,7 @@ def test_hreflang_and_switcher_list_exactly_the_published_versions(client):
     page = html(client.get("/en/articles/2016/03/17/securing-the-nordic-baltic-region/"))
     hreflangs = dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', page))
     assert set(hreflangs) == {"en", "fr", "ar", "x-default"}
-    assert (
-        hreflangs["x-default"] == hreflangs["en"] == "http://testserver/en/articles/2016/03/17/securing-the-nordic-baltic-region/"
-    )
+    assert hreflangs["x-default"] == hreflangs["en"] == "http://testserver/en/articles/2016/03/17/securing-the-nordic-baltic-region/"
     assert hreflangs["fr"].startswith("http://testserver/fr/articles/2016/03/17/")
     switcher = page.split('class="switcher"')[1].split("</nav>")[0]
     assert re.findall(r'hreflang="([^"]+)"', switcher) == ["fr", "ar"]

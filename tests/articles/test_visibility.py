@@ -21,9 +21,7 @@ def hidden_pieces(make_article, section, kind, author):
     french_draft.save()
     draft = make_article(title="Draft piece", slug="draft", status=Status.DRAFT, **common)
     in_review = make_article(title="Review piece", slug="in-review", status=Status.REVIEW, **common)
-    scheduled = make_article(
-        title="Scheduled piece", slug="scheduled", published_at=timezone.now() + timedelta(hours=2), **common
-    )
+    scheduled = make_article(title="Scheduled piece", slug="scheduled", published_at=timezone.now() + timedelta(hours=2), **common)
     return {"live": live, "french_draft": french_draft, "hidden": [draft, in_review, scheduled]}
 
 

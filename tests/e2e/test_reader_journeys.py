@@ -9,9 +9,7 @@ from .conftest import WIDTHS, save_screenshot
 from .pages import ARTICLE, SECTION
 
 
-@pytest.mark.parametrize(
-    "accept_language, home", [("ar,en;q=0.5", "/ar/"), ("ru-RU,ru;q=0.9,en;q=0.5", "/ru/"), ("en-GB,en", "/en/")]
-)
+@pytest.mark.parametrize("accept_language, home", [("ar,en;q=0.5", "/ar/"), ("ru-RU,ru;q=0.9,en;q=0.5", "/ru/"), ("en-GB,en", "/en/")])
 def test_root_lands_on_the_readers_language(open_page, live_demo, accept_language, home):
     page = open_page("/", accept_language=accept_language)
     assert page.url == live_demo.url + home

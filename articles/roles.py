@@ -1,0 +1,55 @@
+"""Who may do what: editors everything editorial; translators only in their languages.
+
+Every admin endpoint asks these functions, so the rule lives in one place.
+"""
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+
+EDITORS = "Editors"
+TRANSLATORS = "Translators"
+
+EDITOR_MODELS = ["article", "articleimage", "image", "section", "sectiontext", "kind", "kindtext", "author", "authorbio",
+                 "tag", "featuredpiece", "articleredirect"]  # fmt: skip
+TRANSLATOR_PERMISSIONS = [
+    "view_article", "add_article", "change_article",
+    "view_articleimage", "add_articleimage", "change_articleimage", "delete_articleimage",
+    "view_image", "add_image",
+    "view_section", "change_section", "view_sectiontext", "add_sectiontext", "change_sectiontext",
+    "view_kind", "change_kind", "view_kindtext", "add_kindtext", "change_kindtext",
+    "view_author", "change_author", "view_authorbio", "add_authorbio", "change_authorbio",
+    "view_tag",
+]  # fmt: skip
+
+
+def ensure_groups():
+    """Create or refresh the Editors and Translators groups with their permissions (idempotent)."""
+    editors, _ = Group.objects.get_or_create(name=EDITORS)
+    editors.permissions.set(Permission.objects.filter(content_type__app_label="articles", content_type__model__in=EDITOR_MODELS))
+    translators, _ = Group.objects.get_or_create(name=TRANSLATORS)
+    translators.permissions.set(Permission.objects.filter(content_type__app_label="articles", codename__in=TRANSLATOR_PERMISSIONS))
+    return editors, translators
+
+
+def translator_languages(user):
+    """The languages a translator is limited to, or None for users without a language limit.
+
+    Cached on the user object for the request.
+    """
+    if not hasattr(user, "_review_languages"):
+        limited = user.is_authenticated and not user.is_superuser and user.groups.filter(name=TRANSLATORS).exists()
+        user._review_languages = set(user.translator_languages.values_list("language", flat=True)) if limited else None
+    return user._review_languages
+
+
+def is_translator(user):
+    return translator_languages(user) is not None
+
+
+def may_edit_language(user, language):
+    languages = translator_languages(user)
+    return languages is None or language in languages
+
+
+def may_publish(user):
+    return user.has_perm("articles.change_article") and (not is_translator(user) or settings.REVIEW_TRANSLATORS_CAN_PUBLISH)
