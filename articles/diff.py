@@ -5,6 +5,7 @@ import re
 
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 
 
 def words(text):
@@ -23,6 +24,11 @@ def word_diff(old, new):
         if tag == "equal":
             parts.append(escape("".join(old_words[i1:i2])))
     return mark_safe("".join(parts))
+
+
+def labelled(model, diffs):
+    """field_diffs() with each field's human label instead of its name."""
+    return [(capfirst(model._meta.get_field(field).verbose_name), diff) for field, diff in diffs]
 
 
 def field_diffs(old, new, fields):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from ..diff import field_diffs
+from ..diff import field_diffs, labelled
 from ..languages import language_codes, language_info
 from ..models import Article, ArticleImage, Status
 from ..roles import is_translator, may_publish
@@ -209,14 +209,18 @@ class ArticleAdmin(VersionAdmin):
             raise PermissionDenied
         return super().recover_view(request, version_id, extra_context)
 
-    def response_action(self, request, queryset):
-        if is_translator(request.user):
-            selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
-            for language in set(queryset.filter(pk__in=[pk for pk in selected if pk.isdigit()]).values_list("language", flat=True)):
+    def changelist_view(self, request, extra_context=None):
+        # Checked before Django looks for the action: a translator has none to offer, so a forged
+        # POST would otherwise be ignored silently instead of refused.
+        if request.method == "POST" and "action" in request.POST and is_translator(request.user):
+            selected = [pk for pk in request.POST.getlist(ACTION_CHECKBOX_NAME) if pk.isdigit()]
+            for language in set(Article.objects.filter(pk__in=selected).values_list("language", flat=True)):
                 deny_unless_language(request, language)
-            if request.POST.get("action") in ("publish_selected", "unpublish_selected") and not may_publish(request.user):
+            if request.POST["action"] != "publish_selected" and request.POST["action"] != "unpublish_selected":
+                raise PermissionDenied(_("Translators cannot run this action."))
+            if not may_publish(request.user):
                 raise PermissionDenied(_("You may not publish or unpublish."))
-        return super().response_action(request, queryset)
+        return super().changelist_view(request, extra_context)
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -277,7 +281,7 @@ class ArticleAdmin(VersionAdmin):
             if source and article.is_outdated():
                 then = source_text_at(source, article.translated_from_revision)
                 now = {field: getattr(source, field) for field in Article.CONTENT_FIELDS}
-                context["outdated_diffs"] = field_diffs(then, now, Article.CONTENT_FIELDS) if then else None
+                context["outdated_diffs"] = labelled(Article, field_diffs(then, now, Article.CONTENT_FIELDS)) if then else None
                 context["outdated"] = True
         return context
 
@@ -317,7 +321,7 @@ class ArticleAdmin(VersionAdmin):
             "original": article,
             "old": old,
             "new": new,
-            "diffs": [(Article._meta.get_field(f).verbose_name, d) for f, d in field_diffs(as_text(old), as_text(new), COMPARED_FIELDS)],
+            "diffs": labelled(Article, field_diffs(as_text(old), as_text(new), COMPARED_FIELDS)),
             "title": _("Changes in “%(title)s”") % {"title": article.title},
         }
         return TemplateResponse(request, "admin/articles/article/compare.html", context)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import AdminProseEditorWidget
 from taggit.utils import edit_string_for_tags, parse_tags
 
-from ..diff import field_diffs
+from ..diff import field_diffs, labelled
 from ..languages import language_codes
 from ..models import Article, Status, Tag
 from ..roles import may_publish
@@ -39,6 +39,7 @@ class ArticleAdminForm(forms.ModelForm):
         queryset=Tag.objects.all(),
         required=False,
         help_text=_("Tags already used in this language."),
+        widget=AutocompleteSelectMultiple(Article._meta.get_field("tags"), admin.site),
     )
     new_tags = forms.CharField(label=_("New tags"), required=False, help_text=_("Comma-separated; created in this version’s language."))
     seen_edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -56,7 +57,6 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.request = request
         article = self.instance
-        self.fields["existing_tags"].widget = AutocompleteSelectMultiple(Article._meta.get_field("tags"), admin.site)
         self.fields["language"] = forms.ChoiceField(
             label=Article._meta.get_field("language").verbose_name,
             choices=language_choices(request.user, language_codes()),
@@ -100,7 +100,7 @@ class ArticleAdminForm(forms.ModelForm):
         mine = {field: self.cleaned_data.get(field, "") for field in Article.CONTENT_FIELDS}
         theirs = {field: getattr(current, field) for field in Article.CONTENT_FIELDS}
         changed = [str(Article._meta.get_field(field).verbose_name) for field, _diff in field_diffs(theirs, mine, Article.CONTENT_FIELDS)]
-        self.conflict = field_diffs(mine, theirs, Article.CONTENT_FIELDS)
+        self.conflict = labelled(Article, field_diffs(mine, theirs, Article.CONTENT_FIELDS))
         raise forms.ValidationError(
             _(
                 "Someone else saved this version at %(when)s, after you opened it. Nothing was overwritten: "

@@ -5,6 +5,7 @@ import os
 import uuid
 from datetime import datetime, time
 
+import reversion
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
@@ -15,12 +16,30 @@ from PIL import Image as PILImage
 from PIL import ImageDraw
 
 from articles import demo_content
-from articles.models import Article, ArticleImage, Author, AuthorBio, Image, Kind, KindText, Section, SectionText, Status
+from articles.models import (
+    Article,
+    ArticleImage,
+    Author,
+    AuthorBio,
+    Image,
+    Kind,
+    KindText,
+    Section,
+    SectionText,
+    Status,
+    TranslatorLanguage,
+)  # fmt: skip
+from articles.roles import EDITORS, TRANSLATORS, ensure_groups
 from articles.services import set_tags
 
 DEMO_NAMESPACE = uuid.UUID("6f1f3c1e-3d43-4a38-9d59-7a1f0c1b2d10")
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = os.environ.get("REVIEW_ADMIN_PASSWORD", "review-admin")
+# (username, password, group, languages): the people `make run` prints logins for.
+DEMO_STAFF = [
+    ("editor", "review-editor", EDITORS, []),
+    ("translator-fr", "review-translator", TRANSLATORS, ["fr"]),
+]
 
 
 def placeholder_jpeg(seed_colour, light_colour, size=(1600, 900)):
@@ -50,10 +69,15 @@ class Command(BaseCommand):
         sections = self.load_sections()
         kinds = self.load_kinds()
         authors = self.load_authors()
-        count = sum(self.load_piece(piece, sections, kinds, authors) for piece in demo_content.PIECES)
-        self.load_admin()
+        with reversion.create_revision():  # the pieces' first revisions, so history and diffs start here
+            reversion.set_comment("Demo content")
+            count = sum(self.load_piece(piece, sections, kinds, authors) for piece in demo_content.PIECES)
+        self.load_people()
         self.stdout.write(self.style.SUCCESS(f"Demo content ready: {count} article versions, {len(sections)} sections."))
         self.stdout.write(f"Admin login: {ADMIN_USERNAME} / {ADMIN_PASSWORD}  (http://127.0.0.1:8000/admin/)")
+        for username, password, group, languages in DEMO_STAFF:
+            scope = f" ({', '.join(languages)})" if languages else ""
+            self.stdout.write(f"{group[:-1]} login: {username} / {password}{scope}")
 
     def load_sections(self):
         sections = {}
@@ -135,10 +159,19 @@ class Command(BaseCommand):
             )
         return len(piece["versions"])
 
-    def load_admin(self):
-        user, created = get_user_model().objects.get_or_create(
-            username=ADMIN_USERNAME, defaults={"email": "admin@example.org", "is_staff": True, "is_superuser": True}
-        )
-        user.is_staff = user.is_superuser = True
-        user.set_password(ADMIN_PASSWORD)
-        user.save()
+    def load_people(self):
+        groups = dict(zip([EDITORS, TRANSLATORS], ensure_groups(), strict=True))
+        users = get_user_model().objects
+        admin, _ = users.get_or_create(username=ADMIN_USERNAME, defaults={"email": "admin@example.org"})
+        admin.is_staff = admin.is_superuser = True
+        admin.set_password(ADMIN_PASSWORD)
+        admin.save()
+        for username, password, group, languages in DEMO_STAFF:
+            user, _ = users.get_or_create(username=username, defaults={"email": f"{username}@example.org"})
+            user.is_staff, user.is_superuser = True, False
+            user.set_password(password)
+            user.save()
+            user.groups.set([groups[group]])
+            user.translator_languages.exclude(language__in=languages).delete()
+            for language in languages:
+                TranslatorLanguage.objects.get_or_create(user=user, language=language)

@@ -1,0 +1,154 @@
+"""A French translator: the whole French flow works; everything German answers 403, forged requests included."""
+
+import json
+import re
+
+import pytest
+
+from articles.models import Article, SectionText, Status, Tag
+from articles.services import create_translation, set_tags
+from tests.admin_client import AdminUser
+
+pytestmark = pytest.mark.usefixtures("demo")
+LIST = "/admin/articles/article/"
+
+
+@pytest.fixture
+def translator():
+    return AdminUser("translator-fr", "review-translator")
+
+
+@pytest.fixture
+def german():
+    """A German version of the Nordic-Baltic piece, with one saved change so it has two revisions."""
+    source = Article.objects.get(language="en", slug="securing-the-nordic-baltic-region")
+    version = create_translation(source=source, language="de")
+    version.title = "Die nordisch-baltische Region sichern"
+    version.save()
+    set_tags(article=version, names=["Ostsee"])
+    return version
+
+
+def versions_of(article):
+    from reversion.models import Version
+
+    return list(Version.objects.get_for_object(article).values_list("pk", flat=True))
+
+
+def test_translator_gets_403_on_every_endpoint_for_a_german_version(translator, german):
+    editor = AdminUser("editor", "review-editor")
+    editor.submit(f"/admin/articles/article/{german.pk}/change/", {"standfirst": "Wie?"})  # a second revision
+    newer, older = versions_of(german)[:2]
+    base = f"/admin/articles/article/{german.pk}"
+    _page, forged = editor.open_form(f"{base}/change/", "article_form")  # a real German form, posted by the translator
+    forged.update({"title": ["Übernommen"], "_save": ["Save"]})
+    section = SectionText.objects.get(language="en", slug="collective-defence").section
+
+    forbidden = {
+        "change view": translator.get(f"{base}/change/"),
+        "forged change POST": translator.post(f"{base}/change/", forged),
+        "forged inline POST": translator.post(f"{base}/change/", {**forged, "image_usages-0-caption": ["x"]}),
+        "add view POST in German": translator.post("/admin/articles/article/add/", {**forged, "language": "de"}),
+        "history": translator.get(f"{base}/history/"),
+        "revision view": translator.get(f"{base}/history/{older}/"),
+        "compare": translator.get(f"{base}/compare/{older}/{newer}/"),
+        "restore": translator.post(f"{base}/restore/{older}/", {}),
+        "delete": translator.get(f"{base}/delete/"),
+        "preview": translator.get(f"/de/preview/{german.pk}/"),
+        "bulk unpublish": translator.post(LIST, {"action": "unpublish_selected", "_selected_action": [german.pk], "index": 0}),
+        "bulk delete": translator.post(LIST, {"action": "delete_selected", "_selected_action": [german.pk], "index": 0}),
+        "section inline in German": translator.post(
+            f"/admin/articles/section/{section.pk}/change/",
+            {"texts-TOTAL_FORMS": "1", "texts-INITIAL_FORMS": "0", "texts-0-language": "de", "texts-0-name": "X", "texts-0-slug": "x"},
+        ),
+        "section list_editable": translator.post(
+            "/admin/articles/section/",
+            {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-0-id": section.pk, "form-0-order": "9", "_save": "Save"},
+        ),
+        "recover deleted": translator.get("/admin/articles/article/recover/"),
+    }
+    assert {name: response.status_code for name, response in forbidden.items()} == dict.fromkeys(forbidden, 403)
+    german.refresh_from_db()
+    assert german.title == "Die nordisch-baltische Region sichern" and Article.objects.filter(pk=german.pk).exists()
+    assert section.order == SectionText.objects.get(language="en", slug="collective-defence").section.order
+
+    autocomplete = translator.get(
+        "/admin/autocomplete/", {"app_label": "articles", "model_name": "article", "field_name": "tags", "term": "Ost"}
+    )
+    assert autocomplete.status_code == 200
+    assert Tag.objects.filter(name="Ostsee").exists() and json.loads(autocomplete.content)["results"] == []
+
+
+def test_translator_cannot_publish_or_delete_even_in_french(translator, settings):
+    french = Article.objects.get(language="fr")
+    french.status = Status.DRAFT
+    french.save()
+    url = f"/admin/articles/article/{french.pk}/change/"
+    page, form = translator.open_form(url, "article_form")
+    assert 'value="published"' not in page.content.decode().split('name="status"')[1].split("</select>")[0]
+    assert translator.post(url, {**form, "status": ["published"], "_save": ["Save"]}).status_code == 403
+    assert translator.post(LIST, {"action": "publish_selected", "_selected_action": [french.pk], "index": 0}).status_code == 403
+    assert translator.get(f"/admin/articles/article/{french.pk}/delete/").status_code == 403
+
+    settings.REVIEW_TRANSLATORS_CAN_PUBLISH = True  # the editor-in-chief allows it
+    assert translator.post(url, {**form, "status": ["published"], "_save": ["Save"]}).status_code == 302
+    french.refresh_from_db()
+    assert french.status == Status.PUBLISHED
+
+
+def test_translator_does_the_whole_french_flow(translator):
+    source = Article.objects.get(language="en", slug="could-isil-go-nuclear")
+    page, form = translator.open_form(f"/admin/articles/article/{source.pk}/translate/")
+    assert re.findall(r'<option value="(\w+)"', page.content.decode()) == ["fr"]
+    response = translator.post(f"/admin/articles/article/{source.pk}/translate/", {"language": "fr"})
+    french = Article.objects.get(translation_key=source.translation_key, language="fr")
+    assert response.status_code == 302 and response["Location"] == f"/admin/articles/article/{french.pk}/change/"
+    assert french.status == Status.DRAFT and not french.is_source
+    assert french.translated_from_revision == source.content_revision
+    assert french.image_usages.get().caption == source.image_usages.get().caption  # to translate
+
+    page = translator.get(response["Location"]).content.decode()
+    assert "Source (English), read-only" in page and "Could ISIL go nuclear?" in page  # side by side
+
+    response = translator.submit(
+        response["Location"],
+        {"title": "L’EIIL pourrait-il se doter de l’arme nucléaire ?", "slug": "eiil-arme-nucleaire",
+         "standfirst": "Ce qui relève du bluff, et ce qu’il faut prendre au sérieux.", "body": "<p>Analyse.</p>",
+         "new_tags": "EIIL, Nucléaire", "image_usages-0-caption": "Une matière plus facile à obtenir qu’une arme."},
+    )  # fmt: skip
+    assert response.status_code == 302
+    french.refresh_from_db()
+    assert french.title.startswith("L’EIIL") and french.status == Status.DRAFT
+    assert sorted(french.tags.values_list("language", flat=True)) == ["fr", "fr"]
+    assert french.image_usages.get().caption == "Une matière plus facile à obtenir qu’une arme."
+    preview = translator.get(f"/fr/preview/{french.pk}/")
+    assert preview.status_code == 200 and "L’EIIL pourrait-il" in preview.content.decode()
+
+
+def test_outdated_translations_are_flagged_with_a_diff_until_updated(translator):
+    editor = AdminUser("editor", "review-editor")
+    source = Article.objects.get(language="en", slug="securing-the-nordic-baltic-region")
+    french = Article.objects.get(translation_key=source.translation_key, language="fr")
+    assert french.pk not in outdated_ids(editor)
+
+    editor.submit(f"/admin/articles/article/{source.pk}/change/", {"standfirst": "How are Allies and partners defending the region now?"})
+    assert french.pk in outdated_ids(editor)
+    row = editor.get(LIST + "?q=Nordic").content.decode()
+    assert '<span class="review-outdated">fr (outdated)</span>' in row
+
+    page = translator.get(f"/admin/articles/article/{french.pk}/change/").content.decode()
+    assert "Outdated: the source changed after this translation was made" in page
+    diff = page.split("review-panel--outdated")[1].split("</div>")[0]
+    assert "<h3>Standfirst</h3>" in diff
+    assert "How are<del> NATO</del> Allies and" in diff
+    assert "region <del>in the current security context?</del><ins>now?</ins>" in diff
+
+    response = translator.submit(f"/admin/articles/article/{french.pk}/change/", {"mark_up_to_date": "on"})
+    assert response.status_code == 302
+    french.refresh_from_db()
+    assert not french.is_outdated() and french.pk not in outdated_ids(editor)
+
+
+def outdated_ids(user):
+    page = user.get(LIST + "?translation=outdated").content.decode()
+    return {int(pk) for pk in re.findall(r'name="_selected_action" value="(\d+)"', page)}
