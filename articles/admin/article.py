@@ -196,8 +196,10 @@ class ArticleAdmin(VersionAdmin):
         return TemplateResponse(request, "admin/articles/article/history.html", context)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        deny_unless_language(request, get_object_or_404(Article, pk=unquote(object_id)).language)
-        return super().revision_view(request, object_id, version_id, extra_context)
+        # reversion's own view reverts the row, edit lock included, before saving; restore_view does not.
+        article = get_object_or_404(Article, pk=unquote(object_id))
+        deny_unless_language(request, article.language)
+        return redirect("admin:articles_article_history", article.pk)
 
     def recoverlist_view(self, request, extra_context=None):
         if is_translator(request.user):
@@ -298,7 +300,8 @@ class ArticleAdmin(VersionAdmin):
                 return redirect(request.path)
             deny_unless_language(request, language)
             created = create_translation(source=article, language=language, by=request.user)
-            messages.success(request, _("Draft %(language)s version created: translate it below.") % {"language": language})
+            name = language_info(language)["name_local"]
+            messages.success(request, _("Draft version in %(language)s created: translate it below.") % {"language": name})
             return redirect("admin:articles_article_change", created.pk)
         context = {
             **self.admin_site.each_context(request),

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import AdminProseEditorWidget
 from taggit.utils import edit_string_for_tags, parse_tags
@@ -58,7 +59,7 @@ class ArticleAdminForm(forms.ModelForm):
         self.request = request
         article = self.instance
         self.fields["language"] = forms.ChoiceField(
-            label=Article._meta.get_field("language").verbose_name,
+            label=capfirst(Article._meta.get_field("language").verbose_name),
             choices=language_choices(request.user, language_codes()),
             initial=article.language,
         )

@@ -1,0 +1,75 @@
+"""Editors and translators in a real browser: the rich text editor, publishing, translating side by side."""
+
+import re
+
+from articles.models import Article, Status
+
+from .conftest import save_screenshot
+
+
+def log_in(open_page, username, password):
+    page = open_page("/admin/login/?next=/admin/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(r"/admin/$"))
+    return page
+
+
+def test_editor_writes_and_publishes_with_the_rich_text_editor_then_the_translator_translates(open_page, live_demo):
+    page = log_in(open_page, "editor", "review-editor")
+    page.goto(live_demo.url + "/admin/articles/article/add/")
+    page.get_by_label("Title:").press_sequentially("Cyber defence in the High North")
+    assert page.get_by_label("Slug:").input_value() == "cyber-defence-in-the-high-north"  # prepopulated as typed
+    page.get_by_label("Standfirst:").fill("Why the Arctic is now a cyber front.")
+
+    editor = page.locator(".ProseMirror[contenteditable=true]")
+    editor.click()
+    page.keyboard.type("Undersea cables carry ")
+    page.keyboard.press("Control+b")
+    page.keyboard.type("almost all")
+    page.keyboard.press("Control+b")
+    page.keyboard.type(" of the region's data.")
+    page.locator("#id_status").select_option("published")
+    page.locator(".datetimeshortcuts").first.get_by_role("link", name="Today").click()
+    page.locator(".datetimeshortcuts").nth(1).get_by_role("link", name="Now").click()
+    page.locator("#id_new_tags").fill("Arctic, Cyber")
+    save_screenshot(page, "editor-writes")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_url(re.compile(r"/admin/articles/article/$"))
+
+    article = Article.objects.get(slug="cyber-defence-in-the-high-north")
+    assert article.status == Status.PUBLISHED
+    assert article.body == "<p>Undersea cables carry <strong>almost all</strong> of the region's data.</p>"
+
+    reader = open_page("/en/")
+    reader.get_by_role("link", name="Cyber defence in the High North").click()
+    assert reader.locator(".article__body strong").inner_text() == "almost all"
+
+    page = log_in(open_page, "translator-fr", "review-translator")
+    assert page.goto(live_demo.url + f"/admin/articles/article/{article.pk}/change/").status == 403  # not their language
+    page.goto(live_demo.url + f"/admin/articles/article/{article.pk}/translate/")
+    page.get_by_role("button", name="Create the draft").click()
+    page.wait_for_url(re.compile(r"/admin/articles/article/\d+/change/$"))
+    assert page.locator(".review-source").get_by_text("Cyber defence in the High North").is_visible()  # side by side
+
+    page.get_by_label("Title:").fill("La cyberdéfense dans le Grand Nord")
+    page.get_by_label("Slug:").fill("cyberdefense-grand-nord")
+    page.get_by_label("Standfirst:").fill("Pourquoi l’Arctique est devenu un front cyber.")
+    body = page.locator(".ProseMirror[contenteditable=true]")
+    body.click()
+    page.keyboard.press("Control+a")
+    page.keyboard.type("Les câbles sous-marins transportent presque toutes les données de la région.")
+    save_screenshot(page, "translator-side-by-side")
+    page.get_by_role("button", name="Save and continue editing").click()
+    page.wait_for_url(re.compile(r"/admin/articles/article/\d+/change/$"))
+
+    french = Article.objects.get(language="fr", slug="cyberdefense-grand-nord")
+    assert french.status == Status.DRAFT and french.translated_from_revision == article.content_revision
+    assert french.body == "<p>Les câbles sous-marins transportent presque toutes les données de la région.</p>"
+    with page.expect_popup() as popup:
+        page.locator(".object-tools").get_by_role("link", name="Preview").click()
+    preview = popup.value
+    preview.wait_for_load_state()
+    assert preview.locator(".preview-banner").is_visible()
+    assert preview.locator("h1").inner_text() == "La cyberdéfense dans le Grand Nord"
