@@ -17,7 +17,8 @@ LIST = "/admin/articles/article/"
 HOSTILE_BODY = (
     '<h2 onmouseover="steal()">Heading</h2><p style="color:red">Text <script>alert(1)</script>'
     '<a href="javascript:alert(2)">bad</a> <a href="https://example.org/">good</a>'
-    '<img src=x onerror="alert(3)"><iframe src="https://evil.example"></iframe></p>'
+    '<img src=x onerror="alert(3)"><iframe src="https://evil.example"></iframe>'
+    '<a href="data:text/html;base64,PHNjcmlwdD4=">data</a></p>'
 )
 HOSTILE_TITLE = '<script>alert("title")</script> & <b>bold</b>'
 
@@ -83,7 +84,7 @@ def test_hostile_rich_text_and_titles_come_back_clean(editor):
         published_at_0=now.strftime("%Y-%m-%d"), published_at_1=(now - timedelta(minutes=5)).strftime("%H:%M:%S"),
     )  # fmt: skip
     for html in [piece.body, Client().get(piece.get_absolute_url()).content.decode()]:
-        for bad in ["<script", "onmouseover", "onerror", "javascript:", "<iframe", "style=", "alert(1)"]:
+        for bad in ["<script", "onmouseover", "onerror", "javascript:", "data:text", "<iframe", "style=", "alert(1)"]:
             assert bad not in html, bad
     public = Client().get(piece.get_absolute_url()).content.decode()
     assert "&lt;script&gt;alert(&quot;title&quot;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in public

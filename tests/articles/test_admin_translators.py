@@ -152,3 +152,18 @@ def test_outdated_translations_are_flagged_with_a_diff_until_updated(translator)
 def outdated_ids(user):
     page = user.get(LIST + "?translation=outdated").content.decode()
     return {int(pk) for pk in re.findall(r'name="_selected_action" value="(\d+)"', page)}
+
+
+def test_translator_edits_only_their_languages_texts_of_a_section(translator):
+    french = SectionText.objects.get(language="fr", slug="partenariats")
+    section = french.section
+    url = f"/admin/articles/section/{section.pk}/change/"
+    page, form = translator.open_form(url, "section_form")
+    html = page.content.decode()
+    assert 'name="key"' not in html and 'name="order"' not in html  # the section itself is read-only
+    assert form["texts-TOTAL_FORMS"] == ["1"]  # only the French text is offered
+    form.update({"texts-0-intro": ["Nouvelle introduction."], "_save": ["Save"]})
+    assert translator.client.post(url, form).status_code == 302
+    french.refresh_from_db()
+    assert french.intro == "Nouvelle introduction."
+    assert SectionText.objects.get(language="de", section=section).intro.startswith("In den vergangenen")
