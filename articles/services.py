@@ -1,6 +1,7 @@
 """Writes that touch several models. Keyword-only, so call sites read as sentences."""
 
 import reversion
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -59,8 +60,23 @@ def _save_all(articles, by, comment, change):
     return len(articles)
 
 
+def lacking_alt_text(articles):
+    """Versions using an image that is neither described (alt text) nor marked decorative."""
+    return [a for a in articles if a.image_usages.filter(decorative=False, alt_text="").exists()]
+
+
 def publish(*, articles, by):
-    """Publish these versions; one without a publication date goes out now."""
+    """Publish these versions; one without a publication date goes out now.
+
+    Refused as a whole if any of them uses an image without alt text that is not marked decorative.
+    """
+    articles = list(articles)
+    blocked = lacking_alt_text(articles)
+    if blocked:
+        raise ValidationError(
+            _("Not published: give every image alt text or mark it decorative first (%(titles)s).")
+            % {"titles": ", ".join(a.title for a in blocked)}
+        )
     now = timezone.now()
 
     def change(article):

@@ -11,7 +11,10 @@ urlpatterns = [
 
 def serve_media(request, path):
     # MEDIA_ROOT read per request, not at import, so a changed setting (tests) is honoured.
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    if path.startswith("renditions/"):
+        response["Cache-Control"] = "public, max-age=31536000, immutable"  # content-hashed names never change
+    return response
 
 
 if settings.REVIEW_SERVE_MEDIA:

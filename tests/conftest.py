@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from PIL import Image as PILImage
 
+from articles.images import make_renditions
 from articles.models import Article, ArticleImage, Author, Image, Kind, KindText, Section, SectionText, Status
 from articles.services import set_tags
 
@@ -30,7 +31,7 @@ def media_root(settings, tmp_path):
 @pytest.fixture
 def demo(db):
     """The demo publication exactly as `make run` loads it."""
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", skip_renditions=True, stdout=io.StringIO())
 
 
 @pytest.fixture
@@ -63,6 +64,8 @@ def make_image(db):
         image = Image(**overrides)
         image.file.save(f"picture-{n}.jpg", ContentFile(jpeg_bytes(), name=f"picture-{n}.jpg"), save=False)
         image.save()
+        image.renditions = make_renditions(image)
+        image.save(update_fields=["renditions"])
         return image
 
     return make

@@ -1,12 +1,14 @@
 """The article admin: the editors' and translators' daily tool."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -42,11 +44,32 @@ def preview_url(article):
         return reverse("articles:preview", kwargs={"pk": article.pk})
 
 
+class ImageUsageFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if self.instance.status != Status.PUBLISHED:
+            return
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", {})
+            if (
+                data
+                and not data.get("DELETE")
+                and data.get("image")
+                and not data.get("decorative")
+                and not data.get("alt_text", "").strip()
+            ):
+                raise forms.ValidationError(
+                    _("Every image of a published version needs alt text, or must be marked decorative: %(image)s")
+                    % {"image": data["image"]}
+                )
+
+
 class ArticleImageInline(admin.TabularInline):
     model = ArticleImage
+    formset = ImageUsageFormSet
     extra = 0
     autocomplete_fields = ["image"]
-    fields = ["image", "alt_text", "caption", "order"]
+    fields = ["image", "alt_text", "decorative", "caption", "order"]
 
 
 class TranslationStateFilter(admin.SimpleListFilter):
@@ -250,7 +273,11 @@ class ArticleAdmin(VersionAdmin):
 
     @admin.action(description=gettext_lazy("Publish selected versions"))
     def publish_selected(self, request, queryset):
-        count = publish(articles=queryset, by=request.user)
+        try:
+            count = publish(articles=queryset, by=request.user)
+        except ValidationError as refusal:
+            self.message_user(request, " ".join(refusal.messages), messages.ERROR)
+            return
         self.message_user(request, _("%(count)d versions published.") % {"count": count}, messages.SUCCESS)
 
     @admin.action(description=gettext_lazy("Unpublish selected versions"))

@@ -1,7 +1,13 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
+from ..images import clean_original, make_renditions
 from ..models import (
     Author,
     AuthorBio,
@@ -64,10 +70,47 @@ class AuthorAdmin(TranslatedThingAdmin, admin.ModelAdmin):
     translator_readonly_fields = ("name", "slug", "photo")
 
 
+class ImageAdminForm(forms.ModelForm):
+    class Meta:
+        model = Image
+        fields = ["title", "file", "credit", "licence", "focal_x", "focal_y"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload and not getattr(upload, "_committed", True):  # a new upload, not the stored file
+            return clean_original(upload)
+        return upload
+
+
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
-    list_display = ["title", "credit", "licence", "width", "height", "created_at"]
-    search_fields = ["title", "credit"]
+    form = ImageAdminForm
+    list_display = ["thumbnail", "title", "credit", "licence", "width", "height", "created_at"]
+    list_display_links = ["thumbnail", "title"]
+    search_fields = ["title", "credit", "licence", "usages__alt_text", "usages__caption"]
+    readonly_fields = ["thumbnail", "width", "height", "used_in"]
+
+    @admin.display(description=_("preview"))
+    def thumbnail(self, image):
+        if not image.pk:
+            return "—"
+        picture = image.picture("card")
+        return format_html('<img src="{}" alt="" width="160" height="90" style="object-fit:cover">', picture["src"])
+
+    @admin.display(description=_("used in"))
+    def used_in(self, image):
+        usages = image.usages.select_related("article").order_by("article__language")
+        return format_html_join(
+            mark_safe("<br>"),
+            '<a href="{}">{}</a> [{}]',
+            ((reverse("admin:articles_article_change", args=[u.article_id]), u.article.title, u.article.language) for u in usages),
+        ) or _("Not used yet.")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "file" in form.changed_data or {"focal_x", "focal_y"} & set(form.changed_data) or not obj.renditions:
+            obj.renditions = make_renditions(obj)  # once per upload or crop change, never per request
+            obj.save(update_fields=["renditions"])
 
 
 @admin.register(Tag)

@@ -1,7 +1,11 @@
 """Images: the uploaded original, and its use by one article version (alt text and caption)."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+FRACTION = [MinValueValidator(0.0), MaxValueValidator(1.0)]
+SOURCE_TYPES = [("avif", "image/avif"), ("webp", "image/webp"), ("jpg", "image/jpeg")]
 
 
 class Image(models.Model):
@@ -13,6 +17,13 @@ class Image(models.Model):
     height = models.PositiveIntegerField(_("height"), editable=False, default=0)
     credit = models.CharField(_("credit"), max_length=200, blank=True)
     licence = models.CharField(_("licence"), max_length=120, blank=True)
+    focal_x = models.FloatField(
+        _("focal point, across"), null=True, blank=True, validators=FRACTION, help_text=_("0 = left edge, 1 = right edge.")
+    )
+    focal_y = models.FloatField(
+        _("focal point, down"), null=True, blank=True, validators=FRACTION, help_text=_("0 = top edge, 1 = bottom edge.")
+    )
+    renditions = models.JSONField(_("renditions"), default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -23,6 +34,29 @@ class Image(models.Model):
     def __str__(self):
         return self.title
 
+    def picture(self, variant="full"):
+        """What a <picture> needs: sources per type, a JPEG fallback and its size; the original if none yet."""
+        from django.core.files.storage import default_storage
+
+        sets = self.renditions.get(variant)
+        if not sets:
+            return {"sources": [], "src": self.file.url, "width": self.width, "height": self.height}
+        sources = [
+            {"type": mime, "srcset": ", ".join(f"{default_storage.url(name)} {width}w" for width, _h, name in sets[ext])}
+            for ext, mime in SOURCE_TYPES[:2]
+            if sets.get(ext)
+        ]
+        jpegs = sets["jpg"]
+        width, height, name = next((entry for entry in jpegs if entry[0] >= 960), jpegs[-1])
+        largest = jpegs[-1]
+        return {
+            "sources": sources,
+            "srcset": ", ".join(f"{default_storage.url(n)} {w}w" for w, _h, n in jpegs),
+            "src": default_storage.url(name),
+            "width": largest[0],
+            "height": largest[1],
+        }
+
 
 class ArticleImage(models.Model):
     """One image as used by one article version: alt text and caption are in that version's language."""
@@ -30,6 +64,9 @@ class ArticleImage(models.Model):
     article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="image_usages", verbose_name=_("article"))
     image = models.ForeignKey(Image, on_delete=models.PROTECT, related_name="usages", verbose_name=_("image"))
     alt_text = models.CharField(_("alt text"), max_length=300, blank=True)
+    decorative = models.BooleanField(
+        _("decorative"), default=False, help_text=_("Adds nothing a reader needs: screen readers skip it (empty alt).")
+    )
     caption = models.CharField(_("caption"), max_length=500, blank=True)
     order = models.PositiveIntegerField(_("order"), default=0, help_text=_("The first image leads the piece and its card."))
 
@@ -40,3 +77,7 @@ class ArticleImage(models.Model):
 
     def __str__(self):
         return f"{self.image} in {self.article}"
+
+    @property
+    def alt(self):
+        return "" if self.decorative else self.alt_text

@@ -22,6 +22,12 @@ def pubdate(value):
 
 
 @register.filter
+def picture(image, variant):
+    """Sources and sizes for a <picture> of `image` (see Image.picture)."""
+    return image.picture(variant)
+
+
+@register.filter
 def isodate(value):
     return timezone.localdate(value).isoformat() if value else ""
 

@@ -102,6 +102,10 @@ REVIEW_HOME_LATEST = 9  # cards on the home page
 REVIEW_PAGE_SIZE = 12  # pieces per listing page
 REVIEW_RELATED = 3  # related pieces under an article
 REVIEW_WORDS_PER_MINUTE = 200
+# Uploads: checked from the header before decoding (format from content, size, pixels).
+REVIEW_IMAGE_MAX_BYTES = 20 * 2**20
+REVIEW_IMAGE_MAX_PIXELS = 40_000_000
+REVIEW_RENDITION_WIDTHS = [320, 640, 960, 1280, 1920]
 # The editor-in-chief may let translators publish their own languages' versions.
 REVIEW_TRANSLATORS_CAN_PUBLISH = False
 

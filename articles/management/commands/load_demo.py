@@ -16,6 +16,7 @@ from PIL import Image as PILImage
 from PIL import ImageDraw
 
 from articles import demo_content
+from articles.images import make_renditions
 from articles.models import (
     Article,
     ArticleImage,
@@ -64,8 +65,12 @@ def placeholder_jpeg(seed_colour, light_colour, size=(1600, 900)):
 class Command(BaseCommand):
     help = "Load the demo content (sections, kinds, authors, pieces, translations, images) and an admin login."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--skip-renditions", action="store_true", help="Leave image renditions for later (tests).")
+
     @transaction.atomic
-    def handle(self, *args, **options):
+    def handle(self, *args, skip_renditions=False, **options):
+        self.skip_renditions = skip_renditions
         sections = self.load_sections()
         kinds = self.load_kinds()
         authors = self.load_authors()
@@ -127,10 +132,16 @@ class Command(BaseCommand):
         image.save()
         return image
 
+    def ensure_renditions(self, image):
+        if not self.skip_renditions and not image.renditions:
+            image.renditions = make_renditions(image)
+            image.save(update_fields=["renditions"])
+
     def load_piece(self, piece, sections, kinds, authors):
         translation_key = uuid.uuid5(DEMO_NAMESPACE, piece["key"])
         published_at = timezone.make_aware(datetime.combine(datetime.fromisoformat(piece["date"]).date(), time(9, 0)))
         image = self.load_image(*piece["image"])
+        self.ensure_renditions(image)
         for position, version in enumerate(piece["versions"]):
             is_source = position == 0
             article, _ = Article.objects.update_or_create(
