@@ -49,10 +49,11 @@ def inspect(upload):
         raise rejected(_("SVG files are not accepted: upload a JPEG, PNG, WebP, AVIF or GIF."), "svg")
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+            # Pillow warns above its own limit; ours (checked below, before any decoding) is lower.
+            warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
             with PILImage.open(upload) as picture:  # reads the header only
                 image_format, (width, height) = picture.format, picture.size
-    except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
+    except PILImage.DecompressionBombError:
         raise rejected(_("The image has far too many pixels to be processed safely."), "too_many_pixels") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise rejected(_("This file is not an image we can read: upload a JPEG, PNG, WebP, AVIF or GIF."), "unreadable") from None

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -71,13 +72,17 @@ class AuthorAdmin(TranslatedThingAdmin, admin.ModelAdmin):
 
 
 class ImageAdminForm(forms.ModelForm):
+    # A plain file field: articles.images.inspect is the only gate, and it reads the header before
+    # anything else opens the file (Django's image field would decode it first, with a vaguer message).
+    file = forms.FileField(label=_("file"), help_text=_("JPEG, PNG, WebP, AVIF or GIF; up to 20 MB and 40 megapixels."))
+
     class Meta:
         model = Image
         fields = ["title", "file", "credit", "licence", "focal_x", "focal_y"]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload and not getattr(upload, "_committed", True):  # a new upload, not the stored file
+        if isinstance(upload, UploadedFile):  # a new upload, not the stored file
             return clean_original(upload)
         return upload
 
