@@ -161,3 +161,29 @@ def test_the_library_shows_where_an_image_is_used_and_finds_it_by_caption(editor
     page = editor.get(f"/admin/articles/image/{image.pk}/change/").content.decode()
     assert "Securing the Nordic-Baltic region</a> [en]" in page and "[fr]" in page and "[ar]" in page
     assert "Baltic coastline at dawn" in editor.get("/admin/articles/image/?q=Allies+and+partners").content.decode()
+
+
+def test_card_crops_keep_the_focal_point_in_frame():
+    from articles.images import focal_crop
+
+    picture = PILImage.new("RGB", (1000, 300))
+    picture.paste((255, 0, 0), (900, 0, 1000, 300))  # the subject: a red strip at the right edge
+    right = focal_crop(picture, 16 / 9, focal_x=0.95, focal_y=0.5)
+    centre = focal_crop(picture, 16 / 9, focal_x=0.5, focal_y=0.5)
+    assert right.size == centre.size == (533, 300)
+    assert right.getpixel((right.width - 1, 150)) == (255, 0, 0)
+    assert centre.getpixel((centre.width - 1, 150)) == (0, 0, 0)
+
+
+def test_regenerate_renditions_rebuilds_every_image_with_a_progress_bar(make_image, settings):
+    from django.core.management import call_command
+
+    images = [make_image(), make_image()]
+    Image.objects.update(renditions={})
+    settings.REVIEW_RENDITION_WIDTHS = [32]
+    out = io.StringIO()
+    call_command("regenerate_renditions", stdout=out)
+    assert "] 2/2" in out.getvalue() and "Renditions regenerated for 2 images." in out.getvalue()
+    for image in images:
+        image.refresh_from_db()
+        assert [entry[0] for entry in image.renditions["full"]["avif"]] == [32]
