@@ -21,7 +21,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from ..diff import field_diffs, labelled
-from ..languages import language_codes, language_info
+from ..languages import language_codes, language_info, language_order
 from ..models import Article, ArticleImage, Status
 from ..roles import is_translator, may_publish
 from ..services import (
@@ -32,6 +32,7 @@ from ..services import (
     restore_revision,
     set_tags,
     source_text_at,
+    unpublish,
 )  # fmt: skip
 from .forms import ArticleAdminForm
 from .scoping import deny_forged_languages, deny_unless_language, language_choices
@@ -120,7 +121,7 @@ class VersionsChangeList(ChangeList):
         for article in self.result_list:
             article.siblings = sorted(
                 siblings.get(article.translation_key, []),
-                key=lambda s: language_codes().index(s.language) if s.language in language_codes() else 99,
+                key=lambda sibling: language_order(sibling.language),
             )
 
 
@@ -282,8 +283,6 @@ class ArticleAdmin(VersionAdmin):
 
     @admin.action(description=gettext_lazy("Unpublish selected versions"))
     def unpublish_selected(self, request, queryset):
-        from ..services import unpublish
-
         count = unpublish(articles=queryset, by=request.user)
         self.message_user(request, _("%(count)d versions unpublished.") % {"count": count}, messages.SUCCESS)
 

@@ -4,7 +4,7 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import AdminProseEditorWidget
-from taggit.utils import edit_string_for_tags, parse_tags
+from taggit.utils import parse_tags
 
 from ..diff import field_diffs, labelled
 from ..languages import language_codes
@@ -114,7 +114,3 @@ class ArticleAdminForm(forms.ModelForm):
 
     def tag_names(self):
         return [tag.name for tag in self.cleaned_data.get("existing_tags") or []] + self.cleaned_data.get("new_tags", [])
-
-
-def tag_string(article):
-    return edit_string_for_tags(article.tags.all())

@@ -3,7 +3,7 @@
 from django import forms
 from django.core.exceptions import PermissionDenied
 
-from ..languages import language_info
+from ..languages import language_codes, language_info
 from ..roles import is_translator, may_edit_language, translator_languages
 
 
@@ -40,8 +40,6 @@ class LanguageTextsInline:
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "language":
-            from ..languages import language_codes
-
             return forms.ChoiceField(choices=language_choices(request.user, language_codes()), label=db_field.verbose_name)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
