@@ -4,9 +4,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 def create_roles(sender, **kwargs):
-    from .roles import ensure_groups
+    from .policies import ensure_groups
 
     ensure_groups()
+
+
+def forget_taxonomy(sender, **kwargs):
+    from .taxonomy import forget
+
+    forget()
 
 
 class ArticlesConfig(AppConfig):
@@ -16,12 +22,18 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         import reversion
+        from django.db.models.signals import post_delete, post_save
 
-        from .models import Article, ArticleImage
+        from .models import Article, ArticleImage, Kind, KindText, Piece, Section, SectionText
 
-        # Every save through the admin or a service keeps a revision with the version's images.
+        # Every save through a service keeps a revision with the version's images and its piece's shared fields.
         if not reversion.is_registered(Article):
-            reversion.register(Article, follow=["image_usages"])
+            reversion.register(Article, follow=["image_usages", "piece"])
             reversion.register(ArticleImage)
+            reversion.register(Piece)
+        # Section and kind names are cached per language; any write to them, from anywhere, forgets the cache.
+        for model in (Section, SectionText, Kind, KindText):
+            post_save.connect(forget_taxonomy, sender=model, dispatch_uid=f"taxonomy-save-{model.__name__}")
+            post_delete.connect(forget_taxonomy, sender=model, dispatch_uid=f"taxonomy-delete-{model.__name__}")
         # After migrate (when permissions exist), the Editors and Translators groups are brought up to date.
         post_migrate.connect(create_roles, sender=self)

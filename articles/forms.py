@@ -2,8 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from . import selectors, taxonomy
 from .languages import current_language
-from .models import Article, Kind, Section
+from .models.listing import ALL
 
 
 class ArticleFilterForm(forms.Form):
@@ -15,29 +16,25 @@ class ArticleFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        language = current_language()
-        self.kinds = {kind.key: kind for kind in Kind.objects.prefetch_related("texts")}
-        self.sections = {}
-        for section in Section.objects.prefetch_related("texts"):
-            text = section.text_for(language)
-            if text:
-                self.sections[text.slug] = section
-        years = Article.objects.listed_in(language).dates("published_at", "year", order="DESC")
-        self.fields["kind"].choices = [("", _("All kinds"))] + [(key, str(kind)) for key, kind in self.kinds.items()]
-        self.fields["section"].choices = [("", _("All sections"))] + [
-            (slug, section.text_for(language).name) for slug, section in self.sections.items()
-        ]
-        self.fields["year"].choices = [("", _("All years"))] + [(str(d.year), str(d.year)) for d in years]
+        self.language = current_language()
+        words = taxonomy.for_language(self.language)
+        self.kinds = words.kinds_by_key
+        self.sections = {section.slug: section.id for section in words.sections}
+        self.fields["kind"].choices = [("", _("All kinds"))] + [(key, name) for _id, key, name in words.kinds]
+        self.fields["section"].choices = [("", _("All sections"))] + [(s.slug, s.name) for s in words.sections]
+        self.fields["year"].choices = [("", _("All years"))] + [(str(year), str(year)) for year in selectors.years(self.language)]
 
-    def filter(self, queryset):
-        data = self.cleaned_data
-        if data.get("kind"):
-            queryset = queryset.filter(kind=self.kinds[data["kind"]])
-        if data.get("section"):
-            queryset = queryset.filter(section=self.sections[data["section"]])
+    def entries(self):
+        """The listing rows the filters ask for: the narrowest facet's index range, then the other filters."""
+        data = self.cleaned_data if self.is_bound else {}
+        section_id, kind_id = self.sections.get(data.get("section")), self.kinds.get(data.get("kind"))
+        facet = f"s:{section_id}" if section_id else f"k:{kind_id}" if kind_id else ALL
+        rows = selectors.entries(self.language, facet)
+        if section_id and kind_id:
+            rows = rows.filter(kind_id=kind_id)
         if data.get("year"):
-            queryset = queryset.in_year(data["year"])
-        return queryset
+            rows = selectors.in_year(rows, data["year"])
+        return rows
 
     def error_message(self):
         return " ".join(f"{self.fields[name].label}: {' '.join(errors)}" for name, errors in self.errors.items())

@@ -1,140 +1,516 @@
-"""Writes that touch several models. Keyword-only, so call sites read as sentences."""
+"""The one write path: every change to pieces and versions goes through these keyword-only functions.
+
+Each one asks `policies` whether `by` may do it, takes the row lock that prevents lost updates,
+applies the domain rules once (alt text, slug uniqueness, outdated tracking, redirects on URL
+change), keeps the listing index in step, and emits one change event per change. Refusals are
+`errors.DomainError`s with a message; the admin, jobs, imports and an API only call these.
+`by=None` is the system (a scheduled job, a data import): it passes every policy.
+"""
+
+from contextlib import contextmanager
 
 import reversion
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from reversion.models import Version
 
-from .models import Article, ArticleImage, ArticleRedirect, Status
+from . import events, listing, policies
+from .errors import Conflict, EditConflict, NotAllowed, RuleBroken
+from .languages import language_codes, language_info
+from .models import Article, ArticleImage, ArticleRedirect, Author, Image, Kind, Piece, Section, Status
+
+VERSION_FIELDS = ("title", "slug", "standfirst", "body", "status", "published_at")
 
 
-def set_tags(*, article, names):
-    """Give `article` exactly these tags, created in the article's own language when new."""
-    article.tags.set([name.strip() for name in names if name.strip()], tag_kwargs={"language": article.language})
+# Policies ----------------------------------------------------------------------------------------
+
+
+def _require(allowed, message):
+    if not allowed:
+        raise NotAllowed(message)
+
+
+def _may_edit(by, language):
+    _require(by is None or policies.may_edit_language(by, language), _("You do not work in “%(language)s”.") % {"language": language})
+
+
+def _may_publish(by, language):
+    _require(by is None or policies.may_publish_language(by, language), _("You may not publish or unpublish."))
+
+
+def _may_edit_piece(by):
+    _require(by is None or policies.may_edit_piece(by), _("Only editors change what all versions of a piece share."))
+
+
+# Plumbing -------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _revision(by, comment):
+    with reversion.create_revision():
+        if by is not None:
+            reversion.set_user(by)
+        if not reversion.get_comment():  # an enclosing write (a restore) names the revision
+            reversion.set_comment(comment)
+        yield
+
+
+def _language_name(code):
+    return language_info(code)["name_local"] if code in language_codes() else code
+
+
+def _slug_taken_message(language, slug):
+    return _("The slug “%(slug)s” is already used by another %(language)s version: choose another.") % {
+        "slug": slug,
+        "language": _language_name(language),
+    }
+
+
+def _check_slug_free(version):
+    if not version.slug or not version.slug.strip():
+        raise RuleBroken(_("A version needs a slug."), field="slug")
+    taken = Article.objects.filter(language=version.language, slug=version.slug).exclude(pk=version.pk).exists()
+    if taken:
+        raise Conflict(_slug_taken_message(version.language, version.slug), field="slug")
+
+
+def _save_row(version, **kwargs):
+    """Save in a savepoint: a constraint another writer won first becomes a Conflict, not a broken transaction."""
+    try:
+        with transaction.atomic():
+            version.save(**kwargs)
+    except IntegrityError:
+        if Article.objects.filter(piece_id=version.piece_id, language=version.language).exclude(pk=version.pk).exists():
+            raise Conflict(_("This piece already has a %(language)s version.") % {"language": _language_name(version.language)}) from None
+        if Article.objects.filter(language=version.language, slug=version.slug).exclude(pk=version.pk).exists():
+            raise Conflict(_slug_taken_message(version.language, version.slug), field="slug") from None
+        raise
+
+
+def _check_publishable(version, usages):
+    """The rules a published (or scheduled) version must meet."""
+    if version.status != Status.PUBLISHED:
+        return
+    if not version.published_at:
+        raise RuleBroken(_("A published version needs a publication date."), field="published_at")
+    blind = [str(u["image"]) for u in usages if not u.get("decorative") and not (u.get("alt_text") or "").strip()]
+    if blind:
+        raise RuleBroken(
+            _("Every image of a published version needs alt text, or must be marked decorative: %(images)s") % {"images": ", ".join(blind)}
+        )
+
+
+def _usages_of(version):
+    return [
+        {"image": u.image, "alt_text": u.alt_text, "decorative": u.decorative, "caption": u.caption, "order": u.order}
+        for u in version.image_usages.select_related("image")
+    ]
+
+
+def _replace_usages(version, usages):
+    version.image_usages.all().delete()
+    ArticleImage.objects.bulk_create(
+        ArticleImage(
+            article=version,
+            image=u["image"],
+            alt_text=u.get("alt_text", ""),
+            decorative=u.get("decorative", False),
+            caption=u.get("caption", ""),
+            order=u.get("order", 0),
+        )
+        for u in usages
+    )
+
+
+def _lock(version, expected_edit_version=None):
+    """The version's row, locked until the transaction ends; refuses if it changed since `expected_edit_version`."""
+    current = Article.objects.select_for_update().filter(pk=version.pk).select_related("piece").first()
+    if current is None:
+        raise Conflict(_("This version has been deleted meanwhile."))
+    if expected_edit_version is not None and expected_edit_version != current.edit_version:
+        raise EditConflict(
+            _("Someone else saved this version at %(when)s, after you opened it. Nothing was overwritten.")
+            % {"when": timezone.localtime(current.updated_at).strftime("%Y-%m-%d %H:%M:%S")},
+            current=current,
+        )
+    return current
+
+
+def _announce_state(version):
+    """Keep `live_announced` true exactly while the version is published and its time has come."""
+    version.live_announced = version.is_published()
+
+
+def _event_kind(before_published, before_url, version):
+    if version.is_published() and not before_published:
+        return events.VERSION_PUBLISHED
+    if before_published and not version.is_published():
+        return events.VERSION_UNPUBLISHED
+    if before_published and before_url != version.get_absolute_url():
+        return events.VERSION_MOVED
+    return events.VERSION_CHANGED
+
+
+@contextmanager
+def _tracking(piece_ids):
+    """Around a write: URLs shown before and after it, and the listing rows rebuilt at the end."""
+    touched = {"urls": events.piece_urls(piece_ids)}
+    yield touched
+    listing.rebuild_pieces(piece_ids)
+    touched["urls"] |= events.piece_urls(piece_ids)
+
+
+def remember_moved_url(*, version, old_url):
+    """After a save: if a published version's URL changed, its old URL keeps working with a 301."""
+    new_url = version.get_absolute_url()
+    ArticleRedirect.objects.filter(old_path=new_url).delete()  # moved back: the live URL wins
+    if old_url and old_url != new_url:
+        ArticleRedirect.objects.filter(article=version, old_path=old_url).delete()
+        ArticleRedirect.objects.update_or_create(old_path=old_url, defaults={"article": version})
+
+
+def _set_tags(version, names):
+    version.tags.set([name.strip() for name in names if name.strip()], tag_kwargs={"language": version.language})
+
+
+def _set_piece_fields(piece, section=..., kind=..., authors=...):
+    """Apply the shared fields that were given (Ellipsis = leave as is); True if anything changed."""
+    changed = False
+    if section is not ... and piece.section_id != (section.pk if section else None):
+        piece.section, changed = section, True
+    if kind is not ... and piece.kind_id != (kind.pk if kind else None):
+        piece.kind, changed = kind, True
+    if changed:
+        piece.save()
+    if authors is not ...:
+        wanted = {a.pk for a in authors}
+        if wanted != set(piece.authors.values_list("pk", flat=True)):
+            piece.authors.set(authors)
+            changed = True
+    return changed
+
+
+# Pieces and versions -------------------------------------------------------------------------
 
 
 @transaction.atomic
-def create_translation(*, source, language, by=None):
-    """Start a draft `language` version of `source`'s piece, prefilled from the source.
+def create_piece(*, by, language, changes, section=None, kind=None, authors=(), tags=(), images=()):
+    """A new piece with its source version in `language`; returns the version."""
+    _may_edit(by, language)
+    version = Article(language=language, **{f: v for f, v in changes.items() if f in VERSION_FIELDS})
+    if version.status == Status.PUBLISHED:
+        _may_publish(by, language)
+    if section is not None or kind is not None or authors:
+        _may_edit_piece(by)
+    _check_slug_free(version)
+    _check_publishable(version, images)
+    with _revision(by, _("Created")):
+        piece = Piece.objects.create(section=section, kind=kind)
+        version.piece = piece
+        _announce_state(version)
+        _save_row(version)
+        piece.source = version
+        piece.save(update_fields=["source"])
+        if authors:
+            piece.authors.set(authors)
+        _replace_usages(version, images)
+        _set_tags(version, tags)
+    with _tracking([piece.pk]) as touched:
+        pass
+    kind_ = events.VERSION_PUBLISHED if version.is_published() else events.VERSION_CHANGED
+    events.emit(kind_, touched["urls"], piece_id=piece.pk, version_id=version.pk, language=language)
+    return version
 
-    Records the source's content revision it was made from; image usages are copied with their
-    captions and alt text for the translator to translate.
+
+@transaction.atomic
+def save_version(
+    *, version, by, changes, expected_edit_version=None, section=..., kind=..., authors=..., tags=None, images=None, mark_current=False
+):
+    """Change one version (and, for editors, the shared fields of its piece) in one step.
+
+    `changes` maps version fields to new values; `images` (a list of usages) and `tags` (names)
+    replace the current ones when given; `expected_edit_version` is the edit lock a form read.
     """
-    if not source.is_source:
-        source = source.source_version()
-    with reversion.create_revision():
-        if by:
-            reversion.set_user(by)
-        reversion.set_comment(_("Translation started from the %(language)s source") % {"language": source.language})
-        translation = Article.objects.create(
-            translation_key=source.translation_key,
-            language=language,
-            is_source=False,
-            translated_from_revision=source.content_revision,
-            title=source.title,
-            slug=source.slug,
-            standfirst=source.standfirst,
-            body=source.body,
-            status=Status.DRAFT,
-            published_at=source.published_at,
-            section=source.section,
-            kind=source.kind,
-        )
-        translation.authors.set(source.authors.all())
-        for usage in source.image_usages.all():
-            ArticleImage.objects.create(
-                article=translation, image=usage.image, alt_text=usage.alt_text, caption=usage.caption, order=usage.order
-            )
-    return translation
+    current = _lock(version, expected_edit_version)
+    _may_edit(by, current.language)
+    before_published, before_url = current.is_published(), current.get_absolute_url()
+    old_status = current.status
+    for field_name, value in changes.items():
+        if field_name in VERSION_FIELDS:
+            setattr(current, field_name, value)
+    if current.status != old_status and Status.PUBLISHED in (current.status, old_status):
+        _may_publish(by, current.language)
+    piece_changes = {k: v for k, v in {"section": section, "kind": kind, "authors": authors}.items() if v is not ...}
+    if piece_changes and _piece_differs(current.piece, **piece_changes):
+        _may_edit_piece(by)
+    usages = images if images is not None else _usages_of(current)
+    _check_slug_free(current)
+    _check_publishable(current, usages)
+    if mark_current and not current.is_source:
+        current.translated_from_revision = current.piece.source.content_revision
+    _announce_state(current)
+    with _tracking([current.piece_id]) as touched, _revision(by, _("Changed")):
+        _save_row(current)
+        piece_changed = _set_piece_fields(current.piece, **piece_changes)
+        if images is not None:
+            _replace_usages(current, images)
+        if tags is not None:
+            _set_tags(current, tags)
+        if before_published and current.is_published():
+            remember_moved_url(version=current, old_url=before_url)
+    events.emit(
+        _event_kind(before_published, before_url, current), touched["urls"], piece_id=current.piece_id, version_id=current.pk,
+        language=current.language,
+    )  # fmt: skip
+    if piece_changed:
+        events.emit(events.PIECE_CHANGED, touched["urls"], piece_id=current.piece_id)
+    return current
 
 
-def _save_all(articles, by, comment, change):
-    with transaction.atomic(), reversion.create_revision():
-        reversion.set_user(by)
-        reversion.set_comment(comment)
-        for article in articles:
-            change(article)
-            article.save()
-    return len(articles)
+def _piece_differs(piece, section=..., kind=..., authors=...):
+    if section is not ... and piece.section_id != (section.pk if section else None):
+        return True
+    if kind is not ... and piece.kind_id != (kind.pk if kind else None):
+        return True
+    return authors is not ... and {a.pk for a in authors} != set(piece.authors.values_list("pk", flat=True))
 
 
-def lacking_alt_text(articles):
-    """Versions using an image that is neither described (alt text) nor marked decorative."""
-    return [a for a in articles if a.image_usages.filter(decorative=False, alt_text="").exists()]
+@transaction.atomic
+def update_piece(*, piece, by, section=..., kind=..., authors=...):
+    """Change what all versions share: section, kind, authors."""
+    _may_edit_piece(by)
+    piece = Piece.objects.select_for_update().get(pk=piece.pk)
+    with _tracking([piece.pk]) as touched, _revision(by, _("Changed the piece")):
+        changed = _set_piece_fields(piece, section=section, kind=kind, authors=authors)
+    if changed:
+        events.emit(events.PIECE_CHANGED, touched["urls"], piece_id=piece.pk)
+    return piece
 
 
-def publish(*, articles, by):
+def _set_status(versions, by, status, comment):
+    versions = list(versions)
+    for version in versions:
+        _may_edit(by, version.language)
+        _may_publish(by, version.language)
+    changed = []
+    now = timezone.now()
+    with _revision(by, comment):
+        for version in versions:
+            current = _lock(version)
+            if current.status == status:
+                continue
+            current.status = status
+            if status == Status.PUBLISHED:
+                current.published_at = current.published_at or now
+                _check_publishable(current, _usages_of(current))
+            changed.append(current)
+    if not changed:
+        return 0
+    piece_ids = {v.piece_id for v in changed}
+    with _tracking(piece_ids) as touched:
+        for current in changed:
+            before_published = Article.objects.get(pk=current.pk).is_published()
+            _announce_state(current)
+            _save_row(current)
+            current._before_published = before_published
+    for current in changed:
+        kind = _event_kind(current._before_published, current.get_absolute_url(), current)
+        events.emit(kind, touched["urls"], piece_id=current.piece_id, version_id=current.pk, language=current.language)
+    return len(changed)
+
+
+@transaction.atomic
+def publish(*, versions, by):
     """Publish these versions; one without a publication date goes out now.
 
     Refused as a whole if any of them uses an image without alt text that is not marked decorative.
     """
-    articles = list(articles)
-    blocked = lacking_alt_text(articles)
-    if blocked:
-        raise ValidationError(
-            _("Not published: give every image alt text or mark it decorative first (%(titles)s).")
-            % {"titles": ", ".join(a.title for a in blocked)}
-        )
-    now = timezone.now()
-
-    def change(article):
-        article.status = Status.PUBLISHED
-        article.published_at = article.published_at or now
-
-    return _save_all(list(articles), by, _("Published"), change)
-
-
-def unpublish(*, articles, by):
-    """Take these versions back to draft: readers get a 404 until they are published again."""
-
-    def change(article):
-        article.status = Status.DRAFT
-
-    return _save_all(list(articles), by, _("Unpublished"), change)
-
-
-def remember_moved_url(*, article, old_url):
-    """After a save: if a published version's URL changed, its old URL keeps working with a 301."""
-    new_url = article.get_absolute_url()
-    ArticleRedirect.objects.filter(old_path=new_url).delete()  # moved back: the live URL wins
-    if old_url and old_url != new_url:
-        ArticleRedirect.objects.update_or_create(old_path=old_url, defaults={"article": article})
-
-
-RESTORED_FIELDS = ["title", "slug", "standfirst", "body", "status", "published_at", "section_id", "kind_id"]
+    return _set_status(versions, by, Status.PUBLISHED, _("Published"))
 
 
 @transaction.atomic
-def restore_revision(*, article, version, by):
-    """Bring back `article`'s text, settings, authors and images as saved in `version`.
+def unpublish(*, versions, by):
+    """Take these versions back to draft: readers get a 404 until they are published again."""
+    return _set_status(versions, by, Status.DRAFT, _("Unpublished"))
 
-    The restore is a new save (and a new revision), so the current text stays in the history.
+
+def _free_slug(language, slug):
+    if not Article.objects.filter(language=language, slug=slug).exists():
+        return slug
+    base = f"{slug[:180]}-{language}"
+    taken = set(Article.objects.filter(language=language, slug__startswith=base).values_list("slug", flat=True))
+    if base not in taken:
+        return base
+    return next(f"{base}-{n}" for n in range(2, len(taken) + 3) if f"{base}-{n}" not in taken)
+
+
+def create_translation(*, source, language, by):
+    """Start a draft `language` version of `source`'s piece, prefilled from its source version.
+
+    Records the source's content revision it was made from; image usages are copied with their
+    captions and alt text for the translator to translate. If the source's slug is taken in that
+    language, the draft gets a free one (`<slug>-<language>`). A second request for the same
+    language (a double click, two people at once) gets a Conflict naming the existing version.
     """
-    if version.object_id != str(article.pk) or version.content_type.model_class() is not Article:
-        raise ValueError("That revision belongs to another version.")
-    old_url = article.get_absolute_url() if article.is_published() else None
-    data = version.field_dict
-    for field in RESTORED_FIELDS:
-        setattr(article, field, data.get(field))
-    with reversion.create_revision():
-        reversion.set_user(by)
-        reversion.set_comment(_("Restored the revision of %(date)s") % {"date": version.revision.date_created.isoformat(" ", "minutes")})
-        article.save()
-        article.authors.set(data.get("authors", []))
-        usages = [
-            other.field_dict
-            for other in version.revision.version_set.all()
-            if other.content_type.model_class() is ArticleImage and other.field_dict["article_id"] == article.pk
-        ]
-        article.image_usages.all().delete()
-        ArticleImage.objects.bulk_create(
-            ArticleImage(article=article, image_id=u["image_id"], alt_text=u["alt_text"], caption=u["caption"], order=u["order"])
-            for u in usages
+    if language not in language_codes():
+        raise Conflict(_("“%(language)s” is not one of the site’s languages.") % {"language": language})
+    _may_edit(by, language)
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                return _create_translation(source, language, by)
+        except IntegrityError:
+            pass  # someone took the slug or the language between our check and our insert: look again
+    raise Conflict(_("The translation could not be created because others are changing this piece; try again."))
+
+
+def _create_translation(source, language, by):
+    piece = Piece.objects.select_for_update().get(pk=source.piece_id)
+    existing = Article.objects.filter(piece=piece, language=language).first()
+    if existing:
+        raise Conflict(
+            _("This piece already has a %(language)s version: open it instead.") % {"language": _language_name(language)},
+            code="duplicate_translation",
         )
-    remember_moved_url(article=article, old_url=old_url)
-    return article
+    source = piece.source
+    with _revision(by, _("Translation started from the %(language)s source") % {"language": source.language}):
+        translation = Article.objects.create(
+            piece=piece,
+            language=language,
+            translated_from_revision=source.content_revision,
+            title=source.title,
+            slug=_free_slug(language, source.slug),
+            standfirst=source.standfirst,
+            body=source.body,
+            status=Status.DRAFT,
+            published_at=source.published_at,
+        )
+        _replace_usages(translation, _usages_of(source))
+    events.emit(events.VERSION_CHANGED, set(), piece_id=piece.pk, version_id=translation.pk, language=language)
+    return translation
+
+
+@transaction.atomic
+def make_source(*, version, by):
+    """Make `version` the source of its piece; the other versions count as translations of it, up to date now."""
+    _may_edit_piece(by)
+    current = _lock(version)
+    piece = Piece.objects.select_for_update().get(pk=current.piece_id)
+    if piece.source_id == current.pk:
+        return current
+    with _tracking([piece.pk]) as touched, _revision(by, _("Made the %(language)s version the source") % {"language": current.language}):
+        piece.source = current
+        piece.save(update_fields=["source", "updated_at"])
+        Article.objects.filter(piece=piece).exclude(pk=current.pk).update(translated_from_revision=current.content_revision)
+        Article.objects.filter(pk=current.pk).update(translated_from_revision=None)
+    events.emit(events.PIECE_CHANGED, touched["urls"], piece_id=piece.pk)
+    return current
+
+
+def check_deletable(version):
+    """Raise Conflict if deleting `version` alone would leave its piece without a source."""
+    piece = version.piece
+    if piece.source_id == version.pk and piece.versions.exclude(pk=version.pk).exists():
+        raise Conflict(
+            _(
+                "“%(title)s” is the source of its piece and other versions translate it. Make another version "
+                "the source first (action “Make source version”), or delete the whole piece."
+            )
+            % {"title": version.title},
+            code="source_with_translations",
+        )
+
+
+@transaction.atomic
+def delete_version(*, version, by):
+    """Delete one version. A source with translations is refused; a piece's last version takes the piece with it."""
+    _require(by is None or policies.may_delete(by), _("You may not delete versions."))
+    current = _lock(version)
+    check_deletable(current)
+    piece_id = current.piece_id
+    with _tracking([piece_id]) as touched:
+        if current.piece.source_id == current.pk:
+            Piece.objects.filter(pk=piece_id).delete()  # its only version: the piece goes with it
+        else:
+            current.delete()
+    events.emit(events.VERSION_DELETED, touched["urls"], piece_id=piece_id, version_id=version.pk, language=current.language)
+
+
+@transaction.atomic
+def delete_versions(*, versions, by):
+    """Delete several versions, all or none: refused if any is a source whose translations stay."""
+    versions = list(versions)
+    doomed = {v.pk for v in versions}
+    for version in versions:
+        piece = version.piece
+        others = set(piece.versions.values_list("pk", flat=True)) - doomed
+        if piece.source_id == version.pk and others:
+            check_deletable(version)
+    for version in sorted(versions, key=lambda v: v.piece.source_id == v.pk):  # translations first
+        if Article.objects.filter(pk=version.pk).exists():
+            delete_version(version=version, by=by)
+    return len(versions)
+
+
+@transaction.atomic
+def delete_piece(*, piece, by):
+    """Delete a piece with all its versions."""
+    _require(by is None or policies.may_delete(by), _("You may not delete pieces."))
+    with _tracking([piece.pk]) as touched:
+        Piece.objects.filter(pk=piece.pk).delete()
+    events.emit(events.PIECE_DELETED, touched["urls"], piece_id=piece.pk)
+
+
+RESTORED_FIELDS = ["title", "slug", "standfirst", "body", "status", "published_at"]
+
+
+@transaction.atomic
+def restore_revision(*, version, revision_version, by):
+    """Bring back `version`'s text, settings and images as saved in `revision_version` (a reversion Version).
+
+    The restore is a new save (and a new revision), so the current text stays in the history. For
+    the source version the piece's shared fields come back too. Refused with a message when the
+    slug is now used by another version, or when an image or section it used has been deleted.
+    """
+    current = _lock(version)
+    if revision_version.object_id != str(current.pk) or revision_version.content_type.model_class() is not Article:
+        raise Conflict(_("That revision belongs to another version."))
+    data = revision_version.field_dict
+    changes = {field: data.get(field) for field in RESTORED_FIELDS if field in data}
+    if not changes.get("slug"):
+        changes.pop("slug", None)
+    siblings = [other for other in revision_version.revision.version_set.all()]
+    usages = [
+        other.field_dict
+        for other in siblings
+        if other.content_type.model_class() is ArticleImage and other.field_dict.get("article_id") == current.pk
+    ]
+    images = Image.objects.in_bulk([u["image_id"] for u in usages])
+    missing = [str(u["image_id"]) for u in usages if u["image_id"] not in images]
+    if missing:
+        raise Conflict(
+            _("This revision uses images that have since been deleted (%(ids)s); it cannot be restored.") % {"ids": ", ".join(missing)}
+        )
+    piece_changes = {}
+    piece_data = next(
+        (o.field_dict for o in siblings if o.content_type.model_class() is Piece and o.object_id == str(current.piece_id)), None
+    )
+    if piece_data and current.is_source and policies_allow_piece(by):
+        section_id, kind_id = piece_data.get("section_id"), piece_data.get("kind_id")
+        section = Section.objects.filter(pk=section_id).first() if section_id else None
+        if section_id and section is None:
+            raise Conflict(_("The section this revision used has been deleted; choose a section, then restore again."))
+        kind = Kind.objects.filter(pk=kind_id).first() if kind_id else None
+        piece_changes = {"section": section, "kind": kind, "authors": list(Author.objects.filter(pk__in=piece_data.get("authors", [])))}
+    restored = [{**u, "image": images[u["image_id"]]} for u in sorted(usages, key=lambda u: u.get("order", 0))]
+    when = revision_version.revision.date_created
+    with _revision(by, _("Restored the revision of %(date)s") % {"date": timezone.localtime(when).strftime("%Y-%m-%d %H:%M")}):
+        return save_version(version=current, by=by, changes=changes, images=restored, **piece_changes)
+
+
+def policies_allow_piece(by):
+    return by is None or policies.may_edit_piece(by)
 
 
 def source_text_at(source, content_revision):
@@ -145,6 +521,110 @@ def source_text_at(source, content_revision):
     return None
 
 
-def mark_translation_current(*, translation):
-    """The translator has brought the translation up to date with its source's current text."""
-    translation.translated_from_revision = translation.source_version().content_revision
+# Scheduled go-live ---------------------------------------------------------------------------------
+
+
+def go_live_due(*, now=None):
+    """Announce the versions whose publication time has come: the same event as a manual publish, once.
+
+    Listings show them already (their rows carry the time); this rebuilds their pieces' rows, so
+    fallback rows a local version has replaced are dropped, and emits `version.published`.
+    Safe to run twice at once: each version is claimed by a conditional update.
+    """
+    now = now or timezone.now()
+    due = list(Article.objects.filter(status=Status.PUBLISHED, live_announced=False, published_at__lte=now).values_list("pk", flat=True))
+    announced = 0
+    for pk in due:
+        with transaction.atomic():
+            if not Article.objects.filter(pk=pk, live_announced=False, status=Status.PUBLISHED, published_at__lte=now).update(
+                live_announced=True
+            ):
+                continue  # another run claimed it
+            version = Article.objects.get(pk=pk)
+            with _tracking([version.piece_id]) as touched:
+                pass
+            events.emit(events.VERSION_PUBLISHED, touched["urls"], piece_id=version.piece_id, version_id=pk, language=version.language)
+            announced += 1
+    return announced
+
+
+# Sections, kinds, authors, tags, images ---------------------------------------------------------
+
+
+def taxonomy_changed(*, instance, by=None):
+    """After a section, kind, tag or author (or one of its texts) was saved or deleted: events and caches."""
+    from . import taxonomy
+    from .models import ListingEntry, SectionText, Tag
+
+    taxonomy.forget()
+    if isinstance(instance, Section):
+        facet, kind = f"s:{instance.pk}", events.SECTION_CHANGED
+        own = events.listing_urls_everywhere(
+            "articles:section", dict(SectionText.objects.filter(section=instance).values_list("language", "slug"))
+        )
+    elif isinstance(instance, Kind):
+        facet, kind, own = f"k:{instance.pk}", events.KIND_CHANGED, set()
+    elif isinstance(instance, Author):
+        facet, kind = f"a:{instance.pk}", events.AUTHOR_CHANGED
+        own = events.listing_urls_everywhere("articles:author", dict.fromkeys(language_codes(), instance.slug))
+    elif isinstance(instance, Tag):
+        facet, kind = f"t:{instance.pk}", events.TAG_CHANGED
+        own = events.listing_urls_everywhere("articles:tag", {instance.language: instance.slug})
+    else:
+        return None
+    piece_ids = set(ListingEntry.objects.filter(facet=facet).values_list("piece_id", flat=True)[:10_000])
+    urls = own | events.piece_urls(piece_ids) if kind != events.KIND_CHANGED else events.piece_urls(piece_ids)
+    return events.emit(kind, urls)
+
+
+def request_renditions(*, image):
+    """After an upload or a crop change: renditions are made by a background job, the page shows the original meanwhile."""
+    from .tasks import make_image_renditions
+
+    pk = image.pk
+    transaction.on_commit(lambda: make_image_renditions.delay(pk))
+
+
+def make_renditions_now(*, image_id):
+    """The job's work: write the renditions of one image and record them on its row."""
+    from .images import make_renditions
+
+    image = Image.objects.filter(pk=image_id).first()
+    if image is None:
+        return None
+    renditions = make_renditions(image)
+    Image.objects.filter(pk=image_id).update(renditions=renditions)
+    usages = ArticleImage.objects.filter(image_id=image_id).values_list("article__piece_id", flat=True)
+    urls = events.piece_urls(set(usages))
+    events.emit(events.PIECE_CHANGED, urls, extra={"image": image_id})
+    return renditions
+
+
+@transaction.atomic
+def save_image(*, image, by, renditions_stale):
+    """Save an image; a new original or crop gets its renditions from a background job (the original shows meanwhile)."""
+    if renditions_stale:
+        image.renditions = {}
+    image.save()
+    if not image.renditions:
+        request_renditions(image=image)
+    return image
+
+
+def _home_urls(language):
+    return {events.reverse_in(language, "articles:home")}
+
+
+@transaction.atomic
+def save_featured(*, featured, by):
+    """Put a piece first on one language's home page (or change its place there)."""
+    _may_edit_piece(by)
+    featured.save()
+    events.emit(events.PIECE_CHANGED, _home_urls(featured.language), piece_id=featured.piece_id, language=featured.language)
+
+
+@transaction.atomic
+def delete_featured(*, featured, by):
+    _may_edit_piece(by)
+    featured.delete()
+    events.emit(events.PIECE_CHANGED, _home_urls(featured.language), piece_id=featured.piece_id, language=featured.language)

@@ -1,10 +1,9 @@
-"""Reader pages. Each view's queryset comes from ArticleQuerySet, so "published" is decided once."""
+"""Reader pages. Listings read ranges of the listing index (selectors); "published" is decided once, there."""
 
 from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,10 +12,12 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
+from . import selectors, taxonomy
 from .forms import ArticleFilterForm
 from .languages import current_language, language_codes, language_info, language_order
-from .models import Article, ArticleRedirect, Author, FeaturedPiece, Section, SectionText, Tag, TaggedArticle
-from .roles import may_edit_language
+from .models import Article, ArticleRedirect, Author, FeaturedPiece, SectionText, Tag
+from .models.listing import ALL, FALLBACK, LOCAL
+from .policies import may_edit_language
 
 
 class LanguageAlternatesMixin:
@@ -65,38 +66,47 @@ def reverse_in(language, name, **kwargs):
         return reverse(name, **kwargs)
 
 
-class PublishedArticlesMixin(LanguageAlternatesMixin):
-    """Owns the listing queryset: published pieces, once each, in the reader's language, joins declared once."""
+class ListingMixin(LanguageAlternatesMixin):
+    """Owns the listing: rows of the listing index in the reader's language, turned into cards per page."""
 
-    context_object_name = "articles"
+    context_object_name = "entries"
+    facet = ALL
 
     def get_paginate_by(self, queryset):
         return settings.REVIEW_PAGE_SIZE
 
     def get_queryset(self):
-        return Article.objects.listed_in(current_language()).for_cards()
+        return selectors.entries(current_language(), self.facet)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["articles"] = selectors.cards(context["object_list"], current_language())
+        return context
 
 
-class HomeView(PublishedArticlesMixin, TemplateView):
+class HomeView(LanguageAlternatesMixin, TemplateView):
+    """Editors' featured pieces first, then the pieces that exist in this language, then the latest fallbacks."""
+
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        language = current_language()
-        # Editors' featured pieces come first, in their order; the latest fill the rest.
-        featured_keys = list(
-            FeaturedPiece.objects.filter(language=language).order_by("order", "id").values_list("article__translation_key", flat=True)
-        )
-        featured = {a.translation_key: a for a in self.get_queryset().filter(translation_key__in=featured_keys)}
-        latest = self.get_queryset().exclude(translation_key__in=featured_keys)
-        pieces = [featured[key] for key in featured_keys if key in featured]
-        context["articles"] = (pieces + list(latest[: settings.REVIEW_HOME_LATEST]))[: settings.REVIEW_HOME_LATEST]
-        blocks = Section.objects.filter(show_on_home=True).prefetch_related("texts")
-        context["section_blocks"] = [section for section in blocks if section.text and section.text.show_on_home]
+        language, wanted = current_language(), settings.REVIEW_HOME_LATEST
+        featured = FeaturedPiece.objects.filter(language=language).order_by("order", "id")
+        featured_ids = list(featured.values_list("piece_id", flat=True)[:wanted])
+        rows = []
+        if featured_ids:
+            by_piece = {row.piece_id: row for row in selectors.entries(language).filter(piece_id__in=featured_ids)}
+            rows = [by_piece[pk] for pk in featured_ids if pk in by_piece]
+        for facet in (LOCAL, FALLBACK):
+            if len(rows) < wanted:
+                rows += list(selectors.entries(language, facet).exclude(piece_id__in=featured_ids)[: wanted - len(rows)])
+        context["articles"] = selectors.cards(rows, language)
+        context["section_blocks"] = [section for section in taxonomy.for_language(language).sections if section.on_home]
         return context
 
 
-class ArticleListView(PublishedArticlesMixin, ListView):
+class ArticleListView(ListingMixin, ListView):
     template_name = "articles/article_list.html"
 
     def get(self, request, *args, **kwargs):
@@ -106,8 +116,7 @@ class ArticleListView(PublishedArticlesMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        queryset = super().get_queryset()
-        return self.filter_form.filter(queryset) if self.filter_form.is_bound else queryset
+        return self.filter_form.entries()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -115,17 +124,17 @@ class ArticleListView(PublishedArticlesMixin, ListView):
         return context
 
 
-class YearArchiveView(PublishedArticlesMixin, ListView):
+class YearArchiveView(ListingMixin, ListView):
     template_name = "articles/article_year.html"
     allow_empty = False
 
     def get_queryset(self):
-        return super().get_queryset().in_year(self.kwargs["year"])
+        return selectors.in_year(super().get_queryset(), self.kwargs["year"])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["year"] = self.kwargs["year"]
-        context["years"] = [d.year for d in Article.objects.listed_in(current_language()).dates("published_at", "year", order="DESC")]
+        context["years"] = selectors.years(current_language())
         return context
 
 
@@ -160,22 +169,37 @@ class ArticleDetailView(LanguageAlternatesMixin, DetailView):
     @property
     def versions(self):
         if not hasattr(self, "_versions"):
-            self._versions = list(Article.objects.published().filter(translation_key=self.object.translation_key))
+            self._versions = list(
+                Article.objects.published().filter(piece_id=self.object.piece_id).only("id", "language", "slug", "published_at")
+            )
         return self._versions
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        article = self.object
-        source = next((version for version in self.versions if version.is_source), None)
+        article, language = self.object, current_language()
+        source = next((version for version in self.versions if version.pk == article.piece.source_id), None)
         if source:
-            context["x_default"] = next(alt for alt in context["alternates"] if alt["code"] == source.language)
-        tag_ids = [tag.pk for tag in article.tags.all()]
-        related = Article.objects.listed_in(current_language()).exclude(translation_key=article.translation_key)
-        related = related.filter(
-            Q(section_id=article.section_id) | Q(pk__in=TaggedArticle.objects.filter(tag_id__in=tag_ids).values("content_object_id"))
-        )
-        context["related"] = related.for_cards()[: settings.REVIEW_RELATED]
+            context["x_default"] = next((alt for alt in context["alternates"] if alt["code"] == source.language), context["x_default"])
+        words = taxonomy.for_language(language)
+        context["section_info"] = words.sections_by_id.get(article.piece.section_id)
+        context["kind_label"] = words.kind_names.get(article.piece.kind_id, "")
+        context["related"] = self.related(article, language)
+        context["canonical_url"] = self.request.build_absolute_uri(article.get_absolute_url())  # never the query string
         return context
+
+    def related(self, article, language):
+        """Newest pieces of the same section; without a section, of the same tags; without either, none."""
+        if article.piece.section_id:
+            facets = [f"s:{article.piece.section_id}"]
+        else:
+            facets = [f"t:{tag.pk}" for tag in article.tags.all() if tag.language == language]
+        if not facets:
+            return []
+        rows = selectors.entries(language).filter(facet__in=facets).exclude(piece_id=article.piece_id)
+        unique = {}
+        for row in rows[: settings.REVIEW_RELATED * len(facets)]:
+            unique.setdefault(row.piece_id, row)
+        return selectors.cards(list(unique.values())[: settings.REVIEW_RELATED], language)
 
 
 class ArticlePreviewView(ArticleDetailView):
@@ -194,45 +218,40 @@ class ArticlePreviewView(ArticleDetailView):
         return response
 
 
-class SectionDetailView(PublishedArticlesMixin, ListView):
+class SectionDetailView(ListingMixin, ListView):
     template_name = "articles/section_detail.html"
 
     def get(self, request, *args, **kwargs):
         language = current_language()
-        texts = SectionText.objects.filter(slug=kwargs["slug"], language__in={language, settings.LANGUAGE_CODE})
-        texts = sorted(texts.select_related("section"), key=lambda text: text.language != language)
-        if not texts:
-            raise Http404(_("No such section."))
-        self.section = Section.objects.prefetch_related("texts").get(pk=texts[0].section_id)
-        self.section_text = self.section.text_for(language)
-        if self.section_text.slug != kwargs["slug"]:
-            return redirect("articles:section", slug=self.section_text.slug, permanent=True)
+        self.section_info = taxonomy.for_language(language).sections_by_slug.get(kwargs["slug"])
+        if self.section_info is None:
+            # The default language's slug on another language's page: send the reader to theirs.
+            text = SectionText.objects.filter(slug=kwargs["slug"], language=settings.LANGUAGE_CODE).first()
+            info = text and taxonomy.for_language(language).sections_by_id.get(text.section_id)
+            if not info:
+                raise Http404(_("No such section."))
+            return redirect("articles:section", slug=info.slug, permanent=True)
+        self.facet = f"s:{self.section_info.id}"
         return super().get(request, *args, **kwargs)
 
-    def get_queryset(self):
-        return super().get_queryset().filter(section=self.section)
-
     def get_alternates(self):
-        return [
-            (code, reverse_in(code, "articles:section", kwargs={"slug": self.section.text_for(code).slug})) for code in language_codes()
-        ]
+        slugs = {code: taxonomy.for_language(code).sections_by_id.get(self.section_info.id) for code in language_codes()}
+        return [(code, reverse_in(code, "articles:section", kwargs={"slug": info.slug})) for code, info in slugs.items() if info]
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["section"] = self.section
-        context["section_text"] = self.section_text
-        return context
+        return super().get_context_data(section_info=self.section_info, **kwargs)
 
 
-class TagDetailView(PublishedArticlesMixin, ListView):
+class TagDetailView(ListingMixin, ListView):
+    """A tag's pieces; a tag no published piece uses is a 404, like anything unpublished."""
+
     template_name = "articles/tag_detail.html"
+    allow_empty = False
 
     def get(self, request, *args, **kwargs):
         self.tag = get_object_or_404(Tag, language=current_language(), slug=kwargs["slug"])
+        self.facet = f"t:{self.tag.pk}"
         return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        return super().get_queryset().filter(tagged_items__tag=self.tag)
 
     def get_alternates(self):
         # A tag is a word of one language: there is no equivalent page elsewhere.
@@ -242,15 +261,13 @@ class TagDetailView(PublishedArticlesMixin, ListView):
         return super().get_context_data(tag=self.tag, **kwargs)
 
 
-class AuthorDetailView(PublishedArticlesMixin, ListView):
+class AuthorDetailView(ListingMixin, ListView):
     template_name = "articles/author_detail.html"
 
     def get(self, request, *args, **kwargs):
         self.author = get_object_or_404(Author.objects.prefetch_related("texts").select_related("photo"), slug=kwargs["slug"])
+        self.facet = f"a:{self.author.pk}"
         return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        return super().get_queryset().filter(authors=self.author)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)

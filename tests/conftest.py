@@ -3,14 +3,15 @@ import itertools
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.utils import timezone
 from PIL import Image as PILImage
 
 from articles.images import make_renditions
-from articles.models import Article, ArticleImage, Author, Image, Kind, KindText, Section, SectionText, Status
-from articles.services import set_tags
+from articles import services
+from articles.models import Author, Image, Kind, KindText, Section, SectionText, Status
 
 _counter = itertools.count(1)
 
@@ -71,26 +72,36 @@ def make_image(db):
     return make
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (section and kind names are cached per language)."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def make_article(db):
-    """An article version; published yesterday in English unless told otherwise."""
+    """An article version made through the services, as the admin makes them; published yesterday in English unless told otherwise.
 
-    def make(*, tags=(), authors=(), image=None, **overrides):
+    `translation_of=<version>` makes it a translation of that version's piece; otherwise it starts a new piece.
+    """
+
+    def make(*, tags=(), authors=(), image=None, section=None, kind=None, translation_of=None, by=None, **overrides):
         n = next(_counter)
         overrides.setdefault("title", f"Piece number {n}")
         overrides.setdefault("slug", f"piece-number-{n}")
-        overrides.setdefault("language", "en")
+        language = overrides.pop("language", "en")
         overrides.setdefault("standfirst", f"Standfirst of piece {n}.")
         overrides.setdefault("body", f"<p>Body of piece {n}.</p>")
         overrides.setdefault("status", Status.PUBLISHED)
         overrides.setdefault("published_at", timezone.now() - timedelta(days=1, minutes=n))
-        article = Article.objects.create(**overrides)
-        if tags:
-            set_tags(article=article, names=tags)
-        if authors:
-            article.authors.set(authors)
-        if image is not None:
-            ArticleImage.objects.create(article=article, image=image, alt_text=f"Alt {n}", caption=f"Caption {n}")
-        return article
+        images = [{"image": image, "alt_text": f"Alt {n}", "caption": f"Caption {n}"}] if image is not None else []
+        if translation_of is not None:
+            draft = services.create_translation(source=translation_of, language=language, by=by)
+            return services.save_version(version=draft, by=by, changes=overrides, tags=tags, images=images)
+        return services.create_piece(
+            by=by, language=language, changes=overrides, section=section, kind=kind, authors=list(authors), tags=tags, images=images
+        )
 
     return make

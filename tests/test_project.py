@@ -66,7 +66,7 @@ def commands_run_by_project_images(compose, dockerfile):
 
 def test_compose_file_parses_and_names_only_commands_the_project_has():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-    assert {"web", "db", "redis"} <= set(compose["services"])
+    assert {"web", "worker", "beat", "db", "redis"} <= set(compose["services"])
     web = compose["services"]["web"]
     assert web["environment"]["DJANGO_SETTINGS_MODULE"] == "review.settings.prod"
     assert {"media", "static"} <= set(compose["volumes"])
@@ -82,6 +82,10 @@ def test_compose_file_parses_and_names_only_commands_the_project_has():
                 assert "gunicorn==" in requirements
                 module, _, attribute = part[1].partition(":")
                 assert (ROOT / (module.replace(".", "/") + ".py")).exists() and attribute == "application"
+            elif program == "celery":
+                assert "celery==" in requirements
+                assert part[1:3] == ["-A", "review"] and (ROOT / "review" / "celery.py").exists()
+                assert part[3] in ("worker", "beat")
             elif program == "python":
                 assert part[1] == "manage.py" and (ROOT / "manage.py").exists()
                 assert part[2] in manage_commands, part

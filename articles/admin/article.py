@@ -1,15 +1,12 @@
 """The article admin: the editors' and translators' daily tool."""
 
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, OuterRef, Subquery
+from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.db.models.functions import Coalesce
-from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -20,20 +17,12 @@ from django.utils.translation import gettext_lazy
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from .. import services, taxonomy
 from ..diff import field_diffs, labelled
-from ..languages import language_codes, language_info, language_order
-from ..models import Article, ArticleImage, Status
-from ..roles import is_translator, may_publish
-from ..services import (
-    create_translation,
-    mark_translation_current,
-    publish,
-    remember_moved_url,
-    restore_revision,
-    set_tags,
-    source_text_at,
-    unpublish,
-)  # fmt: skip
+from ..errors import DomainError, NotAllowed
+from ..languages import current_language, language_codes, language_info, language_order
+from ..models import Article, ArticleImage
+from ..policies import is_translator, may_delete, may_edit_piece, may_publish, may_view_history
 from .forms import ArticleAdminForm
 from .scoping import deny_forged_languages, deny_unless_language, language_choices
 
@@ -45,29 +34,8 @@ def preview_url(article):
         return reverse("articles:preview", kwargs={"pk": article.pk})
 
 
-class ImageUsageFormSet(BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        if self.instance.status != Status.PUBLISHED:
-            return
-        for form in self.forms:
-            data = getattr(form, "cleaned_data", {})
-            if (
-                data
-                and not data.get("DELETE")
-                and data.get("image")
-                and not data.get("decorative")
-                and not data.get("alt_text", "").strip()
-            ):
-                raise forms.ValidationError(
-                    _("Every image of a published version needs alt text, or must be marked decorative: %(image)s")
-                    % {"image": data["image"]}
-                )
-
-
 class ArticleImageInline(admin.TabularInline):
     model = ArticleImage
-    formset = ImageUsageFormSet
     extra = 0
     autocomplete_fields = ["image"]
     fields = ["image", "alt_text", "decorative", "caption", "order"]
@@ -81,16 +49,14 @@ class TranslationStateFilter(admin.SimpleListFilter):
         return [("outdated", _("Outdated translations")), ("current", _("Up-to-date translations")), ("source", _("Sources"))]
 
     def queryset(self, request, queryset):
-        source_revision = Subquery(
-            Article.objects.filter(translation_key=OuterRef("translation_key"), is_source=True).values("content_revision")[:1]
-        )
-        queryset = queryset.alias(source_revision=source_revision, made_from=Coalesce("translated_from_revision", 0))
+        queryset = queryset.alias(source_revision=F("piece__source__content_revision"), made_from=Coalesce("translated_from_revision", 0))
+        translations = queryset.exclude(piece__source=F("pk"))
         if self.value() == "outdated":
-            return queryset.filter(is_source=False, made_from__lt=F("source_revision"))
+            return translations.filter(made_from__lt=F("source_revision"))
         if self.value() == "current":
-            return queryset.filter(is_source=False, made_from__gte=F("source_revision"))
+            return translations.filter(made_from__gte=F("source_revision"))
         if self.value() == "source":
-            return queryset.filter(is_source=True)
+            return queryset.filter(piece__source=F("pk"))
         return queryset
 
 
@@ -112,37 +78,36 @@ class VersionsChangeList(ChangeList):
 
     def get_results(self, request):
         super().get_results(request)
-        keys = {article.translation_key for article in self.result_list}
+        pieces = {article.piece_id for article in self.result_list}
         siblings = {}
-        for sibling in Article.objects.filter(translation_key__in=keys).only(
-            "translation_key", "language", "is_source", "content_revision", "translated_from_revision", "status", "published_at"
+        for sibling in (
+            Article.objects.filter(piece_id__in=pieces)
+            .select_related("piece")
+            .only("piece__source_id", "language", "content_revision", "translated_from_revision", "status", "published_at")
         ):
-            siblings.setdefault(sibling.translation_key, []).append(sibling)
+            siblings.setdefault(sibling.piece_id, []).append(sibling)
         for article in self.result_list:
-            article.siblings = sorted(
-                siblings.get(article.translation_key, []),
-                key=lambda sibling: language_order(sibling.language),
-            )
+            article.siblings = sorted(siblings.get(article.piece_id, []), key=lambda sibling: language_order(sibling.language))
 
 
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin):
     form = ArticleAdminForm
     list_display = ["title", "language", "status", "published_at", "section", "kind", "translation_state", "links"]
-    list_filter = ["language", "status", "section", "kind", TranslationStateFilter, TagFilter]
-    search_fields = ["title", "standfirst", "body"]
+    list_filter = ["language", "status", "piece__section", "piece__kind", TranslationStateFilter, TagFilter]
+    search_fields = ["title", "standfirst"]
     date_hierarchy = "published_at"
-    autocomplete_fields = ["authors", "section", "kind"]
-    list_select_related = ["section", "kind"]
+    list_select_related = ["piece"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [ArticleImageInline]
-    actions = ["publish_selected", "unpublish_selected"]
+    actions = ["publish_selected", "unpublish_selected", "make_source_selected", "delete_selected"]
     change_form_template = "admin/articles/article/change_form.html"
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [
             (None, {"fields": ["language", "title", "slug", "standfirst", "body"]}),
-            (_("Publication"), {"fields": ["status", "published_at", "section", "kind", "authors", "existing_tags", "new_tags"]}),
+            (_("Publication"), {"fields": ["status", "published_at", "existing_tags", "new_tags"]}),
+            (_("Shared by every language version"), {"fields": ["section", "kind", "authors"]}),
             (None, {"fields": ["seen_edit_version"], "classes": ["hidden"]}),
         ]
         if obj and not obj.is_source:
@@ -160,21 +125,31 @@ class ArticleAdmin(VersionAdmin):
         return RequestForm
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("section__texts", "kind__texts")
+        return super().get_queryset(request).defer("body")
 
     def get_changelist(self, request, **kwargs):
         return VersionsChangeList
 
     # Columns -------------------------------------------------------------------------------
 
+    @admin.display(description=gettext_lazy("section"), ordering="piece__section")
+    def section(self, article):
+        info = taxonomy.for_language(current_language()).sections_by_id.get(article.piece.section_id)
+        return info.name if info else "—"
+
+    @admin.display(description=gettext_lazy("kind"), ordering="piece__kind")
+    def kind(self, article):
+        return taxonomy.for_language(current_language()).kind_names.get(article.piece.kind_id, "—")
+
     @admin.display(description=gettext_lazy("translations"))
     def translation_state(self, article):
         siblings = getattr(article, "siblings", [])
-        source = next((s for s in siblings if s.is_source), None)
+        source = next((s for s in siblings if s.pk == article.piece.source_id), None)
 
         def label(sibling):
-            outdated = source and not sibling.is_source and (sibling.translated_from_revision or 0) < source.content_revision
-            marker = _("source") if sibling.is_source else (_("outdated") if outdated else "")
+            is_source = sibling is source
+            outdated = source and not is_source and (sibling.translated_from_revision or 0) < source.content_revision
+            marker = _("source") if is_source else (_("outdated") if outdated else "")
             css = "review-outdated" if outdated else ""
             return (css, sibling.language, f" ({marker})" if marker else "")
 
@@ -193,22 +168,26 @@ class ArticleAdmin(VersionAdmin):
     # Scope: translators act in their languages only, on every endpoint -----------------------
 
     def has_delete_permission(self, request, obj=None):
-        return not is_translator(request.user) and super().has_delete_permission(request, obj)
+        return may_delete(request.user) and super().has_delete_permission(request, obj)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         article = self.get_object(request, unquote(object_id)) if object_id else None
         if article:
             deny_unless_language(request, article.language)
         deny_forged_languages(request)
-        publishing = request.method == "POST" and request.POST.get("status") == Status.PUBLISHED
-        if publishing and not may_publish(request.user) and not (article and article.status == Status.PUBLISHED):
-            raise PermissionDenied(_("You may not publish."))
         context = {**(extra_context or {}), **self.translation_context(article)}
-        return super().changeform_view(request, object_id, form_url, context)
+        try:
+            return super().changeform_view(request, object_id, form_url, context)
+        except NotAllowed:
+            raise
+        except DomainError as refusal:
+            # The services refused after the form was valid (everything was rolled back). Run the
+            # form again with the refusal, so it is shown beside the fields and nothing typed is lost.
+            request.review_refusal = refusal
+            return super().changeform_view(request, object_id, form_url, context)
 
     def history_view(self, request, object_id, extra_context=None):
-        article = get_object_or_404(Article, pk=unquote(object_id))
-        deny_unless_language(request, article.language)
+        article = self.viewable_version(request, object_id)
         versions = list(Version.objects.get_for_object(article).select_related("revision__user"))
         context = {
             **self.admin_site.each_context(request),
@@ -219,10 +198,17 @@ class ArticleAdmin(VersionAdmin):
         }
         return TemplateResponse(request, "admin/articles/article/history.html", context)
 
+    def viewable_version(self, request, object_id):
+        if not str(object_id).isdigit():
+            raise Http404
+        article = get_object_or_404(Article, pk=object_id)
+        if not may_view_history(request.user, article.language):
+            raise PermissionDenied
+        return article
+
     def revision_view(self, request, object_id, version_id, extra_context=None):
         # reversion's own view reverts the row, edit lock included, before saving; restore_view does not.
-        article = get_object_or_404(Article, pk=unquote(object_id))
-        deny_unless_language(request, article.language)
+        article = self.viewable_version(request, object_id)
         return redirect("admin:articles_article_history", article.pk)
 
     def recoverlist_view(self, request, extra_context=None):
@@ -231,21 +217,12 @@ class ArticleAdmin(VersionAdmin):
         return super().recoverlist_view(request, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
-        if is_translator(request.user):
-            raise PermissionDenied
-        return super().recover_view(request, version_id, extra_context)
+        raise PermissionDenied(_("Deleted versions are restored by an editor from the piece's history."))
 
     def changelist_view(self, request, extra_context=None):
-        # Checked before Django looks for the action: a translator has none to offer, so a forged
-        # POST would otherwise be ignored silently instead of refused.
-        if request.method == "POST" and "action" in request.POST and is_translator(request.user):
-            selected = [pk for pk in request.POST.getlist(ACTION_CHECKBOX_NAME) if pk.isdigit()]
-            for language in set(Article.objects.filter(pk__in=selected).values_list("language", flat=True)):
-                deny_unless_language(request, language)
-            if request.POST["action"] != "publish_selected" and request.POST["action"] != "unpublish_selected":
-                raise PermissionDenied(_("Translators cannot run this action."))
-            if not may_publish(request.user):
-                raise PermissionDenied(_("You may not publish or unpublish."))
+        # An action this person is not offered is refused (403), not silently ignored.
+        if request.method == "POST" and "action" in request.POST and request.POST["action"] not in self.get_actions(request):
+            raise PermissionDenied(_("You may not run this action."))
         return super().changelist_view(request, extra_context)
 
     def get_actions(self, request):
@@ -253,38 +230,78 @@ class ArticleAdmin(VersionAdmin):
         if not may_publish(request.user):
             actions.pop("publish_selected", None)
             actions.pop("unpublish_selected", None)
+        if not may_edit_piece(request.user):
+            actions.pop("make_source_selected", None)
         return actions
 
-    # Saving ------------------------------------------------------------------------------------
+    # Saving: the services do it; the admin hands them what the forms read -------------------------
 
     def save_model(self, request, obj, form, change):
-        previous = Article.objects.filter(pk=obj.pk).first() if change else None
-        old_url = previous.get_absolute_url() if previous and previous.is_published() else None
-        if form.cleaned_data.get("mark_up_to_date"):
-            mark_translation_current(translation=obj)
-        super().save_model(request, obj, form, change)
-        if obj.is_published():
-            remember_moved_url(article=obj, old_url=old_url)
+        pass  # written in save_related, with the images and tags, in one service call
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        set_tags(article=form.instance, names=form.tag_names())
+        usages = [
+            {key: data.get(key) for key in ("image", "alt_text", "decorative", "caption", "order")}
+            for formset in formsets
+            for data in (getattr(f, "cleaned_data", None) or {} for f in formset.forms)
+            if data.get("image") and not data.get("DELETE")
+        ]
+        common = {"by": request.user, "changes": form.version_changes(), "tags": form.tag_names(), "images": usages, **form.piece_fields()}
+        if change:
+            seen = form.cleaned_data.get("seen_edit_version")
+            saved = services.save_version(
+                version=form.instance, expected_edit_version=-1 if seen is None else seen,
+                mark_current=bool(form.cleaned_data.get("mark_up_to_date")), **common,
+            )  # fmt: skip
+        else:
+            saved = services.create_piece(language=form.cleaned_data["language"], **common)
+        form.instance.pk, form.instance.piece_id = saved.pk, saved.piece_id
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        return super().construct_change_message(request, form, [], add)
+
+    def delete_model(self, request, obj):
+        services.delete_version(version=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        services.delete_versions(versions=queryset.select_related("piece"), by=request.user)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        article = self.get_object(request, unquote(object_id))
+        if article is not None:
+            try:
+                services.check_deletable(article)
+            except DomainError as refusal:
+                self.message_user(request, str(refusal), messages.ERROR)
+                return redirect("admin:articles_article_change", article.pk)
+        return super().delete_view(request, object_id, extra_context)
+
+    def response_action(self, request, queryset):
+        try:
+            return super().response_action(request, queryset)
+        except NotAllowed:
+            raise
+        except DomainError as refusal:
+            self.message_user(request, str(refusal), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     # Bulk actions ------------------------------------------------------------------------------
 
     @admin.action(description=gettext_lazy("Publish selected versions"))
     def publish_selected(self, request, queryset):
-        try:
-            count = publish(articles=queryset, by=request.user)
-        except ValidationError as refusal:
-            self.message_user(request, " ".join(refusal.messages), messages.ERROR)
-            return
+        count = services.publish(versions=queryset, by=request.user)
         self.message_user(request, _("%(count)d versions published.") % {"count": count}, messages.SUCCESS)
 
     @admin.action(description=gettext_lazy("Unpublish selected versions"))
     def unpublish_selected(self, request, queryset):
-        count = unpublish(articles=queryset, by=request.user)
+        count = services.unpublish(versions=queryset, by=request.user)
         self.message_user(request, _("%(count)d versions unpublished.") % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=gettext_lazy("Make source version of its piece"))
+    def make_source_selected(self, request, queryset):
+        for version in queryset:
+            services.make_source(version=version, by=request.user)
+        self.message_user(request, _("Source versions changed."), messages.SUCCESS)
 
     # Translation, comparison, restore -------------------------------------------------------
 
@@ -307,27 +324,34 @@ class ArticleAdmin(VersionAdmin):
             context["source"] = source
             context["source_language"] = language_info(source.language) if source else None
             if source and article.is_outdated():
-                then = source_text_at(source, article.translated_from_revision)
+                then = services.source_text_at(source, article.translated_from_revision)
                 now = {field: getattr(source, field) for field in Article.CONTENT_FIELDS}
                 context["outdated_diffs"] = labelled(Article, field_diffs(then, now, Article.CONTENT_FIELDS)) if then else None
                 context["outdated"] = True
         return context
 
     def translate_view(self, request, object_id):
-        article = get_object_or_404(Article, pk=unquote(object_id))
+        article = get_object_or_404(Article.objects.select_related("piece"), pk=unquote(object_id))
         if not self.has_add_permission(request):
             raise PermissionDenied
-        existing = set(Article.objects.filter(translation_key=article.translation_key).values_list("language", flat=True))
+        existing = set(Article.objects.filter(piece_id=article.piece_id).values_list("language", flat=True))
         choices = language_choices(request.user, [code for code in language_codes() if code not in existing])
         if request.method == "POST":
             language = request.POST.get("language", "")
-            if language in existing or language not in language_codes():
-                messages.error(request, _("Choose a language this piece does not have yet."))
-                return redirect(request.path)
-            deny_unless_language(request, language)
-            created = create_translation(source=article, language=language, by=request.user)
+            deny_unless_language(request, language) if language in language_codes() else None
+            try:
+                created = services.create_translation(source=article, language=language, by=request.user)
+            except NotAllowed:
+                raise
+            except DomainError as refusal:
+                messages.error(request, str(refusal))
+                there = Article.objects.filter(piece_id=article.piece_id, language=language).first()
+                return redirect("admin:articles_article_change", there.pk) if there else redirect(request.path)
             name = language_info(language)["name_local"]
             messages.success(request, _("Draft version in %(language)s created: translate it below.") % {"language": name})
+            if created.slug != article.slug:
+                messages.warning(request, _("The slug “%(slug)s” was taken in this language, so the draft has “%(new)s”.")
+                                 % {"slug": article.slug, "new": created.slug})  # fmt: skip
             return redirect("admin:articles_article_change", created.pk)
         context = {
             **self.admin_site.each_context(request),
@@ -339,8 +363,7 @@ class ArticleAdmin(VersionAdmin):
         return TemplateResponse(request, "admin/articles/article/translate.html", context)
 
     def compare_view(self, request, object_id, old_id, new_id):
-        article = get_object_or_404(Article, pk=unquote(object_id))
-        deny_unless_language(request, article.language)
+        article = self.viewable_version(request, object_id)
         versions = Version.objects.get_for_object(article).select_related("revision__user")
         old, new = get_object_or_404(versions, pk=old_id), get_object_or_404(versions, pk=new_id)
         as_text = lambda version: {field: str(version.field_dict.get(field) or "") for field in COMPARED_FIELDS}  # noqa: E731
@@ -358,13 +381,16 @@ class ArticleAdmin(VersionAdmin):
     def restore_view(self, request, object_id, version_id):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        article = get_object_or_404(Article, pk=unquote(object_id))
-        deny_unless_language(request, article.language)
+        article = self.viewable_version(request, object_id)
         if not self.has_change_permission(request, article):
             raise PermissionDenied
         version = get_object_or_404(Version.objects.get_for_object(article), pk=version_id)
-        if version.field_dict.get("status") == Status.PUBLISHED and article.status != Status.PUBLISHED and not may_publish(request.user):
-            raise PermissionDenied(_("Restoring this revision would publish it."))
-        restore_revision(article=article, version=version, by=request.user)
+        try:
+            services.restore_revision(version=article, revision_version=version, by=request.user)
+        except NotAllowed:
+            raise
+        except DomainError as refusal:
+            messages.error(request, _("Not restored: %(reason)s") % {"reason": refusal})
+            return redirect("admin:articles_article_history", article.pk)
         messages.success(request, _("Revision restored. The text before the restore is kept in the history."))
         return redirect("admin:articles_article_change", article.pk)

@@ -1,15 +1,16 @@
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import AdminProseEditorWidget
 from taggit.utils import parse_tags
 
 from ..diff import field_diffs, labelled
+from ..errors import EditConflict
 from ..languages import language_codes
-from ..models import Article, Status, Tag
-from ..roles import may_publish
+from ..models import Article, Author, Kind, Piece, Section, Status, Tag
+from ..policies import may_edit_piece, may_publish
 from ..sanitize import sanitize_html
 from .scoping import language_choices
 
@@ -33,8 +34,24 @@ BODY_EDITOR = {
 
 
 class ArticleAdminForm(forms.ModelForm):
-    """The version form: rich text body, tags in the version's language, and a lock against lost updates."""
+    """The version form: rich text body, the piece's shared fields, tags in the version's language.
 
+    It only reads input; the rules (who may publish, alt text, slugs, the edit lock) are the
+    services'. A refusal from them comes back as `refusal` and is shown here, with the text kept.
+    """
+
+    section = forms.ModelChoiceField(
+        label=_("Section"), queryset=Section.objects.all(), required=False,
+        widget=AutocompleteSelect(Piece._meta.get_field("section"), admin.site),
+        help_text=_("Shared by every language version of this piece."),
+    )  # fmt: skip
+    kind = forms.ModelChoiceField(
+        label=_("Kind"), queryset=Kind.objects.all(), required=False, widget=AutocompleteSelect(Piece._meta.get_field("kind"), admin.site)
+    )
+    authors = forms.ModelMultipleChoiceField(
+        label=_("Authors"), queryset=Author.objects.all(), required=False,
+        widget=AutocompleteSelectMultiple(Piece._meta.get_field("authors"), admin.site),
+    )  # fmt: skip
     existing_tags = forms.ModelMultipleChoiceField(
         label=_("Tags"),
         queryset=Tag.objects.all(),
@@ -46,9 +63,11 @@ class ArticleAdminForm(forms.ModelForm):
     seen_edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     mark_up_to_date = forms.BooleanField(label=_("I have updated it: this translation matches the source’s current text"), required=False)
 
+    PIECE_FIELDS = ("section", "kind", "authors")
+
     class Meta:
         model = Article
-        fields = ["language", "title", "slug", "standfirst", "body", "status", "published_at", "section", "kind", "authors"]
+        fields = ["language", "title", "slug", "standfirst", "body", "status", "published_at"]
         widgets = {
             "body": AdminProseEditorWidget(config=BODY_EDITOR, preset="configurable"),
             "standfirst": forms.Textarea(attrs={"rows": 3}),
@@ -57,6 +76,7 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.request = request
+        self.conflict = None
         article = self.instance
         self.fields["language"] = forms.ChoiceField(
             label=capfirst(Article._meta.get_field("language").verbose_name),
@@ -67,9 +87,14 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["language"].disabled = True  # a version's language is its identity; translate instead
             self.initial["existing_tags"] = list(article.tags.all())
             self.initial["seen_edit_version"] = article.edit_version
+            piece = article.piece
+            self.initial.update(section=piece.section_id, kind=piece.kind_id, authors=list(piece.authors.all()))
+        if not may_edit_piece(request.user):
+            for name in self.PIECE_FIELDS:
+                self.fields[name].disabled = True
         if not may_publish(request.user) and article.status != Status.PUBLISHED:
             self.fields["status"].choices = [c for c in self.fields["status"].choices if c[0] != Status.PUBLISHED]
-        if article.is_source or not article.pk:
+        if not article.pk or article.is_source:
             del self.fields["mark_up_to_date"]
 
     def clean_body(self):
@@ -84,33 +109,36 @@ class ArticleAdminForm(forms.ModelForm):
         wrong = [tag.name for tag in cleaned.get("existing_tags") or [] if tag.language != language]
         if wrong:
             self.add_error("existing_tags", _("These tags belong to another language: %(tags)s") % {"tags": ", ".join(wrong)})
-        if cleaned.get("status") == Status.PUBLISHED and not cleaned.get("published_at"):
-            self.add_error("published_at", _("A published version needs a publication date."))
-        if self.instance.pk:
-            self.check_not_changed_meanwhile(cleaned.get("seen_edit_version"))
+        refusal = getattr(self.request, "review_refusal", None)
+        if refusal is not None:
+            self.show_refusal(refusal)
         return cleaned
 
-    def check_not_changed_meanwhile(self, seen):
-        """Refuse the save if someone else saved this version after this form was opened.
-
-        The row is locked until the admin's transaction ends, so two saves cannot both pass.
-        """
-        current = Article.objects.select_for_update().get(pk=self.instance.pk)
-        if seen is not None and seen == current.edit_version:
-            return
-        mine = {field: self.cleaned_data.get(field, "") for field in Article.CONTENT_FIELDS}
-        theirs = {field: getattr(current, field) for field in Article.CONTENT_FIELDS}
-        changed = [str(Article._meta.get_field(field).verbose_name) for field, _diff in field_diffs(theirs, mine, Article.CONTENT_FIELDS)]
-        self.conflict = labelled(Article, field_diffs(mine, theirs, Article.CONTENT_FIELDS))
-        raise forms.ValidationError(
-            _(
-                "Someone else saved this version at %(when)s, after you opened it. Nothing was overwritten: "
-                "your text is still in this form. Where theirs differs from yours (%(fields)s) is shown below; "
+    def show_refusal(self, refusal):
+        if isinstance(refusal, EditConflict):
+            mine = {field: self.cleaned_data.get(field, "") for field in Article.CONTENT_FIELDS}
+            theirs = {field: getattr(refusal.current, field) for field in Article.CONTENT_FIELDS}
+            self.conflict = labelled(Article, field_diffs(mine, theirs, Article.CONTENT_FIELDS))
+            message = _(
+                "%(refusal)s Your text is still in this form. Where theirs differs from yours is shown below; "
                 "reload the page to edit their version, then apply your changes again."
-            )
-            % {"when": current.updated_at.strftime("%Y-%m-%d %H:%M:%S"), "fields": ", ".join(changed) or _("other fields")},
-            code="edit_conflict",
-        )
+            ) % {"refusal": refusal}
+            raise forms.ValidationError(message, code="edit_conflict")
+        if refusal.field in self.fields:
+            self.add_error(refusal.field, refusal.message)
+        else:
+            raise forms.ValidationError(refusal.message, code=refusal.code)
 
     def tag_names(self):
         return [tag.name for tag in self.cleaned_data.get("existing_tags") or []] + self.cleaned_data.get("new_tags", [])
+
+    def piece_fields(self):
+        """The shared fields to apply, or none at all when this person cannot change them."""
+        if self.fields["section"].disabled:
+            return {}
+        return {"section": self.cleaned_data.get("section"), "kind": self.cleaned_data.get("kind"),
+                "authors": list(self.cleaned_data.get("authors") or [])}  # fmt: skip
+
+    def version_changes(self):
+        return {name: self.cleaned_data[name] for name in ("title", "slug", "standfirst", "body", "status", "published_at")
+                if name in self.cleaned_data}  # fmt: skip

@@ -3,8 +3,9 @@
 from django import forms
 from django.core.exceptions import PermissionDenied
 
+from .. import services
 from ..languages import language_codes, language_info
-from ..roles import is_translator, may_edit_language, translator_languages
+from ..policies import is_translator, may_edit_language, translator_languages
 
 
 def deny_unless_language(request, language):
@@ -44,7 +45,19 @@ class LanguageTextsInline:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class TranslatedThingAdmin:
+class TaxonomyEvents:
+    """Sections, kinds, authors and tags: after the admin saved or deleted one, the services emit its change event."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.taxonomy_changed(instance=form.instance, by=request.user)
+
+    def delete_model(self, request, obj):
+        services.taxonomy_changed(instance=obj, by=request.user)  # before: afterwards its pages cannot be named
+        super().delete_model(request, obj)
+
+
+class TranslatedThingAdmin(TaxonomyEvents):
     """Sections, kinds, authors: translators may edit their languages' texts, never the thing itself."""
 
     translator_readonly_fields = ()

@@ -8,21 +8,24 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from ..images import clean_original, make_renditions
+from .. import services
+from ..images import clean_original
 from ..models import (
+    Article,
     Author,
     AuthorBio,
     FeaturedPiece,
     Image,
     Kind,
     KindText,
+    Piece,
     Section,
     SectionText,
     Tag,
     TranslatorLanguage,
 )  # fmt: skip
-from ..roles import translator_languages
-from .scoping import LanguageTextsInline, TranslatedThingAdmin
+from ..policies import may_delete, may_edit_piece, translator_languages
+from .scoping import LanguageTextsInline, TaxonomyEvents, TranslatedThingAdmin
 
 
 class SectionTextInline(LanguageTextsInline, admin.StackedInline):
@@ -112,14 +115,12 @@ class ImageAdmin(admin.ModelAdmin):
         ) or _("Not used yet.")
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if "file" in form.changed_data or {"focal_x", "focal_y"} & set(form.changed_data) or not obj.renditions:
-            obj.renditions = make_renditions(obj)  # once per upload or crop change, never per request
-            obj.save(update_fields=["renditions"])
+        new_crop = "file" in form.changed_data or bool({"focal_x", "focal_y"} & set(form.changed_data))
+        services.save_image(image=obj, by=request.user, renditions_stale=new_crop)
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(TaxonomyEvents, admin.ModelAdmin):
     list_display = ["name", "language", "slug"]
     list_filter = ["language"]
     search_fields = ["name"]
@@ -132,10 +133,84 @@ class TagAdmin(admin.ModelAdmin):
 
 @admin.register(FeaturedPiece)
 class FeaturedPieceAdmin(admin.ModelAdmin):
-    list_display = ["article", "language", "order"]
+    list_display = ["piece", "language", "order"]
     list_editable = ["order"]
     list_filter = ["language"]
-    autocomplete_fields = ["article"]
+    autocomplete_fields = ["piece"]
+
+    def save_model(self, request, obj, form, change):
+        services.save_featured(featured=obj, by=request.user)
+
+    def delete_model(self, request, obj):
+        services.delete_featured(featured=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for featured in queryset:
+            services.delete_featured(featured=featured, by=request.user)
+
+
+class PieceVersionInline(admin.TabularInline):
+    model = Article
+    fields = ["title", "language", "status", "published_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("body")
+
+
+@admin.register(Piece)
+class PieceAdmin(admin.ModelAdmin):
+    """What a piece's versions share; deleting a piece deletes all its versions."""
+
+    list_display = ["__str__", "section", "kind", "languages", "created_at"]
+    list_select_related = ["source"]
+    search_fields = ["versions__title"]
+    autocomplete_fields = ["section", "kind", "authors"]
+    fields = ["source", "section", "kind", "authors"]
+    readonly_fields = ["source"]
+    inlines = [PieceVersionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("versions")
+
+    @admin.display(description=_("languages"))
+    def languages(self, piece):
+        return ", ".join(sorted(version.language for version in piece.versions.all()))
+
+    def has_add_permission(self, request):
+        return False  # a piece is born with its source version: add an article
+
+    def has_change_permission(self, request, obj=None):
+        return may_edit_piece(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return may_delete(request.user) and super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        pass  # in save_related, with the authors
+
+    def save_related(self, request, form, formsets, change):
+        data = form.cleaned_data
+        services.update_piece(
+            piece=form.instance,
+            by=request.user,
+            section=data.get("section"),
+            kind=data.get("kind"),
+            authors=list(data.get("authors") or []),
+        )
+
+    def delete_model(self, request, obj):
+        services.delete_piece(piece=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for piece in queryset:
+            services.delete_piece(piece=piece, by=request.user)
 
 
 class TranslatorLanguageInline(admin.TabularInline):

@@ -1,6 +1,8 @@
 from .article import Article, ArticleQuerySet, Status
 from .editorial import ArticleRedirect, FeaturedPiece, TranslatorLanguage
+from .listing import ListingEntry
 from .media import ArticleImage, Image
+from .piece import Piece
 from .tags import Tag, TaggedArticle
 from .taxonomy import Author, AuthorBio, Kind, KindText, Section, SectionText
 
@@ -14,6 +16,8 @@ __all__ = [
     "AuthorBio",
     "Image",
     "Kind",
+    "ListingEntry",
+    "Piece",
     "KindText",
     "Section",
     "SectionText",

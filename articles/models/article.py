@@ -1,12 +1,11 @@
-"""Article: one row per language version; versions of one piece share a `translation_key`."""
+"""Article: one row per language version of a `Piece`."""
 
 import math
-import uuid
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
@@ -35,29 +34,15 @@ class ArticleQuerySet(models.QuerySet):
     def in_language(self, language):
         return self.filter(language=language)
 
-    def listed_in(self, language):
-        """Each published piece once, as listings in `language` show it.
-
-        The piece's `language` version when that is published, otherwise its published source
-        version (which the templates label with its own language).
-        """
-        published = self.published()
-        local_version = Article.objects.published().filter(translation_key=OuterRef("translation_key"), language=language)
-        return published.alias(has_local_version=Exists(local_version)).filter(
-            Q(language=language) | Q(is_source=True, has_local_version=False)
-        )
-
     def for_cards(self):
-        """Everything a card or listing shows, in a constant number of queries."""
-        return self.select_related("kind", "section").prefetch_related(
-            "kind__texts",
-            "section__texts",
-            Prefetch("image_usages", queryset=ArticleImage.objects.select_related("image")),
-        )
+        """What a card shows (never the body), with its lead image, in a constant number of queries."""
+        return self.only(*CARD_FIELDS).prefetch_related(lead_images())
 
     def for_detail(self):
-        """A card's joins plus the byline and tags of the article page."""
-        return self.for_cards().prefetch_related("authors", "tags")
+        """The article page: the version with its piece, byline, tags and images."""
+        return self.select_related("piece").prefetch_related(
+            "piece__authors", "tags", Prefetch("image_usages", queryset=ArticleImage.objects.select_related("image"))
+        )
 
     def in_year(self, year):
         """Published in `year` in the site's time zone; a range, so the date index serves it."""
@@ -73,19 +58,26 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(published_at__gte=start, published_at__lt=start + timedelta(days=1))
 
 
+CARD_FIELDS = ("id", "piece_id", "language", "title", "slug", "standfirst", "status", "published_at")
+
+
+def lead_images():
+    return Prefetch("image_usages", queryset=ArticleImage.objects.select_related("image"))
+
+
 class Article(models.Model):
     """One language version of a piece.
 
-    Exactly one version of a piece is its source (`is_source`); a translation records the source's
-    `content_revision` it was made from in `translated_from_revision`, so the CMS can tell when the
-    source changed afterwards.
+    Exactly one version of a piece is its source (`piece.source`); a translation records the
+    source's `content_revision` it was made from in `translated_from_revision`, so the CMS can
+    tell when the source changed afterwards. Write through `articles.services`, never `.save()`
+    from a view: the services keep the listing index, redirects and change events in step.
     """
 
     CONTENT_FIELDS = ("title", "standfirst", "body")
 
-    translation_key = models.UUIDField(_("translation key"), default=uuid.uuid4, db_index=True)
+    piece = models.ForeignKey("articles.Piece", on_delete=models.CASCADE, related_name="versions", verbose_name=_("piece"))
     language = language_field(default=default_language)
-    is_source = models.BooleanField(_("source version"), default=True)
     content_revision = models.PositiveIntegerField(
         _("content revision"), default=1, editable=False, help_text=_("Goes up whenever title, standfirst or body change.")
     )
@@ -98,13 +90,9 @@ class Article(models.Model):
 
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(_("publication date"), null=True, blank=True, help_text=_("In the future: the piece is scheduled."))
-    section = models.ForeignKey(
-        "articles.Section", on_delete=models.SET_NULL, null=True, blank=True, related_name="articles", verbose_name=_("section")
+    live_announced = models.BooleanField(
+        _("go-live announced"), default=False, editable=False, help_text=_("Its published event has been sent for this publication.")
     )
-    kind = models.ForeignKey(
-        "articles.Kind", on_delete=models.SET_NULL, null=True, blank=True, related_name="articles", verbose_name=_("kind")
-    )
-    authors = models.ManyToManyField("articles.Author", blank=True, related_name="articles", verbose_name=_("authors"))
     tags = TaggableManager(through=TaggedArticle, blank=True, verbose_name=_("tags"))
 
     edit_version = models.PositiveIntegerField(
@@ -120,9 +108,8 @@ class Article(models.Model):
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         constraints = [
-            models.UniqueConstraint(fields=["translation_key", "language"], name="article_one_version_per_language"),
+            models.UniqueConstraint(fields=["piece", "language"], name="article_one_version_per_language"),
             models.UniqueConstraint(fields=["language", "slug"], name="article_unique_slug_per_language"),
-            models.UniqueConstraint(fields=["translation_key"], condition=Q(is_source=True), name="article_one_source_per_piece"),
             non_empty("slug", "article_slug_not_empty"),
             non_empty("title", "article_title_not_empty"),
             models.CheckConstraint(
@@ -130,7 +117,11 @@ class Article(models.Model):
                 name="article_published_has_date",
             ),
         ]
-        indexes = [models.Index(fields=["language", "status", "published_at"], name="article_listing_idx")]
+        indexes = [
+            models.Index(fields=["language", "status", "published_at"], name="article_listing_idx"),
+            # The go-live job's question, "published, due, not announced yet", answered from a small index.
+            models.Index(fields=["published_at"], condition=Q(status="published", live_announced=False), name="article_due_idx"),
+        ]
 
     def __str__(self):
         return f"{self.title} [{self.language}]"
@@ -189,10 +180,12 @@ class Article(models.Model):
         words = len(strip_tags(f"{self.standfirst} {self.body}").split())
         return max(1, math.ceil(words / settings.REVIEW_WORDS_PER_MINUTE))
 
+    @property
+    def is_source(self):
+        return self.piece.source_id == self.pk
+
     def source_version(self):
-        if self.is_source:
-            return self
-        return Article.objects.filter(translation_key=self.translation_key, is_source=True).first()
+        return self if self.is_source else self.piece.source
 
     def is_outdated(self):
         """A translation is outdated when its source's text changed after it was made."""

@@ -26,17 +26,17 @@ class FeaturedPiece(models.Model):
     """A piece an editor puts first on one language's home page, in the editor's order."""
 
     language = language_field()
-    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="featured_in", verbose_name=_("article"))
+    piece = models.ForeignKey("articles.Piece", on_delete=models.CASCADE, related_name="featured_in", verbose_name=_("piece"))
     order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
         ordering = ["language", "order", "id"]
         verbose_name = _("featured piece")
         verbose_name_plural = _("featured pieces")
-        constraints = [models.UniqueConstraint(fields=["language", "article"], name="featured_once_per_language")]
+        constraints = [models.UniqueConstraint(fields=["language", "piece"], name="featured_piece_once_per_language")]
 
     def __str__(self):
-        return f"{self.article} on /{self.language}/"
+        return f"{self.piece} on /{self.language}/"
 
 
 class TranslatorLanguage(models.Model):

@@ -5,8 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import to_locale
 
+from .. import taxonomy
 from ..languages import current_language
-from ..models import Section
 
 register = template.Library()
 
@@ -34,9 +34,8 @@ def isodate(value):
 
 @register.inclusion_tag("includes/section_nav.html", takes_context=True)
 def section_nav(context):
-    language = current_language()
-    texts = (section.text_for(language) for section in Section.objects.prefetch_related("texts"))
+    sections = taxonomy.for_language(current_language()).sections
     return {
-        "links": [(text.name, reverse("articles:section", kwargs={"slug": text.slug})) for text in texts if text],
+        "links": [(section.name, reverse("articles:section", kwargs={"slug": section.slug})) for section in sections],
         "request": context.get("request"),
     }

@@ -153,7 +153,7 @@ def test_changing_slug_or_date_of_a_published_version_keeps_the_old_url_working(
 
 def test_editors_arrange_the_home_page_per_language(editor):
     oldest = Article.objects.get(language="en", slug="three-ways-that-putins-ukraine-strategy-has-backfired")
-    response = editor.submit("/admin/articles/featuredpiece/add/", {"language": "en", "article": str(oldest.pk), "order": "0"},
+    response = editor.submit("/admin/articles/featuredpiece/add/", {"language": "en", "piece": str(oldest.piece_id), "order": "0"},
                              form_id="featuredpiece_form")  # fmt: skip
     assert response.status_code == 302 and FeaturedPiece.objects.count() == 1
     home = Client().get("/en/").content.decode()
@@ -169,7 +169,7 @@ def test_editors_arrange_the_home_page_per_language(editor):
 def test_admin_lists_filter_and_search(editor):
     assert editor.get(LIST + "?q=Odessa").content.decode().count('class="field-title"') == 1
     for query in ["?language__exact=ru", "?status__exact=draft", "?translation=outdated", "?translation=source", "?tag=1",
-                  "?published_at__year=2016", "?kind__id__exact=1"]:  # fmt: skip
+                  "?published_at__year=2016", "?piece__kind__id__exact=1", "?piece__section__id__exact=1"]:  # fmt: skip
         assert editor.get(LIST + query).status_code == 200, query
     row = editor.get(LIST + "?q=Nordic").content.decode()
     assert '<span class="">en (source)</span> <span class="">fr</span> <span class="">ar</span>' in row

@@ -5,8 +5,16 @@ import time_machine
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from articles.models import Article, Status, Tag
-from articles.services import create_translation, set_tags
+from articles import services
+from articles.models import Article, Piece, Status, Tag
+
+
+def create_translation(*, source, language):
+    return services.create_translation(source=source, language=language, by=None)
+
+
+def set_tags(*, article, names):
+    services.save_version(version=article, by=None, changes={}, tags=names)
 
 
 def test_published_means_status_and_a_date_not_in_the_future(make_article):
@@ -33,16 +41,16 @@ def test_a_scheduled_piece_appears_by_itself_when_its_time_comes(make_article, c
         assert b"Tomorrow&#x27;s piece" in client.get("/en/").content
 
 
-def test_versions_of_a_piece_share_a_translation_key_and_know_their_source(make_article):
+def test_versions_of_a_piece_share_the_piece_and_know_their_source(make_article):
     source = make_article(title="Source", slug="source")
     french = create_translation(source=source, language="fr")
 
-    assert french.translation_key == source.translation_key
+    assert french.piece_id == source.piece_id and source.piece.source_id == source.pk
     assert not french.is_source and source.is_source
     assert french.translated_from_revision == source.content_revision
     assert french.source_version() == source
     assert french.status == Status.DRAFT
-    assert set(Article.objects.filter(translation_key=source.translation_key)) == {source, french}
+    assert set(source.piece.versions.all()) == {source, french}
 
 
 def test_a_translation_is_outdated_once_its_source_text_changes(make_article):
@@ -50,13 +58,13 @@ def test_a_translation_is_outdated_once_its_source_text_changes(make_article):
     french = create_translation(source=source, language="fr")
     assert not french.is_outdated()
 
-    source.status = Status.REVIEW  # not a text change
-    source.save()
+    services.save_version(version=source, by=None, changes={"status": Status.REVIEW})  # not a text change
+    french.refresh_from_db()
     assert not french.is_outdated()
 
-    source.standfirst = "A new standfirst."
-    source.save()
+    services.save_version(version=source, by=None, changes={"standfirst": "A new standfirst."})
     source.refresh_from_db()
+    french = Article.objects.get(pk=french.pk)
     assert source.content_revision == 2
     assert french.is_outdated()
 
@@ -64,9 +72,8 @@ def test_a_translation_is_outdated_once_its_source_text_changes(make_article):
 @pytest.mark.parametrize(
     "duplicate",
     [
-        pytest.param({"same_key": True, "language": "en", "slug": "other"}, id="translation_key+language"),
+        pytest.param({"same_key": True, "language": "en", "slug": "other"}, id="piece+language"),
         pytest.param({"same_key": False, "language": "en", "slug": "taken"}, id="language+slug"),
-        pytest.param({"same_key": True, "language": "fr", "slug": "taken-fr", "is_source": True}, id="two-sources"),
         pytest.param({"same_key": False, "language": "de", "slug": ""}, id="empty-slug"),
         pytest.param({"same_key": False, "language": "de", "slug": "undated", "published_at": None}, id="published-without-date"),
     ],
@@ -74,16 +81,12 @@ def test_a_translation_is_outdated_once_its_source_text_changes(make_article):
 def test_constraints_hold_in_the_database(make_article, duplicate):
     first = make_article(slug="taken")
     fields = {
-        "translation_key": first.translation_key if duplicate.pop("same_key") else None,
+        "piece": first.piece if duplicate.pop("same_key") else Piece.objects.create(),
         "title": "Another",
         "status": Status.PUBLISHED,
         "published_at": timezone.now(),
-        "is_source": False,
         **duplicate,
     }
-    if fields["translation_key"] is None:
-        del fields["translation_key"]
-        fields.setdefault("is_source", True)
     # bulk_create skips model validation and save(): the database alone must refuse.
     with pytest.raises(IntegrityError), transaction.atomic():
         Article.objects.bulk_create([Article(**fields)])
@@ -116,6 +119,18 @@ def test_same_tag_name_in_two_languages_is_two_tags(make_article):
     set_tags(article=english, names=["NATO"])
     set_tags(article=french, names=["NATO"])
     assert Tag.objects.filter(name="NATO").count() == 2
+
+
+def test_a_piece_has_at_most_one_source_and_the_database_keeps_a_source_from_being_deleted(make_article):
+    from django.db.models import RestrictedError
+
+    source = make_article()
+    french = create_translation(source=source, language="fr")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Piece.objects.bulk_create([Piece(source=source)])  # a version is the source of one piece only
+    with pytest.raises(RestrictedError), transaction.atomic():
+        source.delete()  # even bypassing the services
+    assert Article.objects.filter(pk=source.pk).exists() and french.piece.source_id == source.pk
 
 
 def test_body_is_sanitised_on_every_save(make_article):

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from articles import services
 from articles.models import Status
-from articles.services import create_translation
 
 
 @pytest.fixture
@@ -15,10 +15,8 @@ def hidden_pieces(make_article, section, kind, author):
     sharing its section, kind, author and tag."""
     common = {"section": section, "kind": kind, "tags": ["Secret-tag"], "authors": [author]}
     live = make_article(title="Live piece", slug="live", **common)
-    french_draft = create_translation(source=live, language="fr")
-    french_draft.title = "Version brouillon"
-    french_draft.slug = "version-brouillon"
-    french_draft.save()
+    french_draft = services.create_translation(source=live, language="fr", by=None)
+    french_draft = services.save_version(version=french_draft, by=None, changes={"title": "Version brouillon", "slug": "version-brouillon"})
     draft = make_article(title="Draft piece", slug="draft", status=Status.DRAFT, **common)
     in_review = make_article(title="Review piece", slug="in-review", status=Status.REVIEW, **common)
     scheduled = make_article(title="Scheduled piece", slug="scheduled", published_at=timezone.now() + timedelta(hours=2), **common)
@@ -71,9 +69,7 @@ def test_switcher_and_hreflang_skip_unpublished_versions(client, hidden_pieces):
 
 
 def test_publishing_the_translation_puts_it_everywhere(client, hidden_pieces):
-    french = hidden_pieces["french_draft"]
-    french.status = Status.PUBLISHED
-    french.save()
+    services.publish(versions=[hidden_pieces["french_draft"]], by=None)
     assert "Version brouillon" in client.get("/fr/").content.decode()
     assert 'hreflang="fr"' in client.get(hidden_pieces["live"].get_absolute_url()).content.decode()
     assert "Live piece" not in client.get("/fr/").content.decode()  # each piece once per listing

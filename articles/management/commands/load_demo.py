@@ -2,10 +2,8 @@
 
 import io
 import os
-import uuid
 from datetime import datetime, time
 
-import reversion
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
@@ -15,11 +13,10 @@ from django.utils.text import slugify
 from PIL import Image as PILImage
 from PIL import ImageDraw
 
-from articles import demo_content
+from articles import demo_content, services
 from articles.images import make_renditions
 from articles.models import (
     Article,
-    ArticleImage,
     Author,
     AuthorBio,
     Image,
@@ -30,10 +27,8 @@ from articles.models import (
     Status,
     TranslatorLanguage,
 )  # fmt: skip
-from articles.roles import EDITORS, TRANSLATORS, ensure_groups
-from articles.services import set_tags
+from articles.policies import EDITORS, TRANSLATORS, ensure_groups
 
-DEMO_NAMESPACE = uuid.UUID("6f1f3c1e-3d43-4a38-9d59-7a1f0c1b2d10")
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = os.environ.get("REVIEW_ADMIN_PASSWORD", "review-admin")
 # (username, password, group, languages): the people `make run` prints logins for.
@@ -74,9 +69,7 @@ class Command(BaseCommand):
         sections = self.load_sections()
         kinds = self.load_kinds()
         authors = self.load_authors()
-        with reversion.create_revision():  # the pieces' first revisions, so history and diffs start here
-            reversion.set_comment("Demo content")
-            count = sum(self.load_piece(piece, sections, kinds, authors) for piece in demo_content.PIECES)
+        count = sum(self.load_piece(piece, sections, kinds, authors) for piece in demo_content.PIECES)
         self.load_people()
         self.stdout.write(self.style.SUCCESS(f"Demo content ready: {count} article versions, {len(sections)} sections."))
         self.stdout.write(f"Admin login: {ADMIN_USERNAME} / {ADMIN_PASSWORD}  (http://127.0.0.1:8000/admin/)")
@@ -138,36 +131,36 @@ class Command(BaseCommand):
             image.save(update_fields=["renditions"])
 
     def load_piece(self, piece, sections, kinds, authors):
-        translation_key = uuid.uuid5(DEMO_NAMESPACE, piece["key"])
+        """Create or update one piece through the services, as an import would."""
         published_at = timezone.make_aware(datetime.combine(datetime.fromisoformat(piece["date"]).date(), time(9, 0)))
         image = self.load_image(*piece["image"])
         self.ensure_renditions(image)
-        for position, version in enumerate(piece["versions"]):
-            is_source = position == 0
-            article, _ = Article.objects.update_or_create(
-                translation_key=translation_key,
-                language=version["language"],
-                defaults={
-                    "is_source": is_source,
-                    "title": version["title"],
-                    "slug": slugify(version["title"], allow_unicode=True),
-                    "standfirst": version["standfirst"],
-                    "body": version["body"],
-                    "status": Status.PUBLISHED,
-                    "published_at": published_at,
-                    "section": sections[piece["section"]],
-                    "kind": kinds[piece["kind"]],
-                },
-            )
-            if not is_source and article.translated_from_revision is None:
-                source = Article.objects.get(translation_key=translation_key, is_source=True)
-                article.translated_from_revision = source.content_revision
-                article.save(update_fields=["translated_from_revision"])
-            article.authors.set([authors[slug] for slug in piece.get("authors", [])])
-            set_tags(article=article, names=version["tags"])
-            ArticleImage.objects.update_or_create(
-                article=article, image=image, defaults={"alt_text": version["alt"], "caption": version["caption"], "order": 0}
-            )
+
+        def changes(version):
+            return {
+                "title": version["title"],
+                "slug": slugify(version["title"], allow_unicode=True),
+                "standfirst": version["standfirst"],
+                "body": version["body"],
+                "status": Status.PUBLISHED,
+                "published_at": published_at,
+            }
+
+        def extras(version):
+            return {"tags": version["tags"], "images": [{"image": image, "alt_text": version["alt"], "caption": version["caption"]}]}
+
+        first, *others = piece["versions"]
+        shared = {"section": sections[piece["section"]], "kind": kinds[piece["kind"]],
+                  "authors": [authors[slug] for slug in piece.get("authors", [])]}  # fmt: skip
+        source = Article.objects.filter(language=first["language"], slug=changes(first)["slug"]).first()
+        if source:
+            source = services.save_version(version=source, by=None, changes=changes(first), **shared, **extras(first))
+        else:
+            source = services.create_piece(by=None, language=first["language"], changes=changes(first), **shared, **extras(first))
+        for version in others:
+            existing = Article.objects.filter(piece_id=source.piece_id, language=version["language"]).first()
+            existing = existing or services.create_translation(source=source, language=version["language"], by=None)
+            services.save_version(version=existing, by=None, changes=changes(version), mark_current=True, **extras(version))
         return len(piece["versions"])
 
     def load_people(self):

@@ -1,6 +1,7 @@
 """Who may do what: editors everything editorial; translators only in their languages.
 
-Every admin endpoint asks these functions, so the rule lives in one place.
+The one module of policies: the services ask it before every write, and the admin asks it only to
+decide what to offer (a button, a choice), never to decide what is allowed.
 """
 
 from django.conf import settings
@@ -9,10 +10,10 @@ from django.contrib.auth.models import Group, Permission
 EDITORS = "Editors"
 TRANSLATORS = "Translators"
 
-EDITOR_MODELS = ["article", "articleimage", "image", "section", "sectiontext", "kind", "kindtext", "author", "authorbio",
+EDITOR_MODELS = ["piece", "article", "articleimage", "image", "section", "sectiontext", "kind", "kindtext", "author", "authorbio",
                  "tag", "featuredpiece", "articleredirect"]  # fmt: skip
 TRANSLATOR_PERMISSIONS = [
-    "view_article", "add_article", "change_article",
+    "view_piece", "view_article", "add_article", "change_article",
     "view_articleimage", "add_articleimage", "change_articleimage", "delete_articleimage",
     "view_image", "add_image",
     "view_section", "change_section", "view_sectiontext", "add_sectiontext", "change_sectiontext",
@@ -53,3 +54,20 @@ def may_edit_language(user, language):
 
 def may_publish(user):
     return user.has_perm("articles.change_article") and (not is_translator(user) or settings.REVIEW_TRANSLATORS_CAN_PUBLISH)
+
+
+def may_publish_language(user, language):
+    return may_publish(user) and may_edit_language(user, language)
+
+
+def may_edit_piece(user):
+    """Section, kind, authors and the source are shared by every language: editors' business, not translators'."""
+    return user.has_perm("articles.change_piece") and not is_translator(user)
+
+
+def may_delete(user):
+    return user.has_perm("articles.delete_article") and not is_translator(user)
+
+
+def may_view_history(user, language):
+    return user.is_active and user.is_staff and user.has_perm("articles.view_article") and may_edit_language(user, language)

@@ -1,0 +1,97 @@
+"""Change events: every service emits one per change, naming the public URLs it affects in every language.
+
+Receivers (the cache purge of a later issue, mail, search indexing) connect to `change_event`; it
+is sent after the transaction commits, so nobody hears of a change that was rolled back.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.dispatch import Signal
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from .languages import language_codes
+
+change_event = Signal()  # send(sender=ChangeEvent, event=ChangeEvent(...))
+
+VERSION_PUBLISHED = "version.published"
+VERSION_CHANGED = "version.changed"
+VERSION_UNPUBLISHED = "version.unpublished"
+VERSION_MOVED = "version.moved"
+VERSION_DELETED = "version.deleted"
+PIECE_CHANGED = "piece.changed"
+PIECE_DELETED = "piece.deleted"
+SECTION_CHANGED = "section.changed"
+KIND_CHANGED = "kind.changed"
+TAG_CHANGED = "tag.changed"
+AUTHOR_CHANGED = "author.changed"
+
+
+@dataclass(frozen=True)
+class ChangeEvent:
+    kind: str
+    urls: frozenset
+    piece_id: int | None = None
+    version_id: int | None = None
+    language: str | None = None
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+def emit(kind, urls, **details):
+    event = ChangeEvent(kind=kind, urls=frozenset(urls), **details)
+    transaction.on_commit(lambda: change_event.send(sender=ChangeEvent, event=event))
+    return event
+
+
+def reverse_in(language, name, **kwargs):
+    with translation.override(language):
+        return reverse(name, kwargs=kwargs or None)
+
+
+def piece_urls(piece_ids):
+    """Every public URL that shows these pieces now: their published versions' pages, and each listing
+    (home, list, year archive, section, tag and author pages, in every language) that has a row for them.
+
+    Called before and after a write; the event carries the union, so pages a piece left are purged too.
+    """
+    from .models import Article, Author, ListingEntry, SectionText, Tag
+
+    piece_ids = [pk for pk in piece_ids if pk]
+    if not piece_ids:
+        return set()
+    urls = {
+        version.get_absolute_url()
+        for version in Article.objects.filter(piece_id__in=piece_ids).published().only("language", "slug", "published_at")
+    }
+    rows = set(ListingEntry.objects.filter(piece_id__in=piece_ids).visible().values_list("language", "facet", "published_at"))
+    return urls | facet_urls(rows, SectionText, Tag, Author)
+
+
+def facet_urls(rows, SectionText, Tag, Author):
+    parsed = [(language, *facet.partition(":")[::2], published_at) for language, facet, published_at in rows]
+    ids = {prefix: {int(rest) for _l, kind, rest, _p in parsed if kind == prefix} for prefix in "sta"}
+    sections = {(t.section_id, t.language): t.slug for t in SectionText.objects.filter(section_id__in=ids["s"])}
+    tags = dict(Tag.objects.filter(pk__in=ids["t"]).values_list("pk", "slug"))
+    authors = dict(Author.objects.filter(pk__in=ids["a"]).values_list("pk", "slug"))
+    default = language_codes()[0]
+    urls = set()
+    for language, prefix, rest, published_at in parsed:
+        if prefix == "all":
+            year = timezone.localdate(published_at).year
+            urls |= {reverse_in(language, "articles:home"), reverse_in(language, "articles:list"),
+                     reverse_in(language, "articles:year-archive", year=year)}  # fmt: skip
+        elif prefix == "s":
+            slug = sections.get((int(rest), language)) or sections.get((int(rest), default))
+            if slug:
+                urls.add(reverse_in(language, "articles:section", slug=slug))
+        elif prefix == "t" and int(rest) in tags:
+            urls.add(reverse_in(language, "articles:tag", slug=tags[int(rest)]))
+        elif prefix == "a" and int(rest) in authors:
+            urls.add(reverse_in(language, "articles:author", slug=authors[int(rest)]))
+    return urls
+
+
+def listing_urls_everywhere(name, slug_by_language):
+    """A section's, tag's or author's own page in each language it has one."""
+    return {reverse_in(language, name, slug=slug) for language, slug in slug_by_language.items() if slug}

@@ -1,0 +1,39 @@
+"""Piece: the language-neutral unit an editor plans; its versions are `Article` rows, one per language."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Piece(models.Model):
+    """What all language versions of one piece share: section, kind, authors and which version is the source.
+
+    `source` is RESTRICT: the database itself refuses to delete a source version on its own. The
+    services delete a source only together with its piece (see `services.delete_version`).
+    """
+
+    section = models.ForeignKey(
+        "articles.Section", on_delete=models.SET_NULL, null=True, blank=True, related_name="pieces", verbose_name=_("section")
+    )
+    kind = models.ForeignKey(
+        "articles.Kind", on_delete=models.SET_NULL, null=True, blank=True, related_name="pieces", verbose_name=_("kind")
+    )
+    authors = models.ManyToManyField("articles.Author", blank=True, related_name="pieces", verbose_name=_("authors"))
+    source = models.OneToOneField(
+        "articles.Article",
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="source_of",
+        verbose_name=_("source version"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("piece")
+        verbose_name_plural = _("pieces")
+
+    def __str__(self):
+        source = self.source
+        return source.title if source else _("Piece %(id)s") % {"id": self.pk}
