@@ -27,10 +27,11 @@ class ArticlesConfig(AppConfig):
         from .models import Article, ArticleImage, Kind, KindText, Piece, Section, SectionText
 
         # Every save through a service keeps a revision with the version's images and its piece's shared fields.
-        if not reversion.is_registered(Article):
-            reversion.register(Article, follow=["image_usages", "piece"])
-            reversion.register(ArticleImage)
-            reversion.register(Piece)
+        # (The admin's VersionAdmin may have registered Article already, following only its inlines.)
+        for model, follow in [(Article, ["image_usages", "piece"]), (ArticleImage, []), (Piece, [])]:
+            if reversion.is_registered(model):
+                reversion.unregister(model)
+            reversion.register(model, follow=follow)
         # Section and kind names are cached per language; any write to them, from anywhere, forgets the cache.
         for model in (Section, SectionText, Kind, KindText):
             post_save.connect(forget_taxonomy, sender=model, dispatch_uid=f"taxonomy-save-{model.__name__}")

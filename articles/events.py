@@ -49,23 +49,38 @@ def reverse_in(language, name, **kwargs):
         return reverse(name, kwargs=kwargs or None)
 
 
-def piece_urls(piece_ids):
-    """Every public URL that shows these pieces now: their published versions' pages, and each listing
-    (home, list, year archive, section, tag and author pages, in every language) that has a row for them.
-
-    Called before and after a write; the event carries the union, so pages a piece left are purged too.
-    """
-    from .models import Article, Author, ListingEntry, SectionText, Tag
+def snapshot(piece_ids):
+    """What the public sees of these pieces now: their published versions' pages and their visible listing rows."""
+    from .models import Article, ListingEntry
 
     piece_ids = [pk for pk in piece_ids if pk]
     if not piece_ids:
-        return set()
-    urls = {
+        return set(), set()
+    pages = {
         version.get_absolute_url()
         for version in Article.objects.filter(piece_id__in=piece_ids).published().only("language", "slug", "published_at")
     }
-    rows = set(ListingEntry.objects.filter(piece_id__in=piece_ids).visible().values_list("language", "facet", "published_at"))
-    return urls | facet_urls(rows, SectionText, Tag, Author)
+    rows = set(ListingEntry.objects.filter(piece_id__in=piece_ids).visible().values_list("language", "facet", "version_id", "published_at"))
+    return pages, rows
+
+
+def affected_urls(before, after, versions=None):
+    """The URLs a change affects: every page of the piece's versions (their switchers and hreflang links),
+    and each listing whose rows changed, or that shows one of `versions` (None: the whole piece changed)."""
+    from .models import Author, SectionText, Tag
+
+    (pages_before, rows_before), (pages_after, rows_after) = before, after
+    if versions is None:
+        rows = rows_before | rows_after
+    else:
+        rows = (rows_before ^ rows_after) | {row for row in rows_before | rows_after if row[2] in versions}
+    return pages_before | pages_after | facet_urls({(lang, facet, at) for lang, facet, _v, at in rows}, SectionText, Tag, Author)
+
+
+def piece_urls(piece_ids):
+    """Every public URL that shows these pieces now (for changes to what they share)."""
+    state = snapshot(piece_ids)
+    return affected_urls(state, state)
 
 
 def facet_urls(rows, SectionText, Tag, Author):

@@ -15,10 +15,14 @@ ENTRY_FIELDS = ("id", "language", "facet", "published_at", "kind_id", "section_i
 
 
 def entries(language, facet=ALL, now=None):
-    """Visible rows of one listing, newest first, with just what a card needs of each version."""
+    """Visible rows of one listing (or of several facets, given a list), newest first, with just what a card needs."""
+    rows = (
+        ListingEntry.objects.filter(language=language, facet__in=facet)
+        if isinstance(facet, list)
+        else ListingEntry.objects.facet(language, facet)
+    )
     return (
-        ListingEntry.objects.facet(language, facet)
-        .visible(now)
+        rows.visible(now)
         .select_related("version")
         .only(*ENTRY_FIELDS, *(f"version__{name}" for name in CARD_FIELDS))
         .order_by("-published_at", "-version_id")

@@ -153,12 +153,16 @@ def _event_kind(before_published, before_url, version):
 
 
 @contextmanager
-def _tracking(piece_ids):
-    """Around a write: URLs shown before and after it, and the listing rows rebuilt at the end."""
-    touched = {"urls": events.piece_urls(piece_ids)}
+def _tracking(piece_ids, versions=None):
+    """Around a write: the listing rows rebuilt at the end, and the URLs it affects (see events.affected_urls).
+
+    `versions`: the ids of the versions the write changed; None when it changed what the pieces share.
+    """
+    before = events.snapshot(piece_ids)
+    touched = {}
     yield touched
     listing.rebuild_pieces(piece_ids)
-    touched["urls"] |= events.piece_urls(piece_ids)
+    touched["urls"] = events.affected_urls(before, events.snapshot(piece_ids), versions)
 
 
 def remember_moved_url(*, version, old_url):
@@ -216,6 +220,7 @@ def create_piece(*, by, language, changes, section=None, kind=None, authors=(), 
             piece.authors.set(authors)
         _replace_usages(version, images)
         _set_tags(version, tags)
+        reversion.add_to_revision(version)  # again: the revision follows the images and piece as they are now
     with _tracking([piece.pk]) as touched:
         pass
     kind_ = events.VERSION_PUBLISHED if version.is_published() else events.VERSION_CHANGED
@@ -242,7 +247,8 @@ def save_version(
     if current.status != old_status and Status.PUBLISHED in (current.status, old_status):
         _may_publish(by, current.language)
     piece_changes = {k: v for k, v in {"section": section, "kind": kind, "authors": authors}.items() if v is not ...}
-    if piece_changes and _piece_differs(current.piece, **piece_changes):
+    shared_change = bool(piece_changes) and _piece_differs(current.piece, **piece_changes)
+    if shared_change:
         _may_edit_piece(by)
     usages = images if images is not None else _usages_of(current)
     _check_slug_free(current)
@@ -250,13 +256,14 @@ def save_version(
     if mark_current and not current.is_source:
         current.translated_from_revision = current.piece.source.content_revision
     _announce_state(current)
-    with _tracking([current.piece_id]) as touched, _revision(by, _("Changed")):
+    with _tracking([current.piece_id], None if shared_change else {current.pk}) as touched, _revision(by, _("Changed")):
         _save_row(current)
         piece_changed = _set_piece_fields(current.piece, **piece_changes)
         if images is not None:
             _replace_usages(current, images)
         if tags is not None:
             _set_tags(current, tags)
+        reversion.add_to_revision(current)  # again: the revision follows the images and piece as they are now
         if before_published and current.is_published():
             remember_moved_url(version=current, old_url=before_url)
     events.emit(
@@ -308,7 +315,7 @@ def _set_status(versions, by, status, comment):
     if not changed:
         return 0
     piece_ids = {v.piece_id for v in changed}
-    with _tracking(piece_ids) as touched:
+    with _tracking(piece_ids, {v.pk for v in changed}) as touched:
         for current in changed:
             before_published = Article.objects.get(pk=current.pk).is_published()
             _announce_state(current)
@@ -387,6 +394,7 @@ def _create_translation(source, language, by):
             published_at=source.published_at,
         )
         _replace_usages(translation, _usages_of(source))
+        reversion.add_to_revision(translation)
     events.emit(events.VERSION_CHANGED, set(), piece_id=piece.pk, version_id=translation.pk, language=language)
     return translation
 
@@ -429,7 +437,7 @@ def delete_version(*, version, by):
     current = _lock(version)
     check_deletable(current)
     piece_id = current.piece_id
-    with _tracking([piece_id]) as touched:
+    with _tracking([piece_id], {current.pk}) as touched:
         if current.piece.source_id == current.pk:
             Piece.objects.filter(pk=piece_id).delete()  # its only version: the piece goes with it
         else:
@@ -541,7 +549,7 @@ def go_live_due(*, now=None):
             ):
                 continue  # another run claimed it
             version = Article.objects.get(pk=pk)
-            with _tracking([version.piece_id]) as touched:
+            with _tracking([version.piece_id], {pk}) as touched:
                 pass
             events.emit(events.VERSION_PUBLISHED, touched["urls"], piece_id=version.piece_id, version_id=pk, language=version.language)
             announced += 1

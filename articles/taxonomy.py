@@ -70,8 +70,17 @@ def load_all():
         for section, texts in section_texts.items():
             text = _pick(texts, language)
             sections.append(
-                SectionInfo(section.pk, section.key, section.order, text.language, text.name, text.slug, text.intro, text.body,
-                            section.show_on_home and text.show_on_home)  # fmt: skip
+                SectionInfo(
+                    section.pk,
+                    section.key,
+                    section.order,
+                    text.language,
+                    text.name,
+                    text.slug,
+                    text.intro,
+                    text.body,
+                    section.show_on_home and text.show_on_home,
+                )  # fmt: skip
             )
         kinds = tuple((kind.pk, kind.key, _pick(texts, language).name) for kind, texts in kind_texts.items())
         result[language] = Taxonomy(tuple(sections), kinds)

@@ -195,7 +195,7 @@ class ArticleDetailView(LanguageAlternatesMixin, DetailView):
             facets = [f"t:{tag.pk}" for tag in article.tags.all() if tag.language == language]
         if not facets:
             return []
-        rows = selectors.entries(language).filter(facet__in=facets).exclude(piece_id=article.piece_id)
+        rows = selectors.entries(language, facets).exclude(piece_id=article.piece_id)
         unique = {}
         for row in rows[: settings.REVIEW_RELATED * len(facets)]:
             unique.setdefault(row.piece_id, row)

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from PIL import Image as PILImage
 
-from articles.images import make_renditions
 from articles import services
+from articles.images import make_renditions
 from articles.models import Author, Image, Kind, KindText, Section, SectionText, Status
 
 _counter = itertools.count(1)

@@ -266,6 +266,12 @@ class ArticleAdmin(VersionAdmin):
     def delete_queryset(self, request, queryset):
         services.delete_versions(versions=queryset.select_related("piece"), by=request.user)
 
+    def get_deleted_objects(self, objs, request):
+        # The services decide what may be deleted (a piece's only version takes the piece with it);
+        # Django's collector would call the piece's RESTRICT link to its source "protected".
+        deleted, counts, perms_needed, _protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, perms_needed, []
+
     def delete_view(self, request, object_id, extra_context=None):
         article = self.get_object(request, unquote(object_id))
         if article is not None:

@@ -1,3 +1,4 @@
+import os
 import tempfile
 
 from .base import *  # noqa: F403
@@ -7,6 +8,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests never write into the working tree; tests/conftest.py gives each test its own MEDIA_ROOT.
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "review-test-media"  # noqa: F405
 REVIEW_SERVE_MEDIA = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not shared-cache memory: concurrency tests need SQLite's real locking (memory answers "table is locked").
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"review-test-{os.getpid()}.sqlite3")}  # noqa: F405
 STATIC_ROOT = Path(tempfile.gettempdir()) / "review-test-static"  # noqa: F405
 STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True

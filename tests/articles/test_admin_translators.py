@@ -4,7 +4,6 @@ import json
 import re
 
 import pytest
-
 from django.contrib.auth.models import User
 
 from articles import services

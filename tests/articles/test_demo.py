@@ -28,7 +28,9 @@ def test_every_seed_teaser_is_a_published_piece_with_its_exact_words():
         assert article.local_date == date(int(year), months[month], int(day))
         assert article.is_source
     assert Article.objects.get(title__startswith="Украина и Россия").language == "ru"
-    assert list(Article.objects.get(title="Could ISIL go nuclear?").piece.authors.values_list("name", flat=True)) == ["Wolfgang Rudischhauser"]
+    assert list(Article.objects.get(title="Could ISIL go nuclear?").piece.authors.values_list("name", flat=True)) == [
+        "Wolfgang Rudischhauser"
+    ]
 
 
 @pytest.mark.skipif(not SEEDS.exists(), reason="shared/seeds is not beside this checkout")
