@@ -423,7 +423,7 @@ def check_deletable(version):
         raise Conflict(
             _(
                 "“%(title)s” is the source of its piece and other versions translate it. Make another version "
-                "the source first (action “Make source version”), or delete the whole piece."
+                "the source first (action “Make source version of its piece”), or delete the whole piece."
             )
             % {"title": version.title},
             code="source_with_translations",
