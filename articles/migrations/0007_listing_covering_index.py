@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0004_pieces"),
+        ("articles", "0006_pieces_schema"),
     ]
 
     operations = [
