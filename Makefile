@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-browser setup messages migrate demo lint clean
+.PHONY: run test test-browser setup messages migrate demo lint clean bench
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,13 @@ test: setup
 # Only the real-browser tests (reader journeys, axe, layout, screenshots in tests/e2e/screenshots/).
 test-browser: setup
 	$(PY) -m pytest tests/e2e $(PYTEST_ARGS)
+
+# Every reader page at 1k and 100k versions (generated into review_bench_* PostgreSQL databases), served by
+# gunicorn and measured with wrk next to a bare Django view; table in bench/results.md, summary line last.
+# Quick run: make bench BENCH_ARGS="--sizes 1000 --duration 2"
+bench: setup
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,113 @@
+"""In-process half of the bench: picks the URLs to measure from the database and counts each page's
+queries and bytes through Django's test client (same settings, same database as gunicorn).
+
+    DJANGO_SETTINGS_MODULE=review.settings.bench DATABASE_URL=… python -m bench.probe en ar ka
+
+Prints a JSON list of {"page", "lang", "url", "status", "queries", "bytes", "note"}; the first row is the
+bare view. Each URL is requested twice and the second request is counted: the cached section and
+kind names are warm then, as they are in a gunicorn worker that has served a few requests.
+"""
+
+import json
+import math
+import os
+import sys
+from urllib.parse import urlencode
+
+PAGES = ["home", "list", "list filtered", "list page 50", "year archive", "article", "section", "tag", "author"]
+
+
+def setup():
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "review.settings.bench")
+    import django
+
+    django.setup()
+
+
+def pick_urls(language, now):
+    """(page, url, note) for every page type in `language`; url None when the data set has no such page."""
+    from django.conf import settings
+    from django.db.models import Count
+    from django.urls import reverse
+    from django.utils import timezone, translation
+
+    from articles import taxonomy
+    from articles.models import Article, Author, ListingEntry, TaggedArticle
+
+    def url(name, query=None, **kwargs):
+        with translation.override(language):
+            path = reverse(name, kwargs=kwargs or None)
+        return f"{path}?{urlencode(query)}" if query else path
+
+    words = taxonomy.for_language(language)
+    section = words.sections[0] if words.sections else None
+    kind_key = words.kinds[0][1] if words.kinds else None
+    visible = ListingEntry.objects.facet(language).visible(now).count()
+    last_page = max(1, math.ceil(visible / settings.REVIEW_PAGE_SIZE))
+    page = min(50, last_page)
+    year = timezone.localtime(now).year - 1
+    rows = [
+        ("home", url("articles:home"), ""),
+        ("list", url("articles:list"), ""),
+        ("list filtered", url("articles:list", {"section": section.slug, "kind": kind_key}) if section and kind_key else None, ""),
+        ("list page 50", url("articles:list", {"page": page}), "" if page == 50 else f"only {last_page} pages: page {page}"),
+        ("year archive", url("articles:year-archive", year=year), ""),
+    ]
+
+    published = Article.objects.published()
+    local = published.filter(language=language, image_usages__isnull=False).order_by("-published_at", "-id").first()
+    if local:
+        rows.append(("article", local.get_absolute_url(), ""))
+    else:
+        fallback = published.filter(source_of__isnull=False, image_usages__isnull=False).order_by("-published_at", "-id").first()
+        rows.append(("article", fallback and fallback.get_absolute_url(), f"no {language} version: its source"))
+
+    rows.append(("section", url("articles:section", slug=section.slug) if section else None, ""))
+    tag = (
+        TaggedArticle.objects.filter(tag__language=language, content_object__in=published)
+        .values("tag__slug")
+        .annotate(uses=Count("id"))
+        .order_by("-uses", "tag__slug")
+        .first()
+    )
+    rows.append(("tag", tag and url("articles:tag", slug=tag["tag__slug"]), tag and f"{tag['uses']} versions" or f"no {language} tag"))
+    author = (
+        Author.objects.filter(pieces__source__in=published).annotate(pieces_count=Count("pieces")).order_by("-pieces_count", "slug").first()
+    )
+    rows.append(("author", author and url("articles:author", slug=author.slug), author and f"{author.pieces_count} pieces" or ""))
+    return rows
+
+
+def measure(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return response.status_code, len(queries), len(response.content)
+
+
+def main(languages):
+    setup()
+    from django.test import Client
+    from django.utils import timezone
+
+    client = Client(raise_request_exception=False)
+    now = timezone.now()
+    results = []
+    status, queries, size = measure(client, "/_bench/bare/")
+    bare = {"page": "bare Django", "lang": "", "url": "/_bench/bare/", "note": "", "status": status, "queries": queries, "bytes": size}
+    results.append(bare)
+    for language in languages:
+        for page, url, note in pick_urls(language, now):
+            row = {"page": page, "lang": language, "url": url, "note": note, "status": None, "queries": None, "bytes": None}
+            if url:
+                row["status"], row["queries"], row["bytes"] = measure(client, url)
+            results.append(row)
+    json.dump(results, sys.stdout)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:] or ["en", "ar", "ka"])

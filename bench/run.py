@@ -1,0 +1,397 @@
+"""`make bench`: every reader page type at two data sizes, served by gunicorn, next to a bare Django view.
+
+For each size (1,000 versions / 200 pieces and 100,000 / 20,000 by default) it creates or reuses a
+PostgreSQL database review_bench_<size>, migrates it, generates the data set with
+`manage.py generate_bench_data` (skipped when the database already holds exactly that data set,
+recorded in the database's comment; `--regenerate` forces it), asks bench/probe.py for the URLs and
+each page's queries and bytes, starts gunicorn (review.settings.bench: production settings, DEBUG
+off, 30 languages; 2 sync workers), warms it up and measures every page with wrk. Then it prints a
+Markdown table (also written to bench/results.md) and one summary line:
+
+    bench: worst uncached page <P>% of bare Django (<page>); worst p50 100k/1k <R>x (<page>)
+
+Targets: every page at the largest size at least 5% of bare Django's requests/s, and its p50 at
+most 1.2× its p50 at the smallest size.
+"""
+
+import argparse
+import contextlib
+import hashlib
+import json
+import math
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+GUNICORN = str(Path(PY).with_name("gunicorn"))
+PG_ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+FINGERPRINT_FILES = ["articles/management/commands/generate_bench_data.py", "articles/listing.py", "review/settings/bench.py"]
+MIN_SHARE_OF_BARE = 5.0
+MAX_P50_RATIO = 1.2
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def size_label(versions):
+    return f"{versions // 1000}k" if versions % 1000 == 0 else str(versions)
+
+
+# PostgreSQL ------------------------------------------------------------------------------------
+
+
+def ensure_postgres():
+    host_args = ["-h", "127.0.0.1", "-p", "5432"]
+    if subprocess.run(["pg_isready", *host_args], capture_output=True).returncode == 0:
+        return
+    versions = sorted(os.listdir("/etc/postgresql")) if os.path.isdir("/etc/postgresql") else []
+    if not versions:
+        sys.exit("bench: PostgreSQL is not running and no cluster was found in /etc/postgresql")
+    log(f"starting PostgreSQL {versions[-1]}")
+    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", versions[-1], "main", "start"], check=True)
+    for _ in range(30):
+        if subprocess.run(["pg_isready", *host_args], capture_output=True).returncode == 0:
+            return
+        time.sleep(1)
+    sys.exit("bench: PostgreSQL did not come up")
+
+
+def admin_query(statement, params=(), fetch=False):
+    """Run one statement (a string or a psycopg2.sql composition) on the server's postgres database, autocommit."""
+    import psycopg2
+
+    connection = psycopg2.connect(f"{PG_ADMIN_URL}/postgres")
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(statement, params)
+            return cursor.fetchall() if fetch else None
+    finally:
+        connection.close()
+
+
+def database_exists(name):
+    return bool(admin_query("SELECT 1 FROM pg_database WHERE datname = %s", (name,), fetch=True))
+
+
+def database_comment(name):
+    rows = admin_query("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", (name,), fetch=True)
+    return rows[0][0] if rows else None
+
+
+def set_database_comment(name, comment):
+    from psycopg2 import sql
+
+    admin_query(sql.SQL("COMMENT ON DATABASE {} IS {}").format(sql.Identifier(name), sql.Literal(comment)))
+
+
+def create_database(name):
+    from psycopg2 import sql
+
+    admin_query(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    admin_query(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+# Django commands -------------------------------------------------------------------------------
+
+
+def environment(database):
+    env = {key: value for key, value in os.environ.items() if key not in ("REDIS_URL", "DJANGO_SETTINGS_MODULE")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="review.settings.bench",
+        DJANGO_SECRET_KEY="bench-only-secret-key-not-for-production",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        DATABASE_URL=f"{PG_ADMIN_URL}/{database}",
+        DJANGO_MEDIA_ROOT=os.environ.get("BENCH_MEDIA_ROOT", str(Path(tempfile.gettempdir()) / "review-bench-media")),
+        DJANGO_SECURE_COOKIES="0",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def manage(env, *args, capture=False):
+    result = subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True, text=True, capture_output=capture)
+    return result.stdout if capture else None
+
+
+def fingerprint(versions, pieces, args):
+    """What a data set was made from: its sizes and seed, the generator, the listing code and the schema's migrations."""
+    digest = hashlib.sha256()
+    for path in [*(ROOT / name for name in FINGERPRINT_FILES), *sorted((ROOT / "articles" / "migrations").glob("*.py"))]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    facts = {"versions": versions, "pieces": pieces, "languages": args.languages, "seed": args.seed, "code": digest.hexdigest()[:16]}
+    return json.dumps({"bench": 1, **facts}, sort_keys=True)
+
+
+def prepare_database(versions, pieces, args):
+    """review_bench_<size>, reused when it holds exactly this data set, otherwise made afresh and generated."""
+    label = size_label(versions)
+    name = f"review_bench_{label}"
+    env = environment(name)
+    wanted = fingerprint(versions, pieces, args)
+    if not args.regenerate and database_exists(name) and database_comment(name) == wanted:
+        try:
+            manage(env, "migrate", "--noinput", "-v0", capture=True)
+            log(f"[{label}] {name} already holds this data set (--regenerate to make it again)")
+            return env, 0.0
+        except subprocess.CalledProcessError as error:
+            log(f"[{label}] migrate failed on the existing {name}, making it again:\n{error.stderr[-2000:]}")
+    # A changed generator, listing code or migration history: a new database (a rewritten migration cannot be applied twice).
+    log(f"[{label}] creating database {name}")
+    create_database(name)
+    manage(env, "migrate", "--noinput", "-v0")
+    log(f"[{label}] generating {versions} versions / {pieces} pieces / {args.languages} languages")
+    started = time.monotonic()
+    options = [f"--versions={versions}", f"--pieces={pieces}", f"--languages={args.languages}", f"--seed={args.seed}"]
+    manage(env, "generate_bench_data", *options)
+    elapsed = time.monotonic() - started
+    set_database_comment(name, wanted)
+    return env, elapsed
+
+
+# gunicorn and wrk ------------------------------------------------------------------------------
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(env, workers):
+    port = free_port()
+    command = [GUNICORN, "review.wsgi:application", "--workers", str(workers), "--worker-class", "sync",
+               "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "60"]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            if process.poll() is not None:
+                sys.exit(f"bench: gunicorn exited with {process.returncode}")
+            try:
+                with urllib.request.urlopen(f"{base}/_bench/bare/", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.2)
+        else:
+            sys.exit("bench: gunicorn did not answer")
+        yield base
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def warm_up(base, urls, rounds):
+    for _ in range(rounds):
+        for url in urls:
+            with contextlib.suppress(urllib.error.HTTPError):
+                urllib.request.urlopen(base + url, timeout=30).read()
+
+
+def to_ms(value):
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def wrk(url, args):
+    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--latency", "--timeout", "10s", url]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.MULTILINE))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: (.*)$", output, re.MULTILINE)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": to_ms(latency["50"]),
+        "p99": to_ms(latency["99"]),
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+        "non2xx": int(errors.group(1)) if errors else 0,
+        "socket_errors": socket_errors.group(1) if socket_errors else "",
+    }
+
+
+def prepare_size(versions, pieces, args):
+    """The size's database (generated if needed) and what the probe found: URLs, queries, bytes."""
+    label = size_label(versions)
+    env, generation = prepare_database(versions, pieces, args)
+    probe = subprocess.run([PY, "-m", "bench.probe", *args.page_languages], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    bare, *rows = json.loads(probe.stdout)
+    return {"label": label, "versions": versions, "pieces": pieces, "generation": generation, "env": env, "bare": bare, "rows": rows}
+
+
+def measure(results, args):
+    """wrk on every page, the sizes back to back page by page (so background load hits them alike), bare Django in between."""
+    with contextlib.ExitStack() as stack:
+        for result in results:
+            result["base"] = stack.enter_context(gunicorn(result["env"], args.workers))
+            urls = [result["bare"]["url"], *(row["url"] for row in result["rows"] if row["url"])]
+            warm_up(result["base"], urls, rounds=2 * args.workers)
+            result["bare_runs"] = []
+        log(f"gunicorn: {args.workers} sync workers per size; wrk -t{args.threads} -c{args.connections} -d{args.duration}s per page")
+
+        def bare_round():
+            for result in results:
+                run = wrk(result["base"] + result["bare"]["url"], args)
+                result["bare_runs"].append(run)
+                log(f"[{result['label']:>4}] bare Django        {run['rps']:8.1f} req/s  p50 {run['p50']:7.2f} ms")
+
+        bare_round()
+        for language in args.page_languages:
+            for index, row in enumerate(results[-1]["rows"]):
+                if row["lang"] != language:
+                    continue
+                for result in results:
+                    item = result["rows"][index]
+                    if item["url"]:
+                        item["wrk"] = wrk(result["base"] + item["url"], args)
+                        log(f"[{result['label']:>4}] {item['page']:<14} {item['lang']:<3} "
+                            f"{item['wrk']['rps']:8.1f} req/s  p50 {item['wrk']['p50']:7.2f} ms")  # fmt: skip
+            bare_round()
+    for result in results:
+        runs = result.pop("bare_runs")
+        result["bare"]["wrk"] = {
+            "rps": statistics.median(run["rps"] for run in runs),
+            "p50": statistics.median(run["p50"] for run in runs),
+            "p99": statistics.median(run["p99"] for run in runs),
+            "runs": [run["rps"] for run in runs],
+            "non2xx": sum(run["non2xx"] for run in runs),
+        }
+
+
+# Report ----------------------------------------------------------------------------------------
+
+
+def fmt(value, spec):
+    return "n/a" if value is None else format(value, spec)
+
+
+def report(results, args, elapsed):
+    small, large = results[0], results[-1]
+    compare = len(results) > 1
+    S, L = small["label"], large["label"]
+    by_page = {(row["page"], row["lang"]): row for row in small["rows"]}
+    sets = ", ".join(f"{r['label']} = {r['versions']} versions / {r['pieces']} pieces" for r in results)
+    header = ["page", "lang", *([f"req/s {S}"] if compare else []), f"req/s {L}", *([f"p50 {S} ms"] if compare else []),
+              f"p50 {L} ms", f"p99 {L} ms", *([f"p50 ratio {L}/{S}"] if compare else []), f"% of bare ({L})",
+              "queries", "bytes", "notes"]  # fmt: skip
+    lines = [
+        f"# make bench ({sets}; {args.languages} languages)",
+        "",
+        f"gunicorn review.wsgi with review.settings.bench (prod, DEBUG off), {args.workers} sync workers, PostgreSQL; "
+        f"`wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency` per page, on the same 2-core machine. "
+        "Queries and bytes: the same URL through Django's test client (second request); `a / b` when they differ between sizes.",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+    ]
+    worst_share = worst_ratio = None
+    misses = []
+
+    def row_cells(row, base, bare_rps):
+        measured = row.get("wrk")
+        base_measured = base.get("wrk") if base else None
+        share = 100 * measured["rps"] / bare_rps if measured else None
+        ratio = measured["p50"] / base_measured["p50"] if measured and base_measured else None
+        queries, size = fmt(row["queries"], "d"), fmt(row["bytes"], "d")
+        if base and base["queries"] != row["queries"]:
+            queries = f"{fmt(base['queries'], 'd')} / {queries}"
+        cells = [row["page"], row["lang"]]
+        cells += [fmt(base_measured and base_measured["rps"], ".0f")] if compare else []
+        cells += [fmt(measured and measured["rps"], ".0f")]
+        cells += [fmt(base_measured and base_measured["p50"], ".2f")] if compare else []
+        cells += [fmt(measured and measured["p50"], ".2f"), fmt(measured and measured["p99"], ".2f")]
+        cells += [fmt(ratio, ".2f")] if compare else []
+        cells += [fmt(share, ".1f"), queries, size]
+        return cells, share, ratio
+
+    bare_rps = large["bare"]["wrk"]["rps"]
+    for row in large["rows"]:
+        name = f"{row['page']} {row['lang']}"
+        base = by_page.get((row["page"], row["lang"])) if compare else None
+        cells, share, ratio = row_cells(row, base, bare_rps)
+        notes = [note for note in (row["note"], base and base["note"] and f"{S}: {base['note']}") if note]
+        for result, item in ((large, row), (small, base)):
+            if item and item["status"] not in (None, 200):
+                notes.append(f"status {item['status']} at {result['label']}")
+            if item and item.get("wrk", {}).get("non2xx"):
+                notes.append(f"{item['wrk']['non2xx']} non-2xx responses at {result['label']}")
+        if share is not None and (worst_share is None or share < worst_share[0]):
+            worst_share = (share, name)
+        if ratio is not None and (worst_ratio is None or ratio > worst_ratio[0]):
+            worst_ratio = (ratio, name)
+        if share is not None and share < MIN_SHARE_OF_BARE:
+            misses.append(f"{name} {share:.1f}% of bare")
+        if ratio is not None and ratio > MAX_P50_RATIO:
+            misses.append(f"{name} p50 {ratio:.2f}x")
+        lines.append("| " + " | ".join([*cells, "; ".join(notes)]) + " |")
+    runs = "; ".join(f"{r['label']}: " + ", ".join(f"{v:.0f}" for v in r["bare"]["wrk"]["runs"]) for r in results)
+    cells, _share, _ratio = row_cells(large["bare"], small["bare"] if compare else None, bare_rps)
+    lines.append("| " + " | ".join([*cells, f"30 KB, no database; median of runs before, between and after the pages ({runs})"]) + " |")
+    lines.append("")
+    generation = ", ".join(f"{r['label']} {r['generation']:.0f} s" if r["generation"] else f"{r['label']} reused" for r in results)
+    lines.append(f"Data generation: {generation}. Whole run: {elapsed:.0f} s. "
+                 f"1-minute load average before and after measuring: {args.load[0]:.2f}, {args.load[1]:.2f} (2 cores).")  # fmt: skip
+    targets = f"Targets: every page ≥ {MIN_SHARE_OF_BARE:g}% of bare Django's req/s at {L}"
+    targets += f", p50 at {L} ≤ {MAX_P50_RATIO:g}x p50 at {S}." if compare else "."
+    lines.append(targets + (" Missed: " + "; ".join(misses) + "." if misses else " All met."))
+    share_text = f"{worst_share[0]:.1f}% of bare Django ({worst_share[1]})" if worst_share else "n/a"
+    if compare:
+        ratio_text = f"worst p50 {L}/{S} {worst_ratio[0]:.2f}x ({worst_ratio[1]})" if worst_ratio else f"worst p50 {L}/{S} n/a"
+    else:
+        ratio_text = f"worst p50 100k/1k n/a (only {L} measured)"
+    return "\n".join(lines), f"bench: worst uncached page {share_text}; {ratio_text}"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,100000", help="Versions per data set, smallest first (pieces = versions / 5).")
+    parser.add_argument("--languages", type=int, default=30, help="Languages in the data sets (the first N of the bench settings).")
+    parser.add_argument("--page-languages", default="en,ar,ka", help="Languages measured: source, right-to-left, mostly fallback.")
+    parser.add_argument("--duration", type=int, default=5, help="Seconds of wrk per page (default 5).")
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2).")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--regenerate", action="store_true", help="Drop and generate the data sets again even if they are current.")
+    parser.add_argument("--output", default=str(ROOT / "bench" / "results.md"))
+    args = parser.parse_args()
+    args.page_languages = [code.strip() for code in args.page_languages.split(",") if code.strip()]
+    sizes = sorted(int(size) for size in args.sizes.split(","))
+    if not shutil.which("wrk"):
+        sys.exit("bench: wrk is missing (apt-get install wrk; `make bench` does it)")
+    started = time.monotonic()
+    ensure_postgres()
+    log("collecting static files")
+    manage(environment("postgres"), "collectstatic", "--noinput", "-v0")
+    results = [prepare_size(versions, max(1, math.ceil(versions / 5)), args) for versions in sizes]
+    load_before = os.getloadavg()[0]
+    measure(results, args)
+    args.load = (load_before, os.getloadavg()[0])
+    table, summary = report(results, args, time.monotonic() - started)
+    Path(args.output).write_text(f"{table}\n{summary}\n", encoding="utf-8")
+    print(table)
+    print(summary)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    main()
