@@ -275,7 +275,7 @@ class Command(BaseCommand):
                         slug=slugify(name, allow_unicode=True),
                         intro=words.sentence(),
                         body=f"<p>{words.paragraph()}</p>",
-                    )  # fmt: skip
+                    )
                 )
             for i, kind in enumerate(self.kinds):
                 name = EN_KINDS[i][1] if language == "en" else f"{words.phrase(1, 1).capitalize()}"
