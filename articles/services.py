@@ -504,7 +504,7 @@ def restore_revision(*, version, revision_version, by):
     piece_data = next(
         (o.field_dict for o in siblings if o.content_type.model_class() is Piece and o.object_id == str(current.piece_id)), None
     )
-    if piece_data and current.is_source and policies_allow_piece(by):
+    if piece_data and current.is_source and (by is None or policies.may_edit_piece(by)):
         section_id, kind_id = piece_data.get("section_id"), piece_data.get("kind_id")
         section = Section.objects.filter(pk=section_id).first() if section_id else None
         if section_id and section is None:
@@ -515,10 +515,6 @@ def restore_revision(*, version, revision_version, by):
     when = revision_version.revision.date_created
     with _revision(by, _("Restored the revision of %(date)s") % {"date": timezone.localtime(when).strftime("%Y-%m-%d %H:%M")}):
         return save_version(version=current, by=by, changes=changes, images=restored, **piece_changes)
-
-
-def policies_allow_piece(by):
-    return by is None or policies.may_edit_piece(by)
 
 
 def source_text_at(source, content_revision):

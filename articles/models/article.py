@@ -1,7 +1,6 @@
 """Article: one row per language version of a `Piece`."""
 
 import math
-from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -26,6 +25,13 @@ class Status(models.TextChoices):
     PUBLISHED = "published", pgettext_lazy("article status", "Published")
 
 
+CARD_FIELDS = ("id", "piece_id", "language", "title", "slug", "standfirst", "status", "published_at")
+
+
+def lead_images():
+    return Prefetch("image_usages", queryset=ArticleImage.objects.select_related("image"))
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Versions a reader may see: status published *and* publication time not in the future."""
@@ -34,35 +40,9 @@ class ArticleQuerySet(models.QuerySet):
     def in_language(self, language):
         return self.filter(language=language)
 
-    def for_cards(self):
-        """What a card shows (never the body), with its lead image, in a constant number of queries."""
-        return self.only(*CARD_FIELDS).prefetch_related(lead_images())
-
     def for_detail(self):
         """The article page: the version with its piece, byline, tags and images."""
-        return self.select_related("piece").prefetch_related(
-            "piece__authors", "tags", Prefetch("image_usages", queryset=ArticleImage.objects.select_related("image"))
-        )
-
-    def in_year(self, year):
-        """Published in `year` in the site's time zone; a range, so the date index serves it."""
-        tz = timezone.get_current_timezone()
-        start = timezone.make_aware(datetime(year, 1, 1), tz)
-        end = timezone.make_aware(datetime(year + 1, 1, 1), tz) if year < 9999 else None
-        queryset = self.filter(published_at__gte=start)
-        return queryset.filter(published_at__lt=end) if end else queryset
-
-    def on_day(self, day):
-        tz = timezone.get_current_timezone()
-        start = timezone.make_aware(datetime.combine(day, time.min), tz)
-        return self.filter(published_at__gte=start, published_at__lt=start + timedelta(days=1))
-
-
-CARD_FIELDS = ("id", "piece_id", "language", "title", "slug", "standfirst", "status", "published_at")
-
-
-def lead_images():
-    return Prefetch("image_usages", queryset=ArticleImage.objects.select_related("image"))
+        return self.select_related("piece").prefetch_related("piece__authors", "tags", lead_images())
 
 
 class Article(models.Model):
