@@ -1,5 +1,7 @@
 """The configured languages: one place that reads settings.LANGUAGES."""
 
+from functools import lru_cache
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language, get_language_info
@@ -26,7 +28,12 @@ def validate_language(value):
 
 
 def language_info(code):
-    """Name in the language itself and text direction, for labels, switchers and `dir`."""
+    """Name in the language itself and text direction, for labels, switchers and `dir` (a fresh dict: callers add to it)."""
+    return dict(_language_info(code))
+
+
+@lru_cache(maxsize=512)
+def _language_info(code):
     info = get_language_info(code)
     return {"code": code, "name_local": info["name_local"], "bidi": info["bidi"]}
 

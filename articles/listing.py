@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from . import selectors
 from .languages import language_codes
 from .models.listing import ALL, FALLBACK, LOCAL
 
@@ -83,7 +84,9 @@ def rebuild_pieces(piece_ids, now=None):
         taggings=TaggedArticle.objects.filter(content_object__piece_id__in=piece_ids),
     )
     ListingEntry.objects.filter(piece_id__in=piece_ids).delete()
-    return write_entries(ListingEntry, facts, now)
+    written = write_entries(ListingEntry, facts, now)
+    selectors.next_generation()
+    return written
 
 
 def collect_facts(*, pieces, versions, through_authors, taggings):

@@ -2,13 +2,14 @@
 
 from datetime import UTC, datetime
 
-from django.db import connection
-from django.db.models import Max, Min, prefetch_related_objects
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from . import taxonomy
-from .models import ListingEntry
-from .models.article import CARD_FIELDS, lead_images
+from .models import Article, ArticleImage, ListingEntry
+from .models.article import CARD_FIELDS, Status
 from .models.listing import ALL
 
 ENTRY_FIELDS = ("id", "language", "facet", "published_at", "kind_id", "section_id", "piece_id", "version_id")
@@ -29,16 +30,29 @@ def entries(language, facet=ALL, now=None):
     )
 
 
-def cards(rows, language):
-    """The versions of these listing rows, ready for includes/card.html: lead image, kind label."""
-    rows = list(rows)
+def image_uses(version_ids):
+    """The image uses of these versions with their images, in order (a version's first is its lead): one query."""
+    return ArticleImage.objects.filter(article_id__in=version_ids).select_related("image").order_by("order", "id")
+
+
+def cards(rows, language, uses=None):
+    """The versions of these listing rows, ready for the card macro: `card_image` (the lead image's use) and `kind_label`.
+
+    `uses`: image uses already fetched (with image_uses) for these versions and maybe others; else one query."""
     kind_names = taxonomy.for_language(language).kind_names
     versions = []
     for row in rows:
         version = row.version
         version.kind_label = kind_names.get(row.kind_id, "")
+        version.card_image = None
         versions.append(version)
-    prefetch_related_objects(versions, lead_images())
+    by_id = {version.pk: version for version in versions}
+    if uses is None:
+        uses = image_uses(list(by_id)) if by_id else []
+    for use in uses:
+        version = by_id.get(use.article_id)
+        if version is not None and version.card_image is None:
+            version.card_image = use
     return versions
 
 
@@ -59,8 +73,78 @@ def in_year(rows, year):
     return rows.filter(published_at__gte=bounds[0], published_at__lt=bounds[1]) if bounds else rows.none()
 
 
-def years(language, now=None):
-    """Years with at least one visible piece in this language's listings, newest first: two index probes per year, in two queries."""
+GENERATION_KEY = "review:listing:generation"
+DERIVED_TIMEOUT = 300  # a backstop; every listing rebuild moves to a new generation at once
+
+
+def generation():
+    """The listing index's generation: figures derived from it (counts, years) are cached under it."""
+    value = cache.get(GENERATION_KEY)
+    if value is None:  # first use, or the cache lost it: start where no earlier generation was
+        cache.add(GENERATION_KEY, fresh_generation(), None)
+        value = cache.get(GENERATION_KEY)
+    return value
+
+
+def fresh_generation():
+    return int(timezone.now().timestamp() * 1_000_000)
+
+
+def next_generation():
+    """After listing rows changed: a new generation now, for this transaction's own reads, and again
+    once it commits, so nothing a reader cached before the commit is used after it."""
+
+    def bump():
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # not in the cache (evicted, or never read): any new value will do
+            cache.set(GENERATION_KEY, fresh_generation(), None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def epoch():
+    """What figures derived from the listings depend on: the generation, and the next scheduled go-live.
+
+    Listings go by the time alone (a row becomes visible at its publication time, a fallback row
+    ends when its local version goes live), so a count made at 09:59 must not be used at 10:00
+    when a piece is scheduled for 10:00: the epoch changes then, before any job has run.
+    """
+    current = generation()
+    key = f"review:listing:next:{current}"
+    now = timezone.now()
+    upcoming = cache.get(key)
+    if upcoming is None or (upcoming and upcoming <= now.timestamp()):
+        due = Article.objects.filter(status=Status.PUBLISHED, live_announced=False, published_at__gt=now)  # article_due_idx
+        first = due.aggregate(first=Min("published_at"))["first"]
+        upcoming = first.timestamp() if first else 0
+        cache.set(key, upcoming, DERIVED_TIMEOUT)
+    return f"{current}:{upcoming}"
+
+
+def derived(name, compute):
+    """`compute()`, cached for the current listing epoch under `name` (a tuple of plain values)."""
+    key = "review:listing:" + ":".join(str(part) for part in (epoch(), *name))
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, DERIVED_TIMEOUT)
+    return found
+
+
+def years(language):
+    """Years with at least one visible piece in this language's listings, newest first."""
+    return derived(("years", language), lambda: years_now(language))
+
+
+def count(rows, name):
+    """How many rows a listing has (a paginator asks on every page), cached; `name` identifies the listing."""
+    return derived(("count", *name), rows.count)
+
+
+def years_now(language, now=None):
+    """The years, from the database: two index probes per year, in two queries."""
     now = now or timezone.now()
     rows = ListingEntry.objects.facet(language).visible(now)
     span = rows.aggregate(first=Min("published_at"), last=Max("published_at"))

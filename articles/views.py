@@ -1,14 +1,17 @@
 """Reader pages. Listings read ranges of the listing index (selectors); "published" is decided once, there."""
 
 from datetime import date
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -31,8 +34,7 @@ class LanguageAlternatesMixin:
 
     def get_alternates(self):
         match = self.request.resolver_match
-        name = f"{match.namespace}:{match.url_name}"
-        return [(code, reverse_in(code, name, kwargs=match.kwargs)) for code in language_codes()]
+        return same_page_everywhere(f"{match.namespace}:{match.url_name}", tuple(sorted(match.kwargs.items())))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -53,12 +55,18 @@ class LanguageAlternatesMixin:
             alternates
             if len(alternates) > 1 or not self.switch_to_home
             else [
-                {**language_info(code), "url": reverse_in(code, "articles:home"), "current": code == current} for code in language_codes()
+                {**language_info(code), "url": path, "current": code == current} for code, path in same_page_everywhere("articles:home", ())
             ]
         )
         return context
 
     switch_to_home = True
+
+
+@lru_cache(maxsize=4096)
+def same_page_everywhere(name, kwargs):
+    """(language, path) of one view with the same arguments in every language; URLs never change while running."""
+    return tuple((code, reverse_in(code, name, kwargs=dict(kwargs))) for code in language_codes())
 
 
 def reverse_in(language, name, **kwargs):
@@ -75,6 +83,13 @@ class ListingMixin(LanguageAlternatesMixin):
     def get_paginate_by(self, queryset):
         return settings.REVIEW_PAGE_SIZE
 
+    def listing_name(self):
+        """What identifies this listing's rows (for its cached count): language, facet, filters."""
+        return (current_language(), self.facet)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return ListingPaginator(queryset, per_page, name=self.listing_name(), **kwargs)
+
     def get_queryset(self):
         return selectors.entries(current_language(), self.facet)
 
@@ -82,6 +97,30 @@ class ListingMixin(LanguageAlternatesMixin):
         context = super().get_context_data(**kwargs)
         context["articles"] = selectors.cards(context["object_list"], current_language())
         return context
+
+
+class ListingPaginator(Paginator):
+    def __init__(self, *args, name, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.name = name
+
+    @cached_property
+    def count(self):
+        return selectors.count(self.object_list, self.name)
+
+    def page(self, number):
+        """Deep pages walk the index for the versions alone, then read only the rows they show."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        rows = self.object_list
+        if bottom:
+            rows = rows.filter(version_id__in=rows.values("version_id")[bottom:top])
+        else:
+            rows = rows[:top]
+        return self._get_page(rows, number, self)
 
 
 class HomeView(LanguageAlternatesMixin, TemplateView):
@@ -118,6 +157,10 @@ class ArticleListView(ListingMixin, ListView):
     def get_queryset(self):
         return self.filter_form.entries()
 
+    def listing_name(self):
+        data = self.filter_form.cleaned_data if self.filter_form.is_bound else {}
+        return (current_language(), "list", data.get("section") or "", data.get("kind") or "", data.get("year") or "")
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter_form"] = self.filter_form
@@ -130,6 +173,9 @@ class YearArchiveView(ListingMixin, ListView):
 
     def get_queryset(self):
         return selectors.in_year(super().get_queryset(), self.kwargs["year"])
+
+    def listing_name(self):
+        return (*super().listing_name(), self.kwargs["year"])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -183,23 +229,29 @@ class ArticleDetailView(LanguageAlternatesMixin, DetailView):
         words = taxonomy.for_language(language)
         context["section_info"] = words.sections_by_id.get(article.piece.section_id)
         context["kind_label"] = words.kind_names.get(article.piece.kind_id, "")
-        context["related"] = self.related(article, language)
+        context["authors"] = list(Author.objects.filter(pieces=article.piece_id))
+        context["tags"] = tags = list(Tag.objects.filter(tagged_articles__content_object=article).order_by("name"))
+        related = self.related_rows(article, language, tags)
+        # One query for the pictures of the piece and of its related cards.
+        uses = list(selectors.image_uses([article.pk, *(row.version_id for row in related)]))
+        context["usages"] = [use for use in uses if use.article_id == article.pk]
+        context["related"] = selectors.cards(related, language, uses) if related else []
         context["canonical_url"] = self.request.build_absolute_uri(article.get_absolute_url())  # never the query string
         return context
 
-    def related(self, article, language):
+    def related_rows(self, article, language, tags):
         """Newest pieces of the same section; without a section, of the same tags; without either, none."""
         if article.piece.section_id:
             facets = [f"s:{article.piece.section_id}"]
         else:
-            facets = [f"t:{tag.pk}" for tag in article.tags.all() if tag.language == language]
+            facets = [f"t:{tag.pk}" for tag in tags if tag.language == language]
         if not facets:
             return []
         rows = selectors.entries(language, facets).exclude(piece_id=article.piece_id)
         unique = {}
         for row in rows[: settings.REVIEW_RELATED * len(facets)]:
             unique.setdefault(row.piece_id, row)
-        return selectors.cards(list(unique.values())[: settings.REVIEW_RELATED], language)
+        return list(unique.values())[: settings.REVIEW_RELATED]
 
 
 class ArticlePreviewView(ArticleDetailView):

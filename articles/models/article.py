@@ -1,10 +1,11 @@
 """Article: one row per language version of a `Piece`."""
 
 import math
+from functools import lru_cache
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
@@ -15,8 +16,14 @@ from taggit.managers import TaggableManager
 from ..languages import default_language, language_info
 from ..sanitize import sanitize_html
 from .base import language_field, non_empty
-from .media import ArticleImage
 from .tags import TaggedArticle
+
+
+@lru_cache(maxsize=20_000)
+def detail_path(language, year, month, day, slug):
+    """A version's path; remembered, because every card and language link asks and the answer never changes."""
+    with translation.override(language):
+        return reverse("articles:detail", kwargs={"year": year, "month": month, "day": day, "slug": slug})
 
 
 class Status(models.TextChoices):
@@ -28,10 +35,6 @@ class Status(models.TextChoices):
 CARD_FIELDS = ("id", "piece_id", "language", "title", "slug", "standfirst", "status", "published_at")
 
 
-def lead_images():
-    return Prefetch("image_usages", queryset=ArticleImage.objects.select_related("image"))
-
-
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Versions a reader may see: status published *and* publication time not in the future."""
@@ -41,8 +44,8 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(language=language)
 
     def for_detail(self):
-        """The article page: the version with its piece, byline, tags and images."""
-        return self.select_related("piece").prefetch_related("piece__authors", "tags", lead_images())
+        """The article page's version with its piece (the view reads byline, tags and images in plain queries)."""
+        return self.select_related("piece")
 
 
 class Article(models.Model):
@@ -121,11 +124,7 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         day = self.local_date or timezone.localdate()
-        with translation.override(self.language):
-            return reverse(
-                "articles:detail",
-                kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": self.slug},
-            )
+        return detail_path(self.language, day.year, day.month, day.day, self.slug)
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -149,11 +148,6 @@ class Article(models.Model):
     @property
     def language_info(self):
         return language_info(self.language)
-
-    @property
-    def lead_image(self):
-        usages = self.image_usages.all()
-        return usages[0] if usages else None
 
     @property
     def reading_minutes(self):

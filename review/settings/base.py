@@ -41,7 +41,20 @@ MIDDLEWARE = [
 ROOT_URLCONF = "review.urls"
 WSGI_APPLICATION = "review.wsgi.application"
 
+# Reader pages are Jinja2 (templates/jinja2/, see review/jinja2.py); the admin stays on Django templates.
 TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "review.jinja2.environment",
+            "context_processors": [
+                "django.template.context_processors.request",
+                "articles.context_processors.site",
+            ],
+        },
+    },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],

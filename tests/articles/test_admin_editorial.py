@@ -87,7 +87,7 @@ def test_hostile_rich_text_and_titles_come_back_clean(editor):
         for bad in ["<script", "onmouseover", "onerror", "javascript:", "data:text", "<iframe", "style=", "alert(1)"]:
             assert bad not in html, bad
     public = Client().get(piece.get_absolute_url()).content.decode()
-    assert "&lt;script&gt;alert(&quot;title&quot;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in public
+    assert "&lt;script&gt;alert(&#34;title&#34;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in public
     assert 'href="https://example.org/" rel="noopener noreferrer"' in public
     assert "<h2>Heading</h2>" in public
     listing = editor.get(LIST).content.decode()
@@ -157,7 +157,7 @@ def test_editors_arrange_the_home_page_per_language(editor):
                              form_id="featuredpiece_form")  # fmt: skip
     assert response.status_code == 302 and FeaturedPiece.objects.count() == 1
     home = Client().get("/en/").content.decode()
-    assert home.index("Three ways that Putin") < home.index("NATO&#x27;s Strategic Focus")
+    assert home.index("Three ways that Putin") < home.index("NATO&#39;s Strategic Focus")
 
     partnerships = SectionText.objects.get(language="en", slug="partnerships")
     partnerships.show_on_home = False

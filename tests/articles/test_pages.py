@@ -110,14 +110,14 @@ def test_article_detail_shows_what_a_reader_needs(client):
 def test_full_seed_articles_keep_their_sub_headings(client):
     page = html(client.get("/en/articles/2024/04/04/natos-strategic-focus-on-collective-defense-and-crisis-management/"))
     for heading in ["What's Happening?", "Why It's Important?", "What's Next?", "Beyond the Headlines"]:
-        assert f"<h2>{heading}</h2>".replace("'", "&#x27;") in page or f"<h2>{heading}</h2>" in page
+        assert f"<h2>{heading}</h2>".replace("'", "&#39;") in page or f"<h2>{heading}</h2>" in page
 
 
 def test_section_page_has_intro_body_and_its_pieces(client):
     page = html(client.get("/en/sections/deterrence-and-defence/"))
     assert "<h1>Deterrence and defence</h1>" in page
     assert "<h2>Deterrence and Defence Policy</h2>" in page  # seed 002 as the section body
-    assert "Three ways that Putin&#x27;s Ukraine strategy has backfired" in page
+    assert "Three ways that Putin&#39;s Ukraine strategy has backfired" in page
 
 
 def test_home_section_blocks_link_to_their_sections(client):

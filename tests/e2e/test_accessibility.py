@@ -37,7 +37,7 @@ def test_axe_reports_an_image_without_alt_text(open_page, live_demo):
     """The check can fail: a test-only template with an image lacking alt text is caught."""
     request = RequestFactory().get("/en/broken/")
     with translation.override("en"):
-        html = engines["django"].from_string(BROKEN_TEMPLATE).render({"page_language": {"code": "en"}}, request)
+        html = engines["jinja2"].from_string(BROKEN_TEMPLATE).render({"page_language": {"code": "en"}}, request)
     page = open_page("/en/")
     page.set_content(html)
     violations = blocking_violations(page)

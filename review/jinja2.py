@@ -1,0 +1,89 @@
+"""The reader site's template environment: Jinja2, through Django's own Jinja2 backend.
+
+Reader pages render every request and carry thirty language links, a dozen cards and their
+pictures; Django's template language spent more time on that than the whole rest of the request
+(see `make bench`). The admin keeps Django templates. What the reader templates call is here:
+`url`, `static`, `querystring`, `section_links`, gettext through the i18n extension (newstyle:
+`_("Page %(number)s", number=n)` escapes and formats), and the filters the old template tags gave.
+Strings are extracted by `manage.py makemessages` (articles/management/commands/makemessages.py).
+"""
+
+from functools import lru_cache
+
+from babel.dates import format_date
+from django.conf import settings
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.html import linebreaks as django_linebreaks
+from django.utils.text import Truncator
+from jinja2 import Environment
+from markupsafe import Markup
+
+from articles import taxonomy
+from articles.languages import current_language
+
+
+def pubdate(value):
+    """A publication date the way the reader's language writes it: “17 Mar. 2016”, “14 нояб. 2014”."""
+    return _formatted_date(current_language(), timezone.localdate(value)) if value else ""
+
+
+@lru_cache(maxsize=20_000)
+def _formatted_date(language, day):
+    pattern = settings.REVIEW_DATE_PATTERNS.get(language, settings.REVIEW_DEFAULT_DATE_PATTERN)
+    return format_date(day, pattern, locale=translation.to_locale(language))
+
+
+def isodate(value):
+    return timezone.localdate(value).isoformat() if value else ""
+
+
+def picture(image, variant):
+    """Sources and sizes for a <picture> of `image` (see Image.picture)."""
+    return image.picture(variant)
+
+
+def url(name, **kwargs):
+    return reverse(name, kwargs=kwargs or None)
+
+
+def querystring(request, **changes):
+    """The current query string with `changes` applied (None removes a key), like Django's {% querystring %}."""
+    query = request.GET.copy()
+    for key, value in changes.items():
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = value
+    return f"?{query.urlencode()}" if query else "?"
+
+
+@lru_cache(maxsize=256)
+def _section_links(language, slugs_and_names):
+    with translation.override(language):
+        return tuple((name, reverse("articles:section", kwargs={"slug": slug})) for slug, name in slugs_and_names)
+
+
+def section_links():
+    """(name, path) of every section in the reader's language, for the navigation bar."""
+    language = current_language()
+    return _section_links(language, tuple((s.slug, s.name) for s in taxonomy.for_language(language).sections))
+
+
+def truncatewords(value, count):
+    return Truncator(value).words(count, truncate=" …")
+
+
+def linebreaks(value):
+    return Markup(django_linebreaks(value, autoescape=True))
+
+
+def environment(**options):
+    env = Environment(extensions=["jinja2.ext.i18n"], **options)
+    env.install_gettext_callables(
+        translation.gettext, translation.ngettext, newstyle=True, pgettext=translation.pgettext, npgettext=translation.npgettext
+    )
+    env.globals.update(url=url, static=static, querystring=querystring, section_links=section_links)
+    env.filters.update(pubdate=pubdate, isodate=isodate, picture=picture, truncatewords=truncatewords, linebreaks=linebreaks)
+    return env
