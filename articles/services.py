@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from reversion.models import Version
 
-from . import events, listing, policies
+from . import events, listing, policies, selectors
 from .errors import Conflict, EditConflict, NotAllowed, RuleBroken
 from .languages import language_codes, language_info
 from .models import Article, ArticleImage, ArticleRedirect, Author, Image, Kind, Piece, Section, Status
@@ -561,6 +561,7 @@ def taxonomy_changed(*, instance, by=None):
     from .models import ListingEntry, SectionText, Tag
 
     taxonomy.forget()
+    selectors.next_generation()  # names and slugs shown beside listings (bylines, tags) changed
     if isinstance(instance, Section):
         facet, kind = f"s:{instance.pk}", events.SECTION_CHANGED
         own = events.listing_urls_everywhere(
@@ -624,6 +625,7 @@ def save_featured(*, featured, by):
     """Put a piece first on one language's home page (or change its place there)."""
     _may_edit_piece(by)
     featured.save()
+    selectors.next_generation()  # the home page's featured list is cached per epoch
     events.emit(events.PIECE_CHANGED, _home_urls(featured.language), piece_id=featured.piece_id, language=featured.language)
 
 
@@ -631,4 +633,5 @@ def save_featured(*, featured, by):
 def delete_featured(*, featured, by):
     _may_edit_piece(by)
     featured.delete()
+    selectors.next_generation()  # the home page's featured list is cached per epoch
     events.emit(events.PIECE_CHANGED, _home_urls(featured.language), piece_id=featured.piece_id, language=featured.language)

@@ -1,5 +1,6 @@
 """Reader pages. Listings read ranges of the listing index (selectors); "published" is decided once, there."""
 
+from collections import namedtuple
 from datetime import date
 from functools import lru_cache
 
@@ -132,7 +133,7 @@ class HomeView(LanguageAlternatesMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         language, wanted = current_language(), settings.REVIEW_HOME_LATEST
         featured = FeaturedPiece.objects.filter(language=language).order_by("order", "id")
-        featured_ids = list(featured.values_list("piece_id", flat=True)[:wanted])
+        featured_ids = selectors.derived(("featured", language), lambda: list(featured.values_list("piece_id", flat=True)[:wanted]))
         rows = []
         if featured_ids:
             by_piece = {row.piece_id: row for row in selectors.entries(language).filter(piece_id__in=featured_ids)}
@@ -184,6 +185,11 @@ class YearArchiveView(ListingMixin, ListView):
         return context
 
 
+AuthorLink = namedtuple("AuthorLink", "name slug")
+TagLink = namedtuple("TagLink", "pk name slug language")
+VersionLink = namedtuple("VersionLink", "pk language url")
+
+
 class ArticleDetailView(LanguageAlternatesMixin, DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
@@ -210,27 +216,36 @@ class ArticleDetailView(LanguageAlternatesMixin, DetailView):
         return get_object_or_404(queryset, slug=self.kwargs["slug"])
 
     def get_alternates(self):
-        return [(version.language, version.get_absolute_url()) for version in self.versions]
+        return [(version.language, version.url) for version in self.facts["versions"]]
 
-    @property
-    def versions(self):
-        if not hasattr(self, "_versions"):
-            self._versions = list(
-                Article.objects.published().filter(piece_id=self.object.piece_id).only("id", "language", "slug", "published_at")
-            )
-        return self._versions
+    @cached_property
+    def facts(self):
+        """Byline, tags and published versions: cached for the listing epoch, which every write and
+        every scheduled go-live moves (selectors.epoch), so they are never older than the page."""
+        article = self.object
+
+        def load():
+            versions = Article.objects.published().filter(piece_id=article.piece_id).only("id", "language", "slug", "published_at")
+            tags = Tag.objects.filter(tagged_articles__content_object=article).order_by("name")
+            return {
+                "authors": [AuthorLink(author.name, author.slug) for author in Author.objects.filter(pieces=article.piece_id)],
+                "tags": [TagLink(tag.pk, tag.name, tag.slug, tag.language) for tag in tags],
+                "versions": [VersionLink(version.pk, version.language, version.get_absolute_url()) for version in versions],
+            }
+
+        return selectors.derived(("article", article.pk, article.piece_id), load)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article, language = self.object, current_language()
-        source = next((version for version in self.versions if version.pk == article.piece.source_id), None)
+        source = next((version for version in self.facts["versions"] if version.pk == article.piece.source_id), None)
         if source:
             context["x_default"] = next((alt for alt in context["alternates"] if alt["code"] == source.language), context["x_default"])
         words = taxonomy.for_language(language)
         context["section_info"] = words.sections_by_id.get(article.piece.section_id)
         context["kind_label"] = words.kind_names.get(article.piece.kind_id, "")
-        context["authors"] = list(Author.objects.filter(pieces=article.piece_id))
-        context["tags"] = tags = list(Tag.objects.filter(tagged_articles__content_object=article).order_by("name"))
+        tags = self.facts["tags"]
+        context["authors"], context["tags"] = self.facts["authors"], tags
         related = self.related_rows(article, language, tags)
         # One query for the pictures of the piece and of its related cards.
         uses = list(selectors.image_uses([article.pk, *(row.version_id for row in related)]))

@@ -12,7 +12,7 @@ import time_machine
 from django.test import Client
 
 from articles import services
-from articles.models import Status
+from articles.models import FeaturedPiece, Status
 
 PAGE = re.compile(r"Page (\d+) of (\d+)")
 NOON = datetime(2031, 5, 12, 12, 0, tzinfo=ZoneInfo("Europe/Brussels"))
@@ -83,3 +83,32 @@ def test_a_scheduled_piece_is_counted_when_its_time_comes_with_no_job_run(make_a
         clock.move_to(NOON)
         assert pages(client, "/en/articles/") == (1, 2)
         assert titles(client, "/en/articles/")[0] == "At noon"
+
+
+def test_the_home_page_follows_its_featured_pieces(make_article, client):
+    oldest = make_article(title="Oldest piece", published_at=datetime(2019, 3, 1, tzinfo=ZoneInfo("UTC")))
+    for n in range(9):
+        make_article(title=f"Piece {n:02}")
+    assert "Oldest piece" not in titles(client, "/en/")
+    featured = FeaturedPiece(language="en", piece=oldest.piece, order=0)
+    services.save_featured(featured=featured, by=None)
+    assert titles(client, "/en/")[0] == "Oldest piece"
+    services.delete_featured(featured=featured, by=None)
+    assert "Oldest piece" not in titles(client, "/en/")
+
+
+def test_the_article_page_follows_its_byline_tags_and_translations(make_article, client, author):
+    piece = make_article(title="Bylined", authors=[author], tags=["First tag"])
+    url = piece.get_absolute_url()
+    page = client.get(url).content.decode()
+    assert author.name in page and "First tag" in page and 'hreflang="fr"' not in page
+    services.save_version(version=piece, by=None, changes={}, authors=[], tags=["Second tag"])
+    french = make_article(translation_of=piece, language="fr", title="Signé", slug="signe")
+    page = client.get(url).content.decode()
+    assert author.name not in page and "First tag" not in page and "Second tag" in page
+    assert f'hreflang="fr" href="http://testserver{french.get_absolute_url()}"' in page
+    services.save_version(version=piece, by=None, changes={}, authors=[author])
+    author.name = "Renamed Writer"
+    author.save()
+    services.taxonomy_changed(instance=author)  # as the author admin does after a save
+    assert "Renamed Writer" in client.get(url).content.decode()
