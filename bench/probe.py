@@ -3,13 +3,12 @@ queries and bytes through Django's test client (same settings, same database as 
 
     DJANGO_SETTINGS_MODULE=review.settings.bench DATABASE_URL=… python -m bench.probe en ar ka
 
-Prints a JSON list of {"page", "lang", "url", "status", "queries", "bytes", "note"}; the first row is the
+Prints a JSON list of {"page", "lang", "url", "status", "queries", "bytes", "cards", "note"}; the first row is the
 bare view. Each URL is requested twice and the second request is counted: the cached section and
 kind names are warm then, as they are in a gunicorn worker that has served a few requests.
 """
 
 import json
-import math
 import os
 import sys
 from urllib.parse import urlencode
@@ -44,14 +43,14 @@ def pick_urls(language, now):
     section = words.sections[0] if words.sections else None
     kind_key = words.kinds[0][1] if words.kinds else None
     visible = ListingEntry.objects.facet(language).visible(now).count()
-    last_page = max(1, math.ceil(visible / settings.REVIEW_PAGE_SIZE))
-    page = min(50, last_page)
+    last_full_page = max(1, visible // settings.REVIEW_PAGE_SIZE)  # a full page, comparable with page 50 elsewhere
+    page = min(50, last_full_page)
     year = timezone.localtime(now).year - 1
     rows = [
         ("home", url("articles:home"), ""),
         ("list", url("articles:list"), ""),
         ("list filtered", url("articles:list", {"section": section.slug, "kind": kind_key}) if section and kind_key else None, ""),
-        ("list page 50", url("articles:list", {"page": page}), "" if page == 50 else f"only {last_page} pages: page {page}"),
+        ("list page 50", url("articles:list", {"page": page}), "" if page == 50 else f"only {last_full_page} full pages: page {page}"),
         ("year archive", url("articles:year-archive", year=year), ""),
     ]
 
@@ -86,7 +85,7 @@ def measure(client, url):
     client.get(url)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
-    return response.status_code, len(queries), len(response.content)
+    return response.status_code, len(queries), len(response.content), response.content.count(b'class="card__title"')
 
 
 def main(languages):
@@ -97,14 +96,15 @@ def main(languages):
     client = Client(raise_request_exception=False)
     now = timezone.now()
     results = []
-    status, queries, size = measure(client, "/_bench/bare/")
-    bare = {"page": "bare Django", "lang": "", "url": "/_bench/bare/", "note": "", "status": status, "queries": queries, "bytes": size}
+    status, queries, size, cards = measure(client, "/_bench/bare/")
+    bare = {"page": "bare Django", "lang": "", "url": "/_bench/bare/", "note": "", "status": status, "queries": queries, "bytes": size,
+            "cards": cards}  # fmt: skip
     results.append(bare)
     for language in languages:
         for page, url, note in pick_urls(language, now):
-            row = {"page": page, "lang": language, "url": url, "note": note, "status": None, "queries": None, "bytes": None}
+            row = {"page": page, "lang": language, "url": url, "note": note, "status": None, "queries": None, "bytes": None, "cards": None}
             if url:
-                row["status"], row["queries"], row["bytes"] = measure(client, url)
+                row["status"], row["queries"], row["bytes"], row["cards"] = measure(client, url)
             results.append(row)
     json.dump(results, sys.stdout)
 

@@ -292,35 +292,39 @@ def report(results, args, elapsed):
     sets = ", ".join(f"{r['label']} = {r['versions']} versions / {r['pieces']} pieces" for r in results)
     header = ["page", "lang", *([f"req/s {S}"] if compare else []), f"req/s {L}", *([f"p50 {S} ms"] if compare else []),
               f"p50 {L} ms", f"p99 {L} ms", *([f"p50 ratio {L}/{S}"] if compare else []), f"% of bare ({L})",
-              "queries", "bytes", "notes"]  # fmt: skip
+              "queries", "bytes", "cards", "notes"]  # fmt: skip
     lines = [
         f"# make bench ({sets}; {args.languages} languages)",
         "",
         f"gunicorn review.wsgi with review.settings.bench (prod, DEBUG off), {args.workers} sync workers, PostgreSQL; "
         f"`wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency` per page, on the same 2-core machine. "
-        "Queries and bytes: the same URL through Django's test client (second request); `a / b` when they differ between sizes.",
+        "Queries, bytes and cards: the same URL through Django's test client (second request); `a / b` when they differ "
+        "between sizes. A p50 ratio counts towards the target only where both sizes show the same number of cards "
+        "(the same page, not a page with more on it).",
         "",
         "| " + " | ".join(header) + " |",
         "|" + "---|" * len(header),
     ]
     worst_share = worst_ratio = None
-    misses = []
+    misses, not_comparable = [], []
 
     def row_cells(row, base, bare_rps):
         measured = row.get("wrk")
         base_measured = base.get("wrk") if base else None
         share = 100 * measured["rps"] / bare_rps if measured else None
         ratio = measured["p50"] / base_measured["p50"] if measured and base_measured else None
-        queries, size = fmt(row["queries"], "d"), fmt(row["bytes"], "d")
+        queries, size, cards = fmt(row["queries"], "d"), fmt(row["bytes"], "d"), fmt(row.get("cards"), "d")
         if base and base["queries"] != row["queries"]:
             queries = f"{fmt(base['queries'], 'd')} / {queries}"
+        if base and base.get("cards") != row.get("cards"):
+            cards = f"{fmt(base.get('cards'), 'd')} / {cards}"
         cells = [row["page"], row["lang"]]
         cells += [fmt(base_measured and base_measured["rps"], ".0f")] if compare else []
         cells += [fmt(measured and measured["rps"], ".0f")]
         cells += [fmt(base_measured and base_measured["p50"], ".2f")] if compare else []
         cells += [fmt(measured and measured["p50"], ".2f"), fmt(measured and measured["p99"], ".2f")]
         cells += [fmt(ratio, ".2f")] if compare else []
-        cells += [fmt(share, ".1f"), queries, size]
+        cells += [fmt(share, ".1f"), queries, size, cards]
         return cells, share, ratio
 
     bare_rps = large["bare"]["wrk"]["rps"]
@@ -336,6 +340,10 @@ def report(results, args, elapsed):
                 notes.append(f"{item['wrk']['non2xx']} non-2xx responses at {result['label']}")
         if share is not None and (worst_share is None or share < worst_share[0]):
             worst_share = (share, name)
+        if ratio is not None and base.get("cards") != row.get("cards"):
+            not_comparable.append(f"{name} ({base.get('cards')} vs {row.get('cards')} cards)")
+            notes.append(f"ratio not compared: {base.get('cards')} cards at {S}, {row.get('cards')} at {L}")
+            ratio = None
         if ratio is not None and (worst_ratio is None or ratio > worst_ratio[0]):
             worst_ratio = (ratio, name)
         if share is not None and share < MIN_SHARE_OF_BARE:
@@ -353,11 +361,15 @@ def report(results, args, elapsed):
     targets = f"Targets: every page ≥ {MIN_SHARE_OF_BARE:g}% of bare Django's req/s at {L}"
     targets += f", p50 at {L} ≤ {MAX_P50_RATIO:g}x p50 at {S}." if compare else "."
     lines.append(targets + (" Missed: " + "; ".join(misses) + "." if misses else " All met."))
+    if not_comparable:
+        lines.append(f"p50 ratio not compared (different number of cards at {S} and {L}): " + "; ".join(not_comparable) + ".")
     share_text = f"{worst_share[0]:.1f}% of bare Django ({worst_share[1]})" if worst_share else "n/a"
     if compare:
         ratio_text = f"worst p50 {L}/{S} {worst_ratio[0]:.2f}x ({worst_ratio[1]})" if worst_ratio else f"worst p50 {L}/{S} n/a"
     else:
         ratio_text = f"worst p50 100k/1k n/a (only {L} measured)"
+    if not_comparable:
+        ratio_text += f", {len(not_comparable)} not comparable"
     return "\n".join(lines), f"bench: worst uncached page {share_text}; {ratio_text}"
 
 
