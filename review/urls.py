@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.http import Http404
 from django.urls import include, path, re_path
 from django.views.static import serve
 
@@ -11,7 +12,10 @@ urlpatterns = [
 
 def serve_media(request, path):
     # MEDIA_ROOT read per request, not at import, so a changed setting (tests) is honoured.
-    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    try:
+        response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    except (OSError, ValueError):  # a name the file system cannot hold (too long, NUL): nothing is there
+        raise Http404 from None
     if path.startswith("renditions/"):
         response["Cache-Control"] = "public, max-age=31536000, immutable"  # content-hashed names never change
     return response

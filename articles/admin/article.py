@@ -6,7 +6,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -24,6 +24,7 @@ from ..languages import current_language, language_codes, language_info, languag
 from ..models import Article, ArticleImage
 from ..policies import is_translator, may_delete, may_edit_piece, may_publish, may_view_history
 from .forms import ArticleAdminForm
+from .hardening import HardenedAdmin, TabularInline, pk_or_404
 from .scoping import deny_forged_languages, deny_unless_language, language_choices
 
 COMPARED_FIELDS = ["title", "slug", "standfirst", "body", "status", "published_at"]
@@ -34,7 +35,7 @@ def preview_url(article):
         return reverse("articles:preview", kwargs={"pk": article.pk})
 
 
-class ArticleImageInline(admin.TabularInline):
+class ArticleImageInline(TabularInline):
     model = ArticleImage
     extra = 0
     autocomplete_fields = ["image"]
@@ -91,7 +92,7 @@ class VersionsChangeList(ChangeList):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(HardenedAdmin, VersionAdmin):
     form = ArticleAdminForm
     list_display = ["title", "language", "status", "published_at", "section", "kind", "translation_state", "links"]
     list_filter = ["language", "status", "piece__section", "piece__kind", TranslationStateFilter, TagFilter]
@@ -199,9 +200,7 @@ class ArticleAdmin(VersionAdmin):
         return TemplateResponse(request, "admin/articles/article/history.html", context)
 
     def viewable_version(self, request, object_id):
-        if not str(object_id).isdigit():
-            raise Http404
-        article = get_object_or_404(Article, pk=object_id)
+        article = get_object_or_404(Article, pk=pk_or_404(Article, object_id))
         if not may_view_history(request.user, article.language):
             raise PermissionDenied
         return article
@@ -337,7 +336,7 @@ class ArticleAdmin(VersionAdmin):
         return context
 
     def translate_view(self, request, object_id):
-        article = get_object_or_404(Article.objects.select_related("piece"), pk=unquote(object_id))
+        article = get_object_or_404(Article.objects.select_related("piece"), pk=pk_or_404(Article, object_id))
         if not self.has_add_permission(request):
             raise PermissionDenied
         existing = set(Article.objects.filter(piece_id=article.piece_id).values_list("language", flat=True))

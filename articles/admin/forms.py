@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import AdminProseEditorWidget
@@ -12,6 +11,7 @@ from ..languages import language_codes
 from ..models import Article, Author, Kind, Piece, Section, Status, Tag
 from ..policies import may_edit_piece, may_publish
 from ..sanitize import sanitize_html
+from .hardening import SafeAutocompleteSelect, SafeAutocompleteSelectMultiple, SafeModelMultipleChoiceField
 from .scoping import language_choices
 
 BODY_EDITOR = {
@@ -42,22 +42,25 @@ class ArticleAdminForm(forms.ModelForm):
 
     section = forms.ModelChoiceField(
         label=_("Section"), queryset=Section.objects.all(), required=False,
-        widget=AutocompleteSelect(Piece._meta.get_field("section"), admin.site),
+        widget=SafeAutocompleteSelect(Piece._meta.get_field("section"), admin.site),
         help_text=_("Shared by every language version of this piece."),
     )  # fmt: skip
     kind = forms.ModelChoiceField(
-        label=_("Kind"), queryset=Kind.objects.all(), required=False, widget=AutocompleteSelect(Piece._meta.get_field("kind"), admin.site)
+        label=_("Kind"),
+        queryset=Kind.objects.all(),
+        required=False,
+        widget=SafeAutocompleteSelect(Piece._meta.get_field("kind"), admin.site),
     )
-    authors = forms.ModelMultipleChoiceField(
+    authors = SafeModelMultipleChoiceField(
         label=_("Authors"), queryset=Author.objects.all(), required=False,
-        widget=AutocompleteSelectMultiple(Piece._meta.get_field("authors"), admin.site),
+        widget=SafeAutocompleteSelectMultiple(Piece._meta.get_field("authors"), admin.site),
     )  # fmt: skip
-    existing_tags = forms.ModelMultipleChoiceField(
+    existing_tags = SafeModelMultipleChoiceField(
         label=_("Tags"),
         queryset=Tag.objects.all(),
         required=False,
         help_text=_("Tags already used in this language."),
-        widget=AutocompleteSelectMultiple(Article._meta.get_field("tags"), admin.site),
+        widget=SafeAutocompleteSelectMultiple(Article._meta.get_field("tags"), admin.site),
     )
     new_tags = forms.CharField(label=_("New tags"), required=False, help_text=_("Comma-separated; created in this version’s language."))
     seen_edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -25,16 +25,17 @@ from ..models import (
     TranslatorLanguage,
 )  # fmt: skip
 from ..policies import may_delete, may_edit_piece, translator_languages
+from .hardening import HardenedAdmin, ModelAdmin, StackedInline, TabularInline
 from .scoping import LanguageTextsInline, TaxonomyEvents, TranslatedThingAdmin
 
 
-class SectionTextInline(LanguageTextsInline, admin.StackedInline):
+class SectionTextInline(LanguageTextsInline, StackedInline):
     model = SectionText
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Section)
-class SectionAdmin(TranslatedThingAdmin, admin.ModelAdmin):
+class SectionAdmin(TranslatedThingAdmin, ModelAdmin):
     list_display = ["__str__", "key", "order", "show_on_home"]
     list_editable = ["order", "show_on_home"]
     search_fields = ["key", "texts__name"]
@@ -45,12 +46,12 @@ class SectionAdmin(TranslatedThingAdmin, admin.ModelAdmin):
         return super().get_queryset(request).prefetch_related("texts")
 
 
-class KindTextInline(LanguageTextsInline, admin.TabularInline):
+class KindTextInline(LanguageTextsInline, TabularInline):
     model = KindText
 
 
 @admin.register(Kind)
-class KindAdmin(TranslatedThingAdmin, admin.ModelAdmin):
+class KindAdmin(TranslatedThingAdmin, ModelAdmin):
     list_display = ["__str__", "key", "order"]
     search_fields = ["key", "texts__name"]
     inlines = [KindTextInline]
@@ -60,12 +61,12 @@ class KindAdmin(TranslatedThingAdmin, admin.ModelAdmin):
         return super().get_queryset(request).prefetch_related("texts")
 
 
-class AuthorBioInline(LanguageTextsInline, admin.StackedInline):
+class AuthorBioInline(LanguageTextsInline, StackedInline):
     model = AuthorBio
 
 
 @admin.register(Author)
-class AuthorAdmin(TranslatedThingAdmin, admin.ModelAdmin):
+class AuthorAdmin(TranslatedThingAdmin, ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -91,7 +92,7 @@ class ImageAdminForm(forms.ModelForm):
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(ModelAdmin):
     form = ImageAdminForm
     list_display = ["thumbnail", "title", "credit", "licence", "width", "height", "created_at"]
     list_display_links = ["thumbnail", "title"]
@@ -120,7 +121,7 @@ class ImageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(TaxonomyEvents, admin.ModelAdmin):
+class TagAdmin(TaxonomyEvents, ModelAdmin):
     list_display = ["name", "language", "slug"]
     list_filter = ["language"]
     search_fields = ["name"]
@@ -132,7 +133,7 @@ class TagAdmin(TaxonomyEvents, admin.ModelAdmin):
 
 
 @admin.register(FeaturedPiece)
-class FeaturedPieceAdmin(admin.ModelAdmin):
+class FeaturedPieceAdmin(ModelAdmin):
     list_display = ["piece", "language", "order"]
     list_editable = ["order"]
     list_filter = ["language"]
@@ -149,7 +150,7 @@ class FeaturedPieceAdmin(admin.ModelAdmin):
             services.delete_featured(featured=featured, by=request.user)
 
 
-class PieceVersionInline(admin.TabularInline):
+class PieceVersionInline(TabularInline):
     model = Article
     fields = ["title", "language", "status", "published_at"]
     readonly_fields = fields
@@ -165,7 +166,7 @@ class PieceVersionInline(admin.TabularInline):
 
 
 @admin.register(Piece)
-class PieceAdmin(admin.ModelAdmin):
+class PieceAdmin(ModelAdmin):
     """What a piece's versions share; deleting a piece deletes all its versions."""
 
     list_display = ["__str__", "section", "kind", "languages", "created_at"]
@@ -204,6 +205,8 @@ class PieceAdmin(admin.ModelAdmin):
             kind=data.get("kind"),
             authors=list(data.get("authors") or []),
         )
+        for formset in formsets:  # the versions inline is read-only; this only sets what the change message reads
+            formset.save(commit=False)
 
     def delete_model(self, request, obj):
         services.delete_piece(piece=obj, by=request.user)
@@ -213,7 +216,7 @@ class PieceAdmin(admin.ModelAdmin):
             services.delete_piece(piece=piece, by=request.user)
 
 
-class TranslatorLanguageInline(admin.TabularInline):
+class TranslatorLanguageInline(TabularInline):
     model = TranslatorLanguage
     extra = 0
     verbose_name_plural = "Translates into (for members of the Translators group)"
@@ -224,5 +227,5 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class ReviewUserAdmin(UserAdmin):
+class ReviewUserAdmin(HardenedAdmin, UserAdmin):
     inlines = [TranslatorLanguageInline]

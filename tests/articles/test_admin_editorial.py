@@ -173,3 +173,21 @@ def test_admin_lists_filter_and_search(editor):
         assert editor.get(LIST + query).status_code == 200, query
     row = editor.get(LIST + "?q=Nordic").content.decode()
     assert '<span class="">en (source)</span> <span class="">fr</span> <span class="">ar</span>' in row
+
+
+def test_editor_saves_a_piece_and_hostile_admin_values_are_4xx_or_form_errors(editor):
+    """The piece form saves (its read-only versions inline broke the change message), and values the
+    database cannot hold are refused as Django refuses any bad value, on either database."""
+    from articles.models import Piece, Section
+
+    piece = Piece.objects.order_by("pk").first()
+    section = Section.objects.exclude(pk=piece.section_id).first()
+    response = editor.submit(f"/admin/articles/piece/{piece.pk}/change/", {"section": str(section.pk)}, form_id="piece_form")
+    assert response.status_code == 302 and Piece.objects.get(pk=piece.pk).section_id == section.pk
+    huge = "9" * 30
+    assert editor.get(f"/admin/articles/article/?published_at__year={huge}").status_code == 302  # Django's "?e=1"
+    assert editor.get(f"/admin/articles/article/?tag={huge}").status_code == 302
+    assert editor.get("/admin/articles/article/abc/translate/").status_code == 404
+    assert editor.get(f"/admin/articles/article/add/?section={huge}&kind=%00").status_code == 200
+    response = editor.submit(change_url(piece.source), {"existing_tags": [huge], "section": "a\x00b"})
+    assert response.status_code == 200 and "errorlist" in response.content.decode()

@@ -170,3 +170,24 @@ def test_translator_edits_only_their_languages_texts_of_a_section(translator):
     french.refresh_from_db()
     assert french.intro == "Nouvelle introduction."
     assert SectionText.objects.get(language="de", section=section).intro.startswith("In den vergangenen")
+
+
+def test_translator_opens_an_author_and_writes_the_french_biography(translator):
+    """The author's name and slug are read-only for a translator; the slug was still prepopulated (500)."""
+    from articles.models import Author, AuthorBio
+
+    author = Author.objects.order_by("pk").first()
+    url = f"/admin/articles/author/{author.pk}/change/"
+    response, data = translator.open_form(url, "author_form")
+    assert 'id="id_slug"' not in response.content.decode()  # shown as text, not a field to prepopulate
+    prefix = next(key for key in data if key.endswith("-TOTAL_FORMS")).removesuffix("-TOTAL_FORMS")
+    total = int(data[f"{prefix}-TOTAL_FORMS"][0])
+    row = next((n for n in range(total) if data.get(f"{prefix}-{n}-language") == ["fr"]), total)
+    if row == total:  # no French biography yet: add the row
+        data[f"{prefix}-TOTAL_FORMS"] = [str(total + 1)]
+        data.update({f"{prefix}-{row}-language": ["fr"], f"{prefix}-{row}-author": [str(author.pk)]})
+    data.update({f"{prefix}-{row}-bio": ["Chercheuse."], "_save": ["Save"]})
+    response = translator.post(url, data)
+    assert response.status_code == 302, re.findall(r'class="errorlist[^"]*"[^>]*>(.*?)</ul>', response.content.decode(), re.S)
+    assert AuthorBio.objects.get(author=author, language="fr").bio == "Chercheuse."
+    assert Author.objects.get(pk=author.pk).slug == author.slug
