@@ -1,6 +1,7 @@
 """Settings shared by every environment; dev, test and prod override what differs."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -23,6 +24,7 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "django_prose_editor",
+    "axes",
     "articles",
 ]
 
@@ -36,6 +38,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "review.urls"
@@ -145,6 +148,18 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 TAGGIT_CASE_INSENSITIVE = True
 
 LOGIN_URL = "admin:login"
+
+# Login throttling (django-axes): the 6th wrong password for one username from one client locks that
+# pair out for the cool-off, right password included; a success resets the count. The client is
+# REMOTE_ADDR; X-Forwarded-For counts only behind a proxy the settings name (review/security.py).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("REVIEW_LOGIN_FAILURE_LIMIT", "6"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("REVIEW_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "review.security.client_ip"
+REVIEW_TRUSTED_PROXY_COUNT = int(os.environ.get("REVIEW_TRUSTED_PROXY_COUNT", "0"))
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
