@@ -70,11 +70,10 @@ def ensure_postgres():
 
 
 def admin_query(statement, params=(), fetch=False):
-    """Run one statement (a string or a psycopg2.sql composition) on the server's postgres database, autocommit."""
-    import psycopg2
+    """Run one statement (a string or a psycopg.sql composition) on the server's postgres database, autocommit."""
+    import psycopg
 
-    connection = psycopg2.connect(f"{PG_ADMIN_URL}/postgres")
-    connection.autocommit = True
+    connection = psycopg.connect(f"{PG_ADMIN_URL}/postgres", autocommit=True)
     try:
         with connection.cursor() as cursor:
             cursor.execute(statement, params)
@@ -93,13 +92,13 @@ def database_comment(name):
 
 
 def set_database_comment(name, comment):
-    from psycopg2 import sql
+    from psycopg import sql
 
     admin_query(sql.SQL("COMMENT ON DATABASE {} IS {}").format(sql.Identifier(name), sql.Literal(comment)))
 
 
 def create_database(name):
-    from psycopg2 import sql
+    from psycopg import sql
 
     admin_query(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
     admin_query(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))

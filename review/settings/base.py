@@ -83,8 +83,13 @@ DATABASES = {
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded database under concurrent writers (threads of runserver, two editors at once):
-    # take the write lock when a transaction starts and wait for it, instead of failing with "locked".
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    # take the write lock when a transaction starts and wait for it (busy timeout) instead of failing
+    # with "locked"; WAL lets readers go on while one writer writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

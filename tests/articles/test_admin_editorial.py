@@ -186,7 +186,7 @@ def test_editor_saves_a_piece_and_hostile_admin_values_are_4xx_or_form_errors(ed
     assert response.status_code == 302 and Piece.objects.get(pk=piece.pk).section_id == section.pk
     huge = "9" * 30
     assert editor.get(f"/admin/articles/article/?published_at__year={huge}").status_code == 302  # Django's "?e=1"
-    assert editor.get(f"/admin/articles/article/?tag={huge}").status_code == 302
+    assert editor.get(f"/admin/articles/article/?tag={huge}").status_code in (200, 302)  # no such tag, or "?e=1" (SQLite)
     assert editor.get("/admin/articles/article/abc/translate/").status_code == 404
     assert editor.get(f"/admin/articles/article/add/?section={huge}&kind=%00").status_code == 200
     response = editor.submit(change_url(piece.source), {"existing_tags": [huge], "section": "a\x00b"})

@@ -311,3 +311,37 @@ def test_staff_without_article_permissions_cannot_open_history_or_compare(demo):
 def test_extreme_years_are_4xx_not_500(client, make_article, url):
     make_article()
     assert client.get(url).status_code in (400, 404)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_editors_saving_one_version_at_once_get_a_save_and_a_conflict_message_never_a_500():
+    call_command("load_demo", skip_renditions=True, verbosity=0)
+    version = Article.objects.get(language="en", slug="could-isil-go-nuclear")
+    url = f"/admin/articles/article/{version.pk}/change/"
+    people = [AdminUser("editor", "review-editor") for _ in range(2)]
+    forms = [person.open_form(url, "article_form")[1] for person in people]
+    start, results = threading.Barrier(2), []
+
+    def save(person, data, title):
+        start.wait()
+        try:
+            response = person.client.post(url, {**data, "title": [title], "_save": ["Save"]})
+            results.append((response.status_code, title))
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=save, args=(person, data, f"Title by editor {n}"))
+        for n, (person, data) in enumerate(zip(people, forms, strict=True))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(status for status, _title in results) == [200, 302]  # one saved; the other sees the conflict form
+    saved = next(title for status, title in results if status == 302)
+    assert Article.objects.get(pk=version.pk).title == saved
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode")
+            assert cursor.fetchone()[0] == "wal"
