@@ -123,3 +123,25 @@ def test_every_ui_string_is_translated(language):
     ]
     assert missing == []
     assert catalog.num_plurals > 1
+
+
+def test_production_settings_pass_the_deployment_checklist_without_a_warning():
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REVIEW_"))}
+    env = {
+        **clean,
+        "DJANGO_SETTINGS_MODULE": "review.settings.prod",
+        "DJANGO_SECRET_KEY": "a-long-random-production-secret-" + "x7Qp2" * 10,
+        "DJANGO_ALLOWED_HOSTS": "review.example.org",
+        "DATABASE_URL": "sqlite:////tmp/review-deploy-check.sqlite3",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    probe = "import review.settings.prod as s; print(s.REVIEW_SERVE_MEDIA, s.SECURE_PROXY_SSL_HEADER, s.SECURE_SSL_REDIRECT)"
+    settings_out = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert settings_out.stdout.split() == ["False", "None", "True"]  # media off, no proxy header believed, HTTPS only

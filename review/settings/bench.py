@@ -43,6 +43,9 @@ LANGUAGES = [
 ]
 
 ROOT_URLCONF = "bench.urls"
+# Served over plain http on loopback: production's HTTPS redirect would measure redirects.
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
 DEBUG = False
 # Collected (hashed) static files and generated pictures stay out of the working tree.
 STATIC_ROOT = Path(os.environ.get("REVIEW_BENCH_STATIC_ROOT", Path(tempfile.gettempdir()) / "review-bench-static"))

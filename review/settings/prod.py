@@ -31,10 +31,22 @@ STORAGES = {
 if os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
 
-SESSION_COOKIE_SECURE = os.environ.get("DJANGO_SECURE_COOKIES", "1") == "1"
+
+def env_flag(name, default):
+    return os.environ.get(name, default).strip().lower() in ("1", "true", "yes", "on")
+
+
+# HTTPS only, by default; each part can be turned off for a trial without TLS (see .env.example).
+SESSION_COOKIE_SECURE = env_flag("DJANGO_SECURE_COOKIES", "1")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0"))
+SECURE_SSL_REDIRECT = env_flag("DJANGO_SSL_REDIRECT", "1")
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("DJANGO_HSTS_INCLUDE_SUBDOMAINS", "1")
+SECURE_HSTS_PRELOAD = env_flag("DJANGO_HSTS_PRELOAD", "1")
+# Only behind a TLS proxy that sets X-Forwarded-Proto itself may the header be believed.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_flag("DJANGO_TLS_PROXY", "0") else None
+# Uploaded files are the web server's or the storage's to serve, not Django's, unless asked.
+REVIEW_SERVE_MEDIA = env_flag("REVIEW_SERVE_MEDIA", "0")
 
 LOGGING = {
     "version": 1,
