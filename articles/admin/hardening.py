@@ -20,6 +20,7 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.core.exceptions import ValidationError
 from django.db import DataError
 from django.http import Http404
+from js_asset import Media as AssetMedia
 
 BIGINT = range(-(2**63), 2**63)
 
@@ -96,6 +97,11 @@ class HardenedAdmin(HardenedFields):
             return super().get_changelist_instance(request)
         except (OverflowError, ValueError, DataError) as error:
             raise IncorrectLookupParameters(error) from error
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        # The rich text editor's import map is an inline script: it runs under the page's CSP nonce.
+        context["media"] = AssetMedia.from_media(context["media"], nonce=request.csp_nonce)
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def get_prepopulated_fields(self, request, obj=None):
         readonly = set(self.get_readonly_fields(request, obj))

@@ -7,6 +7,7 @@ Without /usr/bin/chromium the tests skip with a loud reason, unless REVIEW_REQUI
 
 import io
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -59,8 +60,11 @@ def live_demo(transactional_db, live_server):
 
 @pytest.fixture
 def open_page(browser, live_demo):
-    """open_page("/en/", width=375, accept_language="ar") -> a Playwright page at that URL."""
-    contexts = []
+    """open_page("/en/", width=375, accept_language="ar") -> a Playwright page at that URL.
+
+    Every page the test opens is watched for Content-Security-Policy violations; any fails the test.
+    """
+    contexts, violations = [], []
 
     def open_(path, *, width=WIDTHS["desktop"], accept_language="en"):
         context = browser.new_context(
@@ -70,6 +74,7 @@ def open_page(browser, live_demo):
         )
         contexts.append(context)
         page = context.new_page()
+        page.on("console", lambda message: "Content Security Policy" in message.text and violations.append(message.text))
         page.set_default_timeout(10_000)
         page.goto(live_demo.url + path)
         return page
@@ -77,11 +82,21 @@ def open_page(browser, live_demo):
     yield open_
     for context in contexts:
         context.close()
+    assert violations == [], "\n".join(violations[:10])
+
+
+def wait_until(page, expression, timeout=10.0):
+    """Poll a JavaScript expression from the test side. Playwright's wait_for_function polls by
+    evaluating a string inside the page, which the site's Content-Security-Policy (rightly) forbids."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {timeout} s: {expression}"
+        page.wait_for_timeout(50)
 
 
 def save_screenshot(page, name):
     SCREENSHOTS.mkdir(exist_ok=True)
     # Lazy images load as they scroll into view; load them all so the picture shows the real page.
     page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(img => { img.loading = 'eager'; })")
-    page.wait_for_function("[...document.images].every(img => img.complete && img.naturalWidth > 0)")
+    wait_until(page, "[...document.images].every(img => img.complete && img.naturalWidth > 0)")
     page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)

@@ -5,7 +5,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from .conftest import WIDTHS, save_screenshot
+from .conftest import WIDTHS, save_screenshot, wait_until
 from .pages import ARTICLE, SECTION
 
 
@@ -67,7 +67,7 @@ def test_top_of_page_brings_the_reader_back_up(open_page):
     link.scroll_into_view_if_needed()
     assert page.evaluate("window.scrollY") > 500
     link.click()
-    page.wait_for_function("window.scrollY === 0")
+    wait_until(page, "window.scrollY === 0")
     assert page.locator(".brand").is_visible()
 
 
