@@ -74,6 +74,7 @@ def in_year(rows, year):
 
 
 GENERATION_KEY = "review:listing:generation"
+NEXT_KEY = "review:listing:next"  # (generation, timestamp of the next scheduled go-live or 0)
 DERIVED_TIMEOUT = 300  # a backstop; every listing rebuild moves to a new generation at once
 
 
@@ -110,16 +111,19 @@ def epoch():
     Listings go by the time alone (a row becomes visible at its publication time, a fallback row
     ends when its local version goes live), so a count made at 09:59 must not be used at 10:00
     when a piece is scheduled for 10:00: the epoch changes then, before any job has run.
+    Both are read in one cache round trip.
     """
-    current = generation()
-    key = f"review:listing:next:{current}"
+    found = cache.get_many([GENERATION_KEY, NEXT_KEY])
+    current = found.get(GENERATION_KEY) or generation()
     now = timezone.now()
-    upcoming = cache.get(key)
-    if upcoming is None or (upcoming and upcoming <= now.timestamp()):
+    known = found.get(NEXT_KEY)
+    if known and known[0] == current and not (known[1] and known[1] <= now.timestamp()):
+        upcoming = known[1]
+    else:
         due = Article.objects.filter(status=Status.PUBLISHED, live_announced=False, published_at__gt=now)  # article_due_idx
         first = due.aggregate(first=Min("published_at"))["first"]
         upcoming = first.timestamp() if first else 0
-        cache.set(key, upcoming, DERIVED_TIMEOUT)
+        cache.set(NEXT_KEY, (current, upcoming), DERIVED_TIMEOUT)
     return f"{current}:{upcoming}"
 
 

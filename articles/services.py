@@ -616,8 +616,10 @@ def save_image(*, image, by, renditions_stale):
     return image
 
 
-def _home_urls(language):
-    return {events.reverse_in(language, "articles:home")}
+def _home_arrangement_changed(featured):
+    selectors.next_generation()  # the home page's featured list is cached per epoch
+    home = {events.reverse_in(featured.language, "articles:home")}
+    events.emit(events.PIECE_CHANGED, home, piece_id=featured.piece_id, language=featured.language)
 
 
 @transaction.atomic
@@ -625,13 +627,11 @@ def save_featured(*, featured, by):
     """Put a piece first on one language's home page (or change its place there)."""
     _may_edit_piece(by)
     featured.save()
-    selectors.next_generation()  # the home page's featured list is cached per epoch
-    events.emit(events.PIECE_CHANGED, _home_urls(featured.language), piece_id=featured.piece_id, language=featured.language)
+    _home_arrangement_changed(featured)
 
 
 @transaction.atomic
 def delete_featured(*, featured, by):
     _may_edit_piece(by)
     featured.delete()
-    selectors.next_generation()  # the home page's featured list is cached per epoch
-    events.emit(events.PIECE_CHANGED, _home_urls(featured.language), piece_id=featured.piece_id, language=featured.language)
+    _home_arrangement_changed(featured)

@@ -109,19 +109,10 @@ class ListingPaginator(Paginator):
     def count(self):
         return selectors.count(self.object_list, self.name)
 
-    def page(self, number):
-        """Deep pages walk the index for the versions alone, then read only the rows they show."""
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        rows = self.object_list
-        if bottom:
-            rows = rows.filter(version_id__in=rows.values("version_id")[bottom:top])
-        else:
-            rows = rows[:top]
-        return self._get_page(rows, number, self)
+    def _get_page(self, object_list, number, paginator):
+        if object_list.query.low_mark:  # a deep page: walk the index for its versions alone, then read only those rows
+            object_list = self.object_list.filter(version_id__in=object_list.values("version_id"))
+        return super()._get_page(object_list, number, paginator)
 
 
 class HomeView(LanguageAlternatesMixin, TemplateView):
