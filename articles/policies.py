@@ -6,6 +6,9 @@ decide what to offer (a button, a choice), never to decide what is allowed.
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+from .models import Status
 
 EDITORS = "Editors"
 TRANSLATORS = "Translators"
@@ -71,3 +74,21 @@ def may_delete(user):
 
 def may_view_history(user, language):
     return user.is_active and user.is_staff and user.has_perm("articles.view_article") and may_edit_language(user, language)
+
+
+def readable_versions(user, prefix=""):
+    """A filter (Q) for the versions `user` may read in the admin: lists, searches, autocompletes, copies.
+
+    Editors read every version. A translator reads their own languages' versions and, as sources to
+    translate from, versions an editor has passed for publication (published, or scheduled to be, so a
+    piece can launch in several languages at once); never another language's draft or one in review.
+    `prefix` reaches versions through a relation ("versions__", "usages__article__").
+    """
+    languages = translator_languages(user)
+    if languages is None:
+        return Q()
+    return Q(**{f"{prefix}language__in": languages}) | Q(**{f"{prefix}status": Status.PUBLISHED})
+
+
+def may_read_version(user, version):
+    return may_edit_language(user, version.language) or version.status == Status.PUBLISHED

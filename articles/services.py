@@ -39,6 +39,10 @@ def _may_publish(by, language):
     _require(by is None or policies.may_publish_language(by, language), _("You may not publish or unpublish."))
 
 
+def _may_read(by, version):
+    _require(by is None or policies.may_read_version(by, version), _("You may not read this version: it is not published yet."))
+
+
 def _may_edit_piece(by):
     _require(by is None or policies.may_edit_piece(by), _("Only editors change what all versions of a piece share."))
 
@@ -381,6 +385,7 @@ def _create_translation(source, language, by):
             code="duplicate_translation",
         )
     source = piece.source
+    _may_read(by, source)  # the draft is a copy of the source's full text
     with _revision(by, _("Translation started from the %(language)s source") % {"language": source.language}):
         translation = Article.objects.create(
             piece=piece,

@@ -22,7 +22,7 @@ from ..diff import field_diffs, labelled
 from ..errors import DomainError, NotAllowed
 from ..languages import current_language, language_codes, language_info, language_order
 from ..models import Article, ArticleImage
-from ..policies import is_translator, may_delete, may_edit_piece, may_publish, may_view_history
+from ..policies import is_translator, may_delete, may_edit_piece, may_publish, may_read_version, may_view_history, readable_versions
 from .forms import ArticleAdminForm
 from .hardening import HardenedAdmin, TabularInline, pk_or_404
 from .scoping import deny_forged_languages, deny_unless_language, language_choices
@@ -68,7 +68,8 @@ class TagFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         from ..models import Tag
 
-        return [(str(tag.pk), f"{tag.name} [{tag.language}]") for tag in Tag.objects.filter(tagged_articles__isnull=False).distinct()]
+        used = Tag.objects.filter(tagged_articles__content_object__in=model_admin.get_queryset(request)).distinct()
+        return [(str(tag.pk), f"{tag.name} [{tag.language}]") for tag in used]
 
     def queryset(self, request, queryset):
         return queryset.filter(tagged_items__tag_id=self.value()) if self.value() and self.value().isdigit() else queryset
@@ -126,7 +127,8 @@ class ArticleAdmin(HardenedAdmin, VersionAdmin):
         return RequestForm
 
     def get_queryset(self, request):
-        return super().get_queryset(request).defer("body")
+        # Every list, search, count, date drill-down and object lookup of this admin reads from here.
+        return super().get_queryset(request).filter(readable_versions(request.user)).defer("body")
 
     def get_changelist(self, request, **kwargs):
         return VersionsChangeList
@@ -173,6 +175,10 @@ class ArticleAdmin(HardenedAdmin, VersionAdmin):
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         article = self.get_object(request, unquote(object_id)) if object_id else None
+        if object_id and article is None:  # not readable, or gone: name the rule rather than pretend it is gone
+            language = Article.objects.filter(pk=pk_or_404(Article, unquote(object_id))).values_list("language", flat=True).first()
+            if language:
+                deny_unless_language(request, language)
         if article:
             deny_unless_language(request, article.language)
         deny_forged_languages(request)
@@ -336,9 +342,11 @@ class ArticleAdmin(HardenedAdmin, VersionAdmin):
         return context
 
     def translate_view(self, request, object_id):
-        article = get_object_or_404(Article.objects.select_related("piece"), pk=pk_or_404(Article, object_id))
+        article = get_object_or_404(self.get_queryset(request).select_related("piece__source"), pk=pk_or_404(Article, object_id))
         if not self.has_add_permission(request):
             raise PermissionDenied
+        if not may_read_version(request.user, article.piece.source):
+            raise PermissionDenied(_("This piece’s source is not published yet: an editor can start its translation."))
         existing = set(Article.objects.filter(piece_id=article.piece_id).values_list("language", flat=True))
         choices = language_choices(request.user, [code for code in language_codes() if code not in existing])
         if request.method == "POST":

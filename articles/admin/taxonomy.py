@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -24,7 +25,7 @@ from ..models import (
     Tag,
     TranslatorLanguage,
 )  # fmt: skip
-from ..policies import may_delete, may_edit_piece, translator_languages
+from ..policies import is_translator, may_delete, may_edit_piece, readable_versions, translator_languages
 from .hardening import HardenedAdmin, ModelAdmin, StackedInline, TabularInline
 from .scoping import LanguageTextsInline, TaxonomyEvents, TranslatedThingAdmin
 
@@ -99,6 +100,18 @@ class ImageAdmin(ModelAdmin):
     search_fields = ["title", "credit", "licence", "usages__alt_text", "usages__caption"]
     readonly_fields = ["thumbnail", "width", "height", "used_in"]
 
+    def get_search_fields(self, request):
+        # Images are shared by every language; their alt texts and captions belong to versions a
+        # translator may not read, so a translator's search cannot probe them.
+        fields = super().get_search_fields(request)
+        return [field for field in fields if not field.startswith("usages__")] if is_translator(request.user) else fields
+
+    def get_object(self, request, object_id, from_field=None):
+        image = super().get_object(request, object_id, from_field)
+        if image is not None:
+            image.reader = request.user  # "used in" lists only the versions this person may read
+        return image
+
     @admin.display(description=_("preview"))
     def thumbnail(self, image):
         if not image.pk:
@@ -108,7 +121,10 @@ class ImageAdmin(ModelAdmin):
 
     @admin.display(description=_("used in"))
     def used_in(self, image):
-        usages = image.usages.select_related("article").order_by("article__language")
+        if not image.pk:
+            return _("Not used yet.")
+        readable = readable_versions(image.reader, "article__")
+        usages = image.usages.filter(readable).select_related("article").order_by("article__language")
         return format_html_join(
             mark_safe("<br>"),
             '<a href="{}">{}</a> [{}]',
@@ -162,7 +178,7 @@ class PieceVersionInline(TabularInline):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).defer("body")
+        return super().get_queryset(request).filter(readable_versions(request.user)).defer("body")
 
 
 @admin.register(Piece)
@@ -177,8 +193,15 @@ class PieceAdmin(ModelAdmin):
     readonly_fields = ["source"]
     inlines = [PieceVersionInline]
 
+    def get_search_fields(self, request):
+        # Every version's title matches for an editor; a translator searches the titles they see, the sources'.
+        return ["source__title"] if is_translator(request.user) else super().get_search_fields(request)
+
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("versions")
+        # A piece is named by its source's title: a translator finds only pieces whose source they may read.
+        queryset = super().get_queryset(request).filter(readable_versions(request.user, "source__"))
+        versions = Article.objects.filter(readable_versions(request.user)).only("piece_id", "language")
+        return queryset.prefetch_related(Prefetch("versions", versions))
 
     @admin.display(description=_("languages"))
     def languages(self, piece):
