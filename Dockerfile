@@ -9,7 +9,7 @@ COPY . .
 # collectstatic and compilemessages need settings but no real secrets or database.
 RUN DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=build DATABASE_URL=sqlite:////tmp/build.sqlite3 \
     sh -c "python manage.py compilemessages --ignore=.venv -v0 && python manage.py collectstatic --noinput -v0"
-RUN useradd --create-home review && mkdir -p /app/media && chown -R review /app/media /app/staticfiles
+RUN useradd --create-home review && mkdir -p /app/media /app/var/pending-uploads && chown -R review /app/media /app/var /app/staticfiles
 USER review
 EXPOSE 8000
 CMD ["gunicorn", "review.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

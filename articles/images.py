@@ -1,35 +1,42 @@
 """Image uploads and renditions.
 
-Uploads are checked from their header before anything is decoded in full (format from content,
-file size, pixel count), then decoded once to prove they are whole, turned upright and re-encoded
-so metadata and appended bytes are gone. Renditions come from an allowlist of widths in AVIF, WebP
-and JPEG, never upscaled, written once through the storage API under content-hashed names.
+The web process only reads an upload's header (`inspect`): format from content, file size,
+pixels, sides and aspect, with per-format caps. The file then waits in the private "pending"
+storage for the image worker (`services.process_image`, a background job), which runs
+`articles/imaging.py` as a child process bounded in memory and CPU time: it decodes the file once,
+keeps the first frame, turns it upright, re-encodes it without metadata or appended bytes, and
+writes renditions from an allowlist of widths in AVIF, WebP and JPEG, never upscaled. This module
+runs that child and stores what it wrote through the storage API, originals under random names
+and renditions under content-hashed ones.
 """
 
+import contextlib
 import hashlib
-import io
+import json
+import logging
 import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
 import warnings
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
 from PIL import Image as PILImage
-from PIL import ImageOps, UnidentifiedImageError
+from PIL import UnidentifiedImageError
 
-ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "AVIF": "avif", "GIF": "gif"}
+from .imaging import EXTENSIONS as ACCEPTED_FORMATS
+from .models.media import original_name
+
+logger = logging.getLogger(__name__)
 EXTENSIONS = {"jpg": "JPEG", "jpeg": "JPEG", "jpe": "JPEG", "png": "PNG", "webp": "WEBP", "avif": "AVIF", "gif": "GIF"}
-RENDITION_FORMATS = [("avif", "AVIF", "image/avif"), ("webp", "WEBP", "image/webp"), ("jpg", "JPEG", "image/jpeg")]
-ENCODE_OPTIONS = {
-    "JPEG": {"quality": 82, "optimize": True, "progressive": True},
-    "WEBP": {"quality": 80, "method": 4},
-    "AVIF": {"quality": 60, "speed": 8},
-    "PNG": {"optimize": True},
-    "GIF": {},
-}
 CARD_RATIO = 16 / 9
+IMAGING = os.path.join(os.path.dirname(os.path.abspath(__file__)), "imaging.py")
 
 
 def rejected(message, code, **params):
@@ -64,74 +71,124 @@ def inspect(upload):
     named = EXTENSIONS.get(os.path.splitext(upload.name or "")[1].lower().lstrip("."))
     if named and named != image_format:
         raise rejected(_("The file is named as %(named)s but its content is %(actual)s."), "mismatch", named=named, actual=image_format)
-    if width * height > settings.REVIEW_IMAGE_MAX_PIXELS:
-        raise rejected(_("The image is %(width)s×%(height)s pixels; the limit is %(limit)s megapixels."), "too_many_pixels",
-                       width=width, height=height, limit=settings.REVIEW_IMAGE_MAX_PIXELS // 1_000_000)  # fmt: skip
+    cap = settings.REVIEW_IMAGE_MAX_PIXELS
+    most = min(cap, settings.REVIEW_IMAGE_FORMAT_MAX_PIXELS.get(image_format, cap))
+    if width * height > most:
+        message = _("The image is %(width)s×%(height)s pixels; the limit is %(limit)s megapixels.")
+        if most < settings.REVIEW_IMAGE_MAX_PIXELS:
+            message = _("The image is %(width)s×%(height)s pixels; %(format)s images may have at most %(limit)s megapixels "
+                        "(JPEG and PNG up to %(most)s).")  # fmt: skip
+        raise rejected(message, "too_many_pixels", width=width, height=height, format=image_format, limit=most // 1_000_000,
+                       most=settings.REVIEW_IMAGE_MAX_PIXELS // 1_000_000)  # fmt: skip
+    if min(width, height) < settings.REVIEW_IMAGE_MIN_SIDE:
+        raise rejected(_("The image is %(width)s×%(height)s pixels; each side must be at least %(least)s pixels."), "too_small",
+                       width=width, height=height, least=settings.REVIEW_IMAGE_MIN_SIDE)  # fmt: skip
+    if max(width, height) > settings.REVIEW_IMAGE_MAX_ASPECT * min(width, height):
+        raise rejected(_("The image is %(width)s×%(height)s pixels; its long side may be at most %(ratio)s times its short side."),
+                       "aspect", width=width, height=height, ratio=settings.REVIEW_IMAGE_MAX_ASPECT)  # fmt: skip
     return image_format, width, height
 
 
-def clean_original(upload):
-    """Decode a checked upload, turn it upright, and re-encode it without metadata or appended bytes."""
-    image_format, _width, _height = inspect(upload)
-    try:
-        with PILImage.open(upload) as picture:
-            picture.load()  # a truncated or corrupt file fails here, with the size already known to be safe
-            upright = ImageOps.exif_transpose(picture)
-            if image_format == "JPEG" and upright.mode not in ("RGB", "L"):
-                upright = upright.convert("RGB")
-            buffer = io.BytesIO()
-            upright.save(buffer, format=image_format, **ENCODE_OPTIONS[image_format])  # no exif= : metadata dropped
-    except (OSError, SyntaxError, ValueError):
-        raise rejected(_("The image file is truncated or corrupt."), "corrupt") from None
-    finally:
-        upload.seek(0)
-    base = os.path.splitext(os.path.basename(upload.name or "image"))[0][:80] or "image"
-    return ContentFile(buffer.getvalue(), name=f"{base}.{ACCEPTED_FORMATS[image_format]}")
+# What the image worker can answer, and what the editor is told ----------------------------------
+
+WORKER_REFUSALS = {
+    "too_many_pixels": _("The image has far too many pixels to be processed safely."),
+    "unreadable": _("This file is not an image we can read: upload a JPEG, PNG, WebP, AVIF or GIF."),
+    "corrupt": _("The image file is truncated or corrupt."),
+    "memory": _("The image needs more memory than the image worker may use: upload a smaller image, or a JPEG or PNG."),
+    "timeout": _("The image took too long to process: upload a smaller image, or a JPEG or PNG."),
+    "missing": _("The uploaded file was lost before it could be processed: upload it again."),
+    "failed": _("The image could not be processed: upload it again, or try another format."),
+}
 
 
-def focal_crop(picture, ratio, focal_x, focal_y):
-    """The largest `ratio` crop of `picture` whose centre is as near the focal point as the edges allow."""
-    width, height = picture.size
-    if width / height > ratio:
-        crop_w, crop_h = round(height * ratio), height
-    else:
-        crop_w, crop_h = width, round(width / ratio)
-    left = min(max(round(focal_x * width - crop_w / 2), 0), width - crop_w)
-    top = min(max(round(focal_y * height - crop_h / 2), 0), height - crop_h)
-    return picture.crop((left, top, left + crop_w, top + crop_h))
+def refusal(result):
+    return str(WORKER_REFUSALS.get(result.get("code"), WORKER_REFUSALS["failed"]))
 
 
-def rendition_widths(original_width):
-    widths = [w for w in settings.REVIEW_RENDITION_WIDTHS if w <= original_width]
-    return widths or [original_width]
+@contextlib.contextmanager
+def worked(source, *, clean, focal):
+    """Run the bounded child on `source` (an open binary file); yield (result, folder, digest).
+
+    `result` is the child's manifest ({"ok": True, "original": ..., "renditions": ..., "peak_bytes": ...})
+    or {"ok": False, "code": ...}; `folder` holds the files it wrote until the block ends; `digest` is
+    the SHA-256 of the original the renditions were made from (the cleaned one, or `source`).
+    """
+    with tempfile.TemporaryDirectory(prefix="review-image-") as folder:
+        path = os.path.join(folder, "source")
+        with open(path, "wb") as copy:
+            shutil.copyfileobj(source, copy, 2**20)
+        job = {
+            "source": path, "out": folder, "clean": clean, "focal": list(focal), "card_ratio": CARD_RATIO,
+            "widths": settings.REVIEW_RENDITION_WIDTHS, "max_pixels": settings.REVIEW_IMAGE_MAX_PIXELS,
+            "memory_bytes": settings.REVIEW_IMAGE_WORKER_MEMORY, "cpu_seconds": settings.REVIEW_IMAGE_WORKER_SECONDS,
+        }  # fmt: skip
+        command = [sys.executable, "-I", IMAGING, json.dumps(job)]
+        environment = {"PATH": os.environ.get("PATH", ""), "MALLOC_ARENA_MAX": "2"}  # arenas per thread would eat the bound
+        try:
+            done = subprocess.run(command, capture_output=True, timeout=settings.REVIEW_IMAGE_WORKER_SECONDS * 2, env=environment)
+            result = json.loads(done.stdout) if done.returncode == 0 else {"ok": False, "code": killed(done.returncode)}
+        except subprocess.TimeoutExpired:
+            done, result = None, {"ok": False, "code": "timeout"}
+        except ValueError:
+            result = {"ok": False, "code": "failed"}
+        if not result.get("ok") and done is not None and done.stderr:
+            logger.warning("image worker refused (%s): %s", result.get("code"), done.stderr.decode(errors="replace")[-2000:])
+        digest = file_digest(os.path.join(folder, result["original"]["file"]) if result.get("original") else path)
+        yield result, folder, digest
+
+
+def killed(returncode):
+    if returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+        return "timeout" if returncode == -signal.SIGXCPU else "memory"
+    return "failed"
+
+
+def file_digest(path):
+    with open(path, "rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
+
+
+def store(result, folder, digest, focal):
+    """Save what the child wrote: (the new original's name or None, its size, the renditions with storage names)."""
+    original = result.get("original")
+    name = size = None
+    if original:
+        with open(os.path.join(folder, original["file"]), "rb") as file:
+            name = default_storage.save(original_name(None, original["file"]), File(file))
+        size = (original["width"], original["height"])
+    key = hashlib.sha256(f"{digest}:{focal[0]}:{focal[1]}".encode()).hexdigest()[:16]
+    renditions = {}
+    for variant, sets in result["renditions"].items():
+        renditions[variant] = {}
+        for extension, entries in sets.items():
+            renditions[variant][extension] = []
+            for width, height, filename in entries:
+                stored = f"renditions/{key}/{filename}"
+                if not default_storage.exists(stored):  # the same picture and crop: written once, shared
+                    with open(os.path.join(folder, filename), "rb") as file:
+                        stored = default_storage.save(stored, File(file))
+                renditions[variant][extension].append([width, height, stored])
+    return name, size, renditions
+
+
+def rendition_names(renditions):
+    return {name for sets in (renditions or {}).values() for entries in sets.values() for _width, _height, name in entries}
+
+
+def discard(names, storage=None):
+    """Delete files by name; a file already gone is fine."""
+    storage = storage or default_storage
+    for name in names:
+        if name:
+            with contextlib.suppress(OSError):
+                storage.delete(name)
 
 
 def make_renditions(image):
-    """Write every rendition of `image` once and return their description (stored on the image row).
-
-    {"full": {"avif": [[width, height, name], ...], ...}, "card": {...}}: card renditions are cropped
-    to 16:9 around the focal point.
-    """
-    with image.file.open("rb") as original:
-        data = original.read()
-    key = hashlib.sha256(data + f"{image.focal_x}:{image.focal_y}".encode()).hexdigest()[:16]
-    renditions = {}
-    with PILImage.open(io.BytesIO(data)) as picture:
-        picture = ImageOps.exif_transpose(picture).convert("RGB")
-        variants = {"full": picture, "card": focal_crop(picture, CARD_RATIO, image.focal_x or 0.5, image.focal_y or 0.5)}
-        for variant, source in variants.items():
-            renditions[variant] = {}
-            for extension, pil_format, _mime in RENDITION_FORMATS:
-                entries = []
-                for width in rendition_widths(source.width):
-                    height = round(source.height * width / source.width)
-                    name = f"renditions/{key}/{variant}-{width}.{extension}"
-                    if not default_storage.exists(name):
-                        buffer = io.BytesIO()
-                        source.resize((width, height), PILImage.Resampling.LANCZOS).save(
-                            buffer, format=pil_format, **ENCODE_OPTIONS[pil_format]
-                        )
-                        default_storage.save(name, ContentFile(buffer.getvalue()))
-                    entries.append([width, height, name])
-                renditions[variant][extension] = entries
-    return renditions
+    """Renditions of an image's stored original, made by the bounded child (imports, the demo, regenerate)."""
+    focal = (image.focal_x if image.focal_x is not None else 0.5, image.focal_y if image.focal_y is not None else 0.5)
+    with image.file.open("rb") as original, worked(original, clean=False, focal=focal) as (result, folder, digest):
+        if not result["ok"]:
+            raise ValueError(f"{image}: {refusal(result)}")
+        return store(result, folder, digest, focal)[2]

@@ -32,7 +32,8 @@ def entries(language, facet=ALL, now=None):
 
 def image_uses(version_ids):
     """The image uses of these versions with their images, in order (a version's first is its lead): one query."""
-    return ArticleImage.objects.filter(article_id__in=version_ids).select_related("image").order_by("order", "id")
+    uses = ArticleImage.objects.filter(article_id__in=version_ids).exclude(image__file="")  # a first upload still processing
+    return uses.select_related("image").order_by("order", "id")
 
 
 def cards(rows, language, uses=None):

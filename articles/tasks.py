@@ -5,14 +5,26 @@ from celery import shared_task
 from . import services
 
 
+@shared_task(name="articles.process_image", acks_late=True)
+def process_image(image_id):
+    """Decode an upload (or re-cut renditions after a crop change) in the bounded image worker."""
+    services.process_image(image_id=image_id)
+    return image_id
+
+
 @shared_task(name="articles.make_image_renditions", acks_late=True)
 def make_image_renditions(image_id):
-    """Write an image's renditions (after an upload or a crop change)."""
-    services.make_renditions_now(image_id=image_id)
-    return image_id
+    """The name this job had before uploads waited for the worker: jobs queued under it still run."""
+    return process_image(image_id)
 
 
 @shared_task(name="articles.go_live_due")
 def go_live_due():
     """Every minute (beat): announce the scheduled versions whose time has come."""
     return services.go_live_due()
+
+
+@shared_task(name="articles.sweep_pending_uploads")
+def sweep_pending_uploads():
+    """Daily (beat): delete pending uploads that no image row names."""
+    return services.sweep_pending_uploads()

@@ -24,8 +24,10 @@ def jpeg_bytes(size=(64, 36), colour=(20, 60, 120)):
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
-    """Uploads of each test land in its own temporary folder (pytest keeps only the last few)."""
+    """Uploads of each test land in its own temporary folders (pytest keeps only the last few)."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    pending = {**settings.STORAGES["pending"], "OPTIONS": {"location": tmp_path / "pending"}}
+    settings.STORAGES = {**settings.STORAGES, "pending": pending}
     return settings.MEDIA_ROOT
 
 

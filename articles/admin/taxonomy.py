@@ -1,8 +1,7 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -10,7 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .. import services
-from ..images import clean_original
+from ..images import inspect
 from ..models import (
     Article,
     Author,
@@ -77,28 +76,40 @@ class AuthorAdmin(TranslatedThingAdmin, ModelAdmin):
 
 
 class ImageAdminForm(forms.ModelForm):
-    # A plain file field: articles.images.inspect is the only gate, and it reads the header before
-    # anything else opens the file (Django's image field would decode it first, with a vaguer message).
-    file = forms.FileField(label=_("file"), help_text=_("JPEG, PNG, WebP, AVIF or GIF; up to 20 MB and 40 megapixels."))
+    # Not the model's file field: the upload is checked from its header here (articles.images.inspect)
+    # and handed to the services, which keep it private until the image worker has decoded it.
+    upload = forms.FileField(
+        label=_("file"),
+        help_text=_("JPEG, PNG or GIF up to 40 megapixels, WebP or AVIF up to 16; up to 20 MB. Animated images keep their "
+                    "first frame. The picture is processed in the background and appears here when ready."),
+    )  # fmt: skip
 
     class Meta:
         model = Image
-        fields = ["title", "file", "credit", "licence", "focal_x", "focal_y"]
+        fields = ["title", "credit", "licence", "focal_x", "focal_y"]
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if isinstance(upload, UploadedFile):  # a new upload, not the stored file
-            return clean_original(upload)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["upload"].required = False
+            self.fields["upload"].label = _("replace the file")
+
+    def clean_upload(self):
+        upload = self.cleaned_data.get("upload")
+        if upload:
+            inspect(upload)
         return upload
 
 
 @admin.register(Image)
 class ImageAdmin(ModelAdmin):
     form = ImageAdminForm
-    list_display = ["thumbnail", "title", "credit", "licence", "width", "height", "created_at"]
+    list_display = ["thumbnail", "title", "processing", "credit", "licence", "width", "height", "created_at"]
     list_display_links = ["thumbnail", "title"]
+    list_filter = ["state"]
     search_fields = ["title", "credit", "licence", "usages__alt_text", "usages__caption"]
-    readonly_fields = ["thumbnail", "width", "height", "used_in"]
+    readonly_fields = ["thumbnail", "processing", "width", "height", "used_in"]
+    fields = ["title", "upload", "thumbnail", "processing", "width", "height", "credit", "licence", "focal_x", "focal_y", "used_in"]
 
     def get_search_fields(self, request):
         # Images are shared by every language; their alt texts and captions belong to versions a
@@ -114,10 +125,17 @@ class ImageAdmin(ModelAdmin):
 
     @admin.display(description=_("preview"))
     def thumbnail(self, image):
-        if not image.pk:
+        if not image.file:
             return "—"
         picture = image.picture("card")
         return format_html('<img src="{}" alt="" width="160" height="90" style="object-fit:cover">', picture["src"])
+
+    @admin.display(description=_("state"), ordering="state")
+    def processing(self, image):
+        if not image.pk:
+            return "—"
+        label = image.get_state_display()
+        return format_html("{}<br><small>{}</small>", label, image.problem) if image.problem else label
 
     @admin.display(description=_("used in"))
     def used_in(self, image):
@@ -132,8 +150,19 @@ class ImageAdmin(ModelAdmin):
         ) or _("Not used yet.")
 
     def save_model(self, request, obj, form, change):
-        new_crop = "file" in form.changed_data or bool({"focal_x", "focal_y"} & set(form.changed_data))
-        services.save_image(image=obj, by=request.user, renditions_stale=new_crop)
+        upload = form.cleaned_data.get("upload")
+        crop_changed = bool({"focal_x", "focal_y"} & set(form.changed_data))
+        services.save_image(image=obj, by=request.user, upload=upload, crop_changed=crop_changed)
+        if upload:
+            self.message_user(request, _("“%(title)s” is being processed; its picture appears as soon as it is ready.")
+                              % {"title": obj.title}, messages.INFO)  # fmt: skip
+
+    def delete_model(self, request, obj):
+        services.delete_image(image=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for image in queryset:
+            services.delete_image(image=image, by=request.user)
 
 
 @admin.register(Tag)

@@ -1,7 +1,7 @@
 from .article import Article, ArticleQuerySet, Status
 from .editorial import ArticleRedirect, FeaturedPiece, TranslatorLanguage
 from .listing import ListingEntry
-from .media import ArticleImage, Image
+from .media import ArticleImage, Image, ImageState
 from .piece import Piece
 from .tags import Tag, TaggedArticle
 from .taxonomy import Author, AuthorBio, Kind, KindText, Section, SectionText
@@ -15,6 +15,7 @@ __all__ = [
     "Author",
     "AuthorBio",
     "Image",
+    "ImageState",
     "Kind",
     "ListingEntry",
     "Piece",

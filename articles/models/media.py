@@ -1,5 +1,8 @@
 """Images: the uploaded original, and its use by one article version (alt text and caption)."""
 
+import os
+import secrets
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -8,11 +11,33 @@ FRACTION = [MinValueValidator(0.0), MaxValueValidator(1.0)]
 SOURCE_TYPES = [("avif", "image/avif"), ("webp", "image/webp"), ("jpg", "image/jpeg")]
 
 
+def original_name(image, filename):
+    """Where an original is stored: a random name no one can guess from the title, the upload or a neighbour."""
+    from django.utils import timezone
+
+    extension = os.path.splitext(filename)[1].lower()
+    return f"images/{timezone.now():%Y/%m}/{secrets.token_hex(16)}{extension}"
+
+
+class ImageState(models.TextChoices):
+    PROCESSING = "processing", _("Processing")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
 class Image(models.Model):
-    """An original picture with its credit and licence; language-neutral."""
+    """An original picture with its credit and licence; language-neutral.
+
+    An upload waits in the private "pending" storage (`pending_upload`) until the image worker has
+    decoded it; only then does `file` name a cleaned original under MEDIA_ROOT, with its renditions.
+    While a replacement is processed, readers keep the previous picture.
+    """
 
     title = models.CharField(_("title"), max_length=200, help_text=_("For finding it in the library."))
-    file = models.ImageField(_("file"), upload_to="images/%Y/%m/", width_field="width", height_field="height")
+    file = models.ImageField(_("file"), upload_to=original_name, width_field="width", height_field="height", blank=True)
+    state = models.CharField(_("state"), max_length=12, choices=ImageState.choices, default=ImageState.READY)
+    problem = models.CharField(_("problem"), max_length=300, blank=True, editable=False)
+    pending_upload = models.CharField(max_length=200, blank=True, editable=False)
     width = models.PositiveIntegerField(_("width"), editable=False, default=0)
     height = models.PositiveIntegerField(_("height"), editable=False, default=0)
     credit = models.CharField(_("credit"), max_length=200, blank=True)
@@ -40,7 +65,8 @@ class Image(models.Model):
 
         sets = self.renditions.get(variant)
         if not sets:
-            return {"sources": [], "src": self.file.url, "width": self.width, "height": self.height}
+            src = self.file.url if self.file else ""
+            return {"sources": [], "src": src, "width": self.width, "height": self.height}
         sources = [
             {"type": mime, "srcset": ", ".join(f"{default_storage.url(name)} {width}w" for width, _h, name in sets[ext])}
             for ext, mime in SOURCE_TYPES[:2]

@@ -130,9 +130,16 @@ REVIEW_HOME_LATEST = 9  # cards on the home page
 REVIEW_PAGE_SIZE = 12  # pieces per listing page
 REVIEW_RELATED = 3  # related pieces under an article
 REVIEW_WORDS_PER_MINUTE = 200
-# Uploads: checked from the header before decoding (format from content, size, pixels).
+# Uploads: the web process checks the header only (format from content, size, pixels, sides);
+# the image worker decodes, in a child process bounded in memory and CPU time. The per-format
+# caps keep the heaviest encoders (AVIF, WebP) within that memory bound.
 REVIEW_IMAGE_MAX_BYTES = 20 * 2**20
 REVIEW_IMAGE_MAX_PIXELS = 40_000_000
+REVIEW_IMAGE_FORMAT_MAX_PIXELS = {"AVIF": 16_000_000, "WEBP": 16_000_000}
+REVIEW_IMAGE_MIN_SIDE = 16
+REVIEW_IMAGE_MAX_ASPECT = 25  # longest side ÷ shortest side: a tall infographic fits, a 39999×1 line does not
+REVIEW_IMAGE_WORKER_MEMORY = int(os.environ.get("REVIEW_IMAGE_WORKER_MEMORY_MB", "768")) * 2**20
+REVIEW_IMAGE_WORKER_SECONDS = int(os.environ.get("REVIEW_IMAGE_WORKER_SECONDS", "120"))
 REVIEW_RENDITION_WIDTHS = [320, 640, 960, 1280, 1920]
 # The editor-in-chief may let translators publish their own languages' versions.
 REVIEW_TRANSLATORS_CAN_PUBLISH = False
@@ -147,6 +154,11 @@ REVIEW_SERVE_MEDIA = os.environ.get("REVIEW_SERVE_MEDIA", "1") == "1"
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploads waiting for the image worker: private, never under MEDIA_URL; shared by web and worker.
+    "pending": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": os.environ.get("REVIEW_PENDING_UPLOADS_ROOT", BASE_DIR / "var" / "pending-uploads")},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -200,4 +212,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "go-live-every-minute": {"task": "articles.go_live_due", "schedule": 60.0},
+    "sweep-pending-uploads-daily": {"task": "articles.sweep_pending_uploads", "schedule": 24 * 3600.0},
 }
+# Decoding happens in a bounded child of the worker; a worker process that grew anyway is replaced
+# after its current job (kilobytes).
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = 400_000

@@ -1,6 +1,7 @@
 """Background jobs for real: renditions made by a Celery worker over Redis, scheduled go-live, the beat schedule."""
 
 import os
+import re
 import threading
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -10,6 +11,7 @@ import redis
 import time_machine
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -82,22 +84,22 @@ def test_upload_returns_before_renditions_then_the_worker_makes_them_and_the_pag
 ):
     editor = AdminUser("editor", "review-editor")
     form = {"title": "Harbour at noon", "credit": "Test", "licence": "CC0", "focal_x": "", "focal_y": ""}
-    response = editor.post("/admin/articles/image/add/", {**form, "file": SimpleUploadedFile("harbour.jpg", jpeg_bytes((800, 450)))})
+    response = editor.post("/admin/articles/image/add/", {**form, "upload": SimpleUploadedFile("harbour.jpg", jpeg_bytes((800, 450)))})
     assert response.status_code == 302, response.content.decode()[:2000]
 
     image = Image.objects.get(title="Harbour at noon")
-    assert image.renditions == {}  # the request did not make them
+    assert image.state == "processing" and not image.file and image.renditions == {}  # the request decoded nothing
+    assert storages["pending"].exists(image.pending_upload)  # the upload waits, private, for the worker
     assert redis_broker.llen("celery") == 1  # it queued the job in Redis instead
 
     article = make_article(image=image)
-    lead = lead_picture(article.get_absolute_url())
-    assert f'src="/media/{image.file.name}"' in lead and image.file.name.startswith("images/")
-    assert "<source" not in lead and "/media/renditions/" not in lead
+    page = Client().get(article.get_absolute_url()).content.decode()
+    assert "article__lead" not in page and "/media/" not in page  # nothing to show yet, and nothing broken
 
     finished, outcome = threading.Event(), {}
 
     def on_postrun(task, state, retval, **kwargs):
-        if task.name == "articles.make_image_renditions":
+        if task.name == "articles.process_image":
             outcome.update(state=state, retval=retval)
             finished.set()
 
@@ -110,7 +112,10 @@ def test_upload_returns_before_renditions_then_the_worker_makes_them_and_the_pag
     assert outcome == {"state": "SUCCESS", "retval": image.pk}
     assert redis_broker.llen("celery") == 0
 
+    pending = image.pending_upload
     image.refresh_from_db()
+    assert image.state == "ready" and not image.pending_upload and not storages["pending"].exists(pending)
+    assert re.fullmatch(r"images/\d{4}/\d\d/[0-9a-f]{32}\.jpg", image.file.name)  # a name no one can guess
     assert sorted(image.renditions) == ["card", "full"]
     assert [width for width, _h, _name in image.renditions["full"]["avif"]] == [320, 640]
     lead = lead_picture(article.get_absolute_url())
@@ -175,7 +180,11 @@ def test_a_translation_scheduled_after_its_source_replaces_it_at_its_own_time(ma
 
 
 def test_beat_runs_the_go_live_task_every_minute(settings):
-    assert settings.CELERY_BEAT_SCHEDULE == {"go-live-every-minute": {"task": "articles.go_live_due", "schedule": 60.0}}
+    assert settings.CELERY_BEAT_SCHEDULE == {
+        "go-live-every-minute": {"task": "articles.go_live_due", "schedule": 60.0},
+        "sweep-pending-uploads-daily": {"task": "articles.sweep_pending_uploads", "schedule": 86400.0},
+    }
     assert app.conf.beat_schedule == settings.CELERY_BEAT_SCHEDULE
     assert app.tasks["articles.go_live_due"].name == go_live_due.name == "articles.go_live_due"
-    assert app.tasks["articles.make_image_renditions"].run.__module__ == "articles.tasks"
+    assert app.tasks["articles.process_image"].run.__module__ == "articles.tasks"
+    assert app.tasks["articles.sweep_pending_uploads"].run.__module__ == "articles.tasks"
