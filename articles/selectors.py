@@ -128,6 +128,21 @@ def epoch():
     return f"{current}:{upcoming}"
 
 
+UNANNOUNCED_KEY = "review:listing:unannounced"  # (generation, timestamp of the earliest unannounced go-live or 0)
+
+
+def earliest_unannounced(found):
+    """When the earliest published version whose go-live is not yet announced goes (or went) live, as a
+    timestamp, 0 if none. `found`: what the caller already read of GENERATION_KEY and UNANNOUNCED_KEY."""
+    current = found.get(GENERATION_KEY) or generation()
+    known = found.get(UNANNOUNCED_KEY)
+    if known and known[0] == current:
+        return known[1]
+    first = Article.objects.filter(status=Status.PUBLISHED, live_announced=False).aggregate(first=Min("published_at"))["first"]
+    cache.set(UNANNOUNCED_KEY, (current, first.timestamp() if first else 0), DERIVED_TIMEOUT)
+    return first.timestamp() if first else 0
+
+
 def derived(name, compute):
     """`compute()`, cached for the current listing epoch under `name` (a tuple of plain values)."""
     key = "review:listing:" + ":".join(str(part) for part in (epoch(), *name))

@@ -27,11 +27,15 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "axes",
     "articles",
+    "delivery",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "compression_middleware.middleware.CompressionMiddleware",  # brotli, zstd or gzip, as the client accepts
+    "django.middleware.http.ConditionalGetMiddleware",  # ETag / Last-Modified: 304, for cached pages too
+    "delivery.pagecache.PageCacheMiddleware",  # before anything that reads the session or sets cookies
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -144,9 +148,20 @@ REVIEW_RENDITION_WIDTHS = [320, 640, 960, 1280, 1920]
 # The editor-in-chief may let translators publish their own languages' versions.
 REVIEW_TRANSLATORS_CAN_PUBLISH = False
 
+# The page cache (delivery/pagecache.py): anonymous reader pages, purged exactly by change events.
+REVIEW_PAGE_CACHE = os.environ.get("REVIEW_PAGE_CACHE", "1") == "1"
+REVIEW_PAGE_CACHE_SECONDS = 3600  # a backstop: change events make pages stale at once
+REVIEW_PAGE_CACHE_EXCLUDE = ["/admin/", "/media/", "/static/", "/_bench/"]
+REVIEW_BROWSER_MAX_AGE = 60  # browsers cannot be purged: a minute
+# Caching proxies told of every change (delivery/backends.py); none for the embedded default.
+REVIEW_PURGE_BACKENDS = [b for b in os.environ.get("REVIEW_PURGE_BACKENDS", "").split(",") if b]
+REVIEW_PURGE_PROXIES = [p for p in os.environ.get("REVIEW_PURGE_PROXIES", "").split(",") if p]
+REVIEW_SHARED_MAX_AGE = 86400 if REVIEW_PURGE_BACKENDS else REVIEW_BROWSER_MAX_AGE  # long only where purged
+
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"  # /favicon.ico, which browsers ask for whatever the page says
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 # Serve uploads from Django itself; production puts a CDN or proxy in front of /media/.

@@ -15,3 +15,5 @@ STATIC_ROOT = Path(tempfile.gettempdir()) / "review-test-static"  # noqa: F405
 STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Tests that are not about the page cache read what they just wrote; tests/delivery turn it on.
+REVIEW_PAGE_CACHE = False

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class DeliveryConfig(AppConfig):
+    """Serving readers: the page cache and its exact purge, HTTP caching headers, proxy purge."""
+
+    name = "delivery"
+    verbose_name = "Delivery"
+
+    def ready(self):
+        from articles.events import change_event
+
+        from . import purge
+
+        change_event.connect(purge.on_change, dispatch_uid="delivery.purge")

@@ -1,0 +1,39 @@
+"""Purge backends: how caching proxies in front of the site hear of a change (`REVIEW_PURGE_BACKENDS`).
+
+Each has `purge(paths)`; the `delivery.purge_proxies` job calls them with the paths a change event
+names. The embedded default configures none.
+"""
+
+import logging
+import re
+import urllib.request
+
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+
+class NoPurge:
+    """No proxy in front: nothing to tell."""
+
+    def purge(self, paths):
+        return 0
+
+
+class VarnishBan:
+    """Varnish (`delivery/varnish/review.vcl`): one BAN request per batch of paths, to every proxy in
+    `REVIEW_PURGE_PROXIES`. The ban covers each path with any query string and nothing else."""
+
+    batch = 40
+
+    def purge(self, paths):
+        paths = sorted(set(paths))
+        for start in range(0, len(paths), self.batch):
+            chunk = paths[start : start + self.batch]
+            expression = "^(" + "|".join(re.escape(path) for path in chunk) + r")(\?|$)"
+            for proxy in settings.REVIEW_PURGE_PROXIES:
+                request = urllib.request.Request(proxy.rstrip("/") + "/", method="BAN", headers={"X-Ban-Url": expression})
+                with urllib.request.urlopen(request, timeout=10) as response:  # an error raises: the job retries
+                    response.read()
+        logger.info("varnish: banned %d paths on %d proxies", len(paths), len(settings.REVIEW_PURGE_PROXIES))
+        return len(paths)

@@ -1,0 +1,33 @@
+"""HTTP delivery: compression as the client accepts, conditional GET, and a favicon."""
+
+import gzip
+
+import brotli
+import pytest
+from django.test import Client
+
+
+@pytest.mark.parametrize("accept, encoding, decode", [("br", "br", brotli.decompress), ("gzip", "gzip", gzip.decompress),
+                                                       ("gzip, deflate, br", "br", brotli.decompress)])  # fmt: skip
+def test_pages_are_compressed_as_the_client_accepts(make_article, accept, encoding, decode):
+    url = make_article(title="Compressed piece").get_absolute_url()
+    plain = Client().get(url)
+    assert not plain.has_header("Content-Encoding")
+    packed = Client().get(url, HTTP_ACCEPT_ENCODING=accept)
+    assert packed["Content-Encoding"] == encoding and "Accept-Encoding" in packed["Vary"]
+    assert decode(packed.content) == plain.content and len(packed.content) < len(plain.content) / 2
+
+
+def test_conditional_get_answers_304_without_the_page_cache(make_article):
+    url = make_article(title="Validated piece").get_absolute_url()
+    first = Client().get(url)
+    assert first.has_header("ETag")
+    assert Client().get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_a_favicon_at_the_root_and_icons_linked_from_every_page(make_article):
+    response = Client().get("/favicon.ico")
+    assert response.status_code == 200 and response["Content-Type"] in ("image/x-icon", "image/vnd.microsoft.icon")
+    page = Client().get(make_article().get_absolute_url()).content.decode()
+    assert 'rel="icon" href="/static/img/favicon.svg"' in page and 'rel="apple-touch-icon"' in page
+    assert Client().get("/static/img/favicon.svg").status_code == 200
