@@ -295,6 +295,9 @@ def cached_pass(result, args, stack):
             item["cached"] = {**wrk(base + item["url"], args), "state": state}
             log(f"[{result['label']:>4}] {item['page']:<14} {item['lang']:<3} {item['cached']['rps']:8.1f} req/s  "
                 f"p50 {item['cached']['p50']:7.2f} ms  (page cache: {state})")  # fmt: skip
+    command = [PY, "-m", "bench.purge_round", base, "--edits", str(args.purge_edits)]
+    result["purge"] = json.loads(subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout)
+    log(f"[{result['label']:>4}] purge round: {json.dumps(result['purge'])}")
 
 
 # Report ----------------------------------------------------------------------------------------
@@ -388,6 +391,16 @@ def report(results, args, elapsed):
     generation = ", ".join(f"{r['label']} {r['generation']:.0f} s" if r["generation"] else f"{r['label']} reused" for r in results)
     lines.append(f"Data generation: {generation}. Whole run: {elapsed:.0f} s. "
                  f"1-minute load average before and after measuring: {args.load[0]:.2f}, {args.load[1]:.2f} (2 cores).")  # fmt: skip
+    purge = large.get("purge")
+    purge_text = "purge round n/a"
+    if purge:
+        purge_text = (f"{purge['edits']} edits, {purge['checked']} pages checked after them, {purge['stale']} stale; "
+                      f"hit ratio while editing {purge['hit_ratio_untouched']}% on untouched pages, "
+                      f"{purge['hit_ratio_touched']}% on the {purge['touched_pages']} pages the edits touch")  # fmt: skip
+        lines.append(f"Purge round at {L} (bench/purge_round.py; readers loading pages while pieces are edited through the services): "
+                     f"{purge_text}." + (f" Stale: {purge['stale_urls']}" if purge["stale"] else ""))  # fmt: skip
+        if purge["stale"]:
+            misses.append(f"{purge['stale']} stale responses after purge")
     targets = f"Targets: every page ≥ {MIN_SHARE_OF_BARE:g}% of bare Django's req/s at {L} uncached"
     targets += f" and ≥ {MIN_CACHED_SHARE_OF_BARE:g}% from the page cache"
     targets += f", p50 at {L} ≤ {MAX_P50_RATIO:g}x p50 at {S}." if compare else "."
@@ -402,7 +415,8 @@ def report(results, args, elapsed):
     if not_comparable:
         ratio_text += f", {len(not_comparable)} not comparable"
     cached_text = f"worst cached page {worst_cached[0]:.1f}% of bare ({worst_cached[1]})" if worst_cached else "cached n/a"
-    return "\n".join(lines), f"bench: worst uncached page {share_text}; {cached_text}; {ratio_text}"
+    stale = f"{purge['stale']} stale after {purge['edits']} edits" if purge else "purge n/a"
+    return "\n".join(lines), f"bench: worst uncached page {share_text}; {cached_text}; {ratio_text}; {stale}"
 
 
 def main():
@@ -415,6 +429,7 @@ def main():
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2).")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--purge-edits", type=int, default=20, help="Pieces edited in the purge round (default 20).")
     parser.add_argument("--regenerate", action="store_true", help="Drop and generate the data sets again even if they are current.")
     parser.add_argument("--output", default=str(ROOT / "bench" / "results.md"))
     args = parser.parse_args()
