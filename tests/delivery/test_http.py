@@ -31,3 +31,22 @@ def test_a_favicon_at_the_root_and_icons_linked_from_every_page(make_article):
     page = Client().get(make_article().get_absolute_url()).content.decode()
     assert 'rel="icon" href="/static/img/favicon.svg"' in page and 'rel="apple-touch-icon"' in page
     assert Client().get("/static/img/favicon.svg").status_code == 200
+
+
+def test_production_static_files_are_hashed_compressed_and_immutable_for_a_year(settings, tmp_path):
+    """What `collectstatic` makes with production's storage, served by WhiteNoise as production serves it."""
+    from django.core.management import call_command
+    from django.templatetags.static import static
+
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
+    settings.WHITENOISE_USE_FINDERS, settings.WHITENOISE_AUTOREFRESH = False, False
+    call_command("collectstatic", "--noinput", verbosity=0)
+    url = static("css/review.css")
+    assert url.startswith("/static/css/review.") and url.endswith(".css") and url != "/static/css/review.css"
+
+    response = Client().get(url, HTTP_ACCEPT_ENCODING="br")
+    assert response.status_code == 200 and response["Content-Encoding"] == "br"
+    assert "immutable" in response["Cache-Control"] and "max-age=315360000" in response["Cache-Control"]
+    unhashed = Client().get("/static/css/review.css")
+    assert "immutable" not in unhashed.get("Cache-Control", "")  # a name that can change is not kept for a year
