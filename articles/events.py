@@ -95,18 +95,25 @@ def facet_urls(rows, SectionText, Tag, Author):
         if prefix == "all":
             year = timezone.localdate(published_at).year
             urls |= {reverse_in(language, "articles:home"), reverse_in(language, "articles:list"),
-                     reverse_in(language, "articles:year-archive", year=year)}  # fmt: skip
+                     reverse_in(language, "articles:year-archive", year=year),
+                     reverse_in(language, "articles:feed"), reverse_in(language, "articles:feed-atom")}  # fmt: skip
         elif prefix == "s":
             slug = sections.get((int(rest), language)) or sections.get((int(rest), default))
             if slug:
-                urls.add(reverse_in(language, "articles:section", slug=slug))
+                urls |= with_feeds(language, "articles:section", slug)
         elif prefix == "t" and int(rest) in tags:
-            urls.add(reverse_in(language, "articles:tag", slug=tags[int(rest)]))
+            urls |= with_feeds(language, "articles:tag", tags[int(rest)])
         elif prefix == "a" and int(rest) in authors:
-            urls.add(reverse_in(language, "articles:author", slug=authors[int(rest)]))
+            urls |= with_feeds(language, "articles:author", authors[int(rest)])
     return urls
 
 
+def with_feeds(language, name, slug):
+    """A section's, tag's or author's page in one language, and its RSS and Atom feeds."""
+    return {reverse_in(language, name, slug=slug), reverse_in(language, f"{name}-feed", slug=slug),
+            reverse_in(language, f"{name}-feed-atom", slug=slug)}  # fmt: skip
+
+
 def listing_urls_everywhere(name, slug_by_language):
-    """A section's, tag's or author's own page in each language it has one."""
-    return {reverse_in(language, name, slug=slug) for language, slug in slug_by_language.items() if slug}
+    """A section's, tag's or author's own page (and feeds) in each language it has one."""
+    return {url for language, slug in slug_by_language.items() if slug for url in with_feeds(language, name, slug)}

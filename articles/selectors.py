@@ -8,7 +8,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from . import taxonomy
-from .models import Article, ArticleImage, ListingEntry
+from .models import Article, ArticleImage, Author, ListingEntry, TaggedArticle
 from .models.article import CARD_FIELDS, Status
 from .models.listing import ALL
 
@@ -34,6 +34,23 @@ def image_uses(version_ids):
     """The image uses of these versions with their images, in order (a version's first is its lead): one query."""
     uses = ArticleImage.objects.filter(article_id__in=version_ids).exclude(image__file="")  # a first upload still processing
     return uses.select_related("image").order_by("order", "id")
+
+
+def bylines(piece_ids):
+    """{piece id: [author names]} for these pieces, in one query."""
+    found = {}
+    for piece_id, name in Author.objects.filter(pieces__in=piece_ids).order_by("name").values_list("pieces", "name"):
+        found.setdefault(piece_id, []).append(name)
+    return found
+
+
+def version_tags(version_ids):
+    """{version id: [tag names]} for these versions, in one query."""
+    found = {}
+    rows = TaggedArticle.objects.filter(content_object_id__in=version_ids).order_by("tag__name")
+    for version_id, name in rows.values_list("content_object_id", "tag__name"):
+        found.setdefault(version_id, []).append(name)
+    return found
 
 
 def cards(rows, language, uses=None):

@@ -2,12 +2,17 @@ from django.urls import path, register_converter
 
 from . import views
 from .converters import FourDigitYear, TwoDigits, UnicodeSlug
+from .feeds import feeds
 
 register_converter(FourDigitYear, "yyyy")
 register_converter(TwoDigits, "dd")
 register_converter(UnicodeSlug, "uslug")
 
 app_name = "articles"
+Feed, AtomFeed = feeds("all")
+SectionFeed, SectionAtomFeed = feeds("section")
+TagFeed, TagAtomFeed = feeds("tag")
+AuthorFeed, AuthorAtomFeed = feeds("author")
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -18,4 +23,12 @@ urlpatterns = [
     path("sections/<uslug:slug>/", views.SectionDetailView.as_view(), name="section"),
     path("tags/<uslug:slug>/", views.TagDetailView.as_view(), name="tag"),
     path("authors/<uslug:slug>/", views.AuthorDetailView.as_view(), name="author"),
+    path("feed/", Feed(), name="feed"),
+    path("feed/atom/", AtomFeed(), name="feed-atom"),
+    path("sections/<uslug:slug>/feed/", SectionFeed(), name="section-feed"),
+    path("sections/<uslug:slug>/feed/atom/", SectionAtomFeed(), name="section-feed-atom"),
+    path("tags/<uslug:slug>/feed/", TagFeed(), name="tag-feed"),
+    path("tags/<uslug:slug>/feed/atom/", TagAtomFeed(), name="tag-feed-atom"),
+    path("authors/<uslug:slug>/feed/", AuthorFeed(), name="author-feed"),
+    path("authors/<uslug:slug>/feed/atom/", AuthorAtomFeed(), name="author-feed-atom"),
 ]

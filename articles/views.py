@@ -7,7 +7,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -16,7 +16,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import selectors, taxonomy
+from . import selectors, sharing, taxonomy
 from .forms import ArticleFilterForm
 from .languages import current_language, language_codes, language_info, language_order
 from .models import Article, ArticleRedirect, Author, FeaturedPiece, SectionText, Tag
@@ -243,6 +243,12 @@ class ArticleDetailView(LanguageAlternatesMixin, DetailView):
         context["usages"] = [use for use in uses if use.article_id == article.pk]
         context["related"] = selectors.cards(related, language, uses) if related else []
         context["canonical_url"] = self.request.build_absolute_uri(article.get_absolute_url())  # never the query string
+        source_alternate = next((alt for alt in context["alternates"] if source and alt["code"] == source.language), None)
+        context["og"], context["json_ld"] = sharing.article_metadata(
+            self.request, article, canonical_url=context["canonical_url"], alternates=context["alternates"],
+            authors=context["authors"], tags=tags, section_name=context["section_info"].name if context["section_info"] else "",
+            usages=context["usages"], source_url=source_alternate and source_alternate["absolute_url"],
+        )  # fmt: skip
         return context
 
     def related_rows(self, article, language, tags):
@@ -329,6 +335,12 @@ class AuthorDetailView(ListingMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)
+
+
+def robots_txt(request):
+    """Crawlers: everything public, never the admin or previews; where the sitemap is."""
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /*/preview/", f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def bad_request_page(request, message):

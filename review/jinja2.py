@@ -84,6 +84,6 @@ def environment(**options):
     env.install_gettext_callables(
         translation.gettext, translation.ngettext, newstyle=True, pgettext=translation.pgettext, npgettext=translation.npgettext
     )
-    env.globals.update(url=url, static=static, querystring=querystring, section_links=section_links)
+    env.globals.update(url=url, static=static, querystring=querystring, section_links=section_links, og_locale=translation.to_locale)
     env.filters.update(pubdate=pubdate, isodate=isodate, picture=picture, truncatewords=truncatewords, linebreaks=linebreaks)
     return env

@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "taggit",
     "reversion",
     "django_prose_editor",
@@ -151,7 +152,9 @@ REVIEW_TRANSLATORS_CAN_PUBLISH = False
 # The page cache (delivery/pagecache.py): anonymous reader pages, purged exactly by change events.
 REVIEW_PAGE_CACHE = os.environ.get("REVIEW_PAGE_CACHE", "1") == "1"
 REVIEW_PAGE_CACHE_SECONDS = 3600  # a backstop: change events make pages stale at once
-REVIEW_PAGE_CACHE_EXCLUDE = ["/admin/", "/media/", "/static/", "/_bench/"]
+# Sitemaps change with every publication anywhere and only crawlers read them: served fresh.
+REVIEW_PAGE_CACHE_EXCLUDE = ["/admin/", "/media/", "/static/", "/_bench/", "/sitemap", "/robots.txt"]
+REVIEW_SITEMAP_LIMIT = 5000  # versions per sitemap page (the protocol allows 50,000)
 REVIEW_BROWSER_MAX_AGE = 60  # browsers cannot be purged: a minute
 # Caching proxies told of every change (delivery/backends.py); none for the embedded default.
 REVIEW_PURGE_BACKENDS = [b for b in os.environ.get("REVIEW_PURGE_BACKENDS", "").split(",") if b]

@@ -1,5 +1,6 @@
 """Editors in the admin: write, schedule, preview, publish, unpublish, restore; no lost updates; sanitising."""
 
+import json
 import re
 from datetime import timedelta
 
@@ -83,7 +84,10 @@ def test_hostile_rich_text_and_titles_come_back_clean(editor):
         editor, title=HOSTILE_TITLE, slug="hostile", body=HOSTILE_BODY, status=Status.PUBLISHED,
         published_at_0=now.strftime("%Y-%m-%d"), published_at_1=(now - timedelta(minutes=5)).strftime("%H:%M:%S"),
     )  # fmt: skip
-    for html in [piece.body, Client().get(piece.get_absolute_url()).content.decode()]:
+    page = Client().get(piece.get_absolute_url()).content.decode()
+    data = page.split('<script type="application/ld+json">')[1].split("</script>")[0]  # the page's only script: data, not code
+    assert json.loads(data)["headline"] == HOSTILE_TITLE and "<" not in data
+    for html in [piece.body, page.replace(f'<script type="application/ld+json">{data}</script>', "")]:
         for bad in ["<script", "onmouseover", "onerror", "javascript:", "data:text", "<iframe", "style=", "alert(1)"]:
             assert bad not in html, bad
     public = Client().get(piece.get_absolute_url()).content.decode()

@@ -6,6 +6,7 @@ import threading
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import kombu.pools
 import pytest
 import redis
 import time_machine
@@ -44,6 +45,7 @@ def _forget_broker_connections():
         app._pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
+    kombu.pools.reset()  # kombu's global producer pools would otherwise hand later tests a closed connection pool
 
 
 @pytest.fixture

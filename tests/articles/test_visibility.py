@@ -65,7 +65,7 @@ def test_french_readers_get_the_source_while_the_translation_is_a_draft(client, 
 def test_switcher_and_hreflang_skip_unpublished_versions(client, hidden_pieces):
     page = client.get(hidden_pieces["live"].get_absolute_url()).content.decode()
     assert 'hreflang="fr"' not in page
-    assert page.count('rel="alternate"') == 2  # en + x-default
+    assert page.count('rel="alternate" hreflang=') == 2  # en + x-default
 
 
 def test_publishing_the_translation_puts_it_everywhere(client, hidden_pieces):

@@ -134,9 +134,10 @@ def unrelated(other):
 
 def test_publishing_purges_listings_in_every_language_and_nothing_else(make_article, committed, other, section):
     draft = make_article(title="Arctic watch", status=Status.DRAFT, section=section)
-    warm("/en/", "/en/articles/", "/fr/articles/", "/ar/articles/", "/en/sections/collective-defence/", *unrelated(other))
+    feeds = ["/en/feed/", "/en/feed/atom/", "/fr/feed/", "/en/sections/collective-defence/feed/"]
+    warm("/en/", "/en/articles/", "/fr/articles/", "/ar/articles/", "/en/sections/collective-defence/", *feeds, *unrelated(other))
     committed(services.publish, versions=[draft], by=None)
-    for url in ["/en/", "/en/articles/", "/fr/articles/", "/ar/articles/", "/en/sections/collective-defence/"]:
+    for url in ["/en/", "/en/articles/", "/fr/articles/", "/ar/articles/", "/en/sections/collective-defence/", *feeds]:
         assert_fresh(url, "Arctic watch")  # French and Arabic show the English source (fallback)
     assert_still_cached(*unrelated(other))
 
