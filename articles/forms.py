@@ -36,5 +36,17 @@ class ArticleFilterForm(forms.Form):
             rows = selectors.in_year(rows, data["year"])
         return rows
 
+    def active(self):
+        """(field name, label, chosen value's name) of each filter in use, in the form's order."""
+        if not self.is_bound or not self.is_valid():
+            return []
+        chosen = []
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if value not in (None, ""):
+                names = dict((str(key), label) for key, label in field.choices)
+                chosen.append((name, field.label, names.get(str(value), str(value))))
+        return chosen
+
     def error_message(self):
         return " ".join(f"{self.fields[name].label}: {' '.join(errors)}" for name, errors in self.errors.items())

@@ -156,6 +156,8 @@ class ArticleListView(ListingMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter_form"] = self.filter_form
+        context["active_filters"] = self.filter_form.active()
+        context["result_count"] = context["paginator"].count if context.get("paginator") else len(context["object_list"])
         return context
 
 

@@ -21,7 +21,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from articles import taxonomy
-from articles.languages import current_language
+from articles.languages import current_language, language_codes, language_info
 
 
 def pubdate(value):
@@ -42,6 +42,20 @@ def isodate(value):
 def picture(image, variant):
     """Sources and sizes for a <picture> of `image` (see Image.picture)."""
     return image.picture(variant)
+
+
+@lru_cache(maxsize=8)
+def _site_languages(codes):
+    def home(code):
+        with translation.override(code):
+            return reverse("articles:home")
+
+    return tuple({**language_info(code), "home": home(code)} for code in codes)
+
+
+def site_languages():
+    """Every edition: its code, its name in itself and its home page (for the footer)."""
+    return _site_languages(tuple(language_codes()))
 
 
 def url(name, **kwargs):
@@ -84,6 +98,13 @@ def environment(**options):
     env.install_gettext_callables(
         translation.gettext, translation.ngettext, newstyle=True, pgettext=translation.pgettext, npgettext=translation.npgettext
     )
-    env.globals.update(url=url, static=static, querystring=querystring, section_links=section_links, og_locale=translation.to_locale)
+    env.globals.update(
+        url=url,
+        static=static,
+        querystring=querystring,
+        section_links=section_links,
+        og_locale=translation.to_locale,
+        site_languages=site_languages,
+    )
     env.filters.update(pubdate=pubdate, isodate=isodate, picture=picture, truncatewords=truncatewords, linebreaks=linebreaks)
     return env

@@ -66,9 +66,10 @@ def open_page(browser, live_demo):
     """
     contexts, violations = [], []
 
-    def open_(path, *, width=WIDTHS["desktop"], accept_language="en"):
+    def open_(path, *, width=WIDTHS["desktop"], accept_language="en", color_scheme="light"):
         context = browser.new_context(
             viewport={"width": width, "height": 900},
+            color_scheme=color_scheme,
             extra_http_headers={"Accept-Language": accept_language},
             locale=accept_language.split(",")[0].split(";")[0],
         )

@@ -28,6 +28,14 @@ def test_page_has_no_serious_accessibility_violation(open_page, language, name, 
     assert blocking_violations(page) == []
 
 
+@pytest.mark.parametrize("language, name, path", ALL_PAGES, ids=[f"{lang}-{name}" for lang, name, _ in ALL_PAGES])
+def test_dark_mode_has_no_serious_accessibility_violation(open_page, language, name, path):
+    page = open_page(path, color_scheme="dark")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(17, 23, 29)"  # the dark paper: the reader's setting is honoured
+    assert blocking_violations(page) == []  # contrast included
+
+
 BROKEN_TEMPLATE = """{% extends "base.html" %}
 {% block content %}<div class="wrap"><h1>Broken on purpose</h1>
 <img src="/static/css/review.css" width="10" height="10"></div>{% endblock %}"""
