@@ -28,37 +28,20 @@ class ListingFeed(Feed):
 
     def get_object(self, request, slug=None):
         language = current_language()
-        names = taxonomy.for_language(language)
         if self.kind == "section":
-            info = names.sections_by_slug.get(slug)
+            info = taxonomy.for_language(language).sections_by_slug.get(slug)
             if info is None:
                 raise Http404(_("No such section."))
-            return {
-                "language": language,
-                "facet": f"s:{info.id}",
-                "name": info.name,
-                "path": request.path,
-                "origin": request.build_absolute_uri("/")[:-1],
-            }
-        if self.kind == "tag":
+            facet, name = f"s:{info.id}", info.name
+        elif self.kind == "tag":
             tag = get_object_or_404(Tag, language=language, slug=slug)
-            return {
-                "language": language,
-                "facet": f"t:{tag.pk}",
-                "name": tag.name,
-                "path": request.path,
-                "origin": request.build_absolute_uri("/")[:-1],
-            }
-        if self.kind == "author":
+            facet, name = f"t:{tag.pk}", tag.name
+        elif self.kind == "author":
             author = get_object_or_404(Author, slug=slug)
-            return {
-                "language": language,
-                "facet": f"a:{author.pk}",
-                "name": author.name,
-                "path": request.path,
-                "origin": request.build_absolute_uri("/")[:-1],
-            }
-        return {"language": language, "facet": ALL, "name": None, "path": request.path, "origin": request.build_absolute_uri("/")[:-1]}
+            facet, name = f"a:{author.pk}", author.name
+        else:
+            facet, name = ALL, None
+        return {"language": language, "facet": facet, "name": name, "path": request.path, "origin": request.build_absolute_uri("/")[:-1]}
 
     def title(self, obj):
         site = settings.REVIEW_SITE_NAME
