@@ -190,3 +190,40 @@ def test_beat_runs_the_go_live_task_every_minute(settings):
     assert app.tasks["articles.go_live_due"].name == go_live_due.name == "articles.go_live_due"
     assert app.tasks["articles.process_image"].run.__module__ == "articles.tasks"
     assert app.tasks["articles.sweep_pending_uploads"].run.__module__ == "articles.tasks"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_go_live_job_run_by_a_real_worker_purges_the_cached_listings_at_the_go_live_time(redis_broker, make_article, settings):
+    """The clock stands at 09:59, the listings are cached; at 10:00 the beat's job goes through Redis to a
+    worker, whose event purges them: the next readers get the new piece, and an unrelated page stays cached."""
+    settings.REVIEW_PAGE_CACHE = True
+    with time_machine.travel(TEN - timedelta(minutes=1), tick=True) as clock:
+        make_article(title="Ten o’clock piece", slug="ten-oclock", published_at=TEN)
+        old = make_article(title="Old piece", slug="old-piece", published_at=TEN - timedelta(days=900))
+        client = Client()
+        for url in ("/en/articles/", "/fr/articles/", old.get_absolute_url()):
+            client.get(url)
+            assert client.get(url)["X-Review-Cache"] == "hit", url
+        assert "Ten o’clock piece" not in client.get("/en/articles/").content.decode()
+
+        clock.move_to(TEN + timedelta(seconds=1))
+        go_live_due.delay()  # what the beat sends every minute
+        finished, outcome = threading.Event(), {}
+
+        def on_postrun(task, state, retval, **kwargs):
+            if task.name == "articles.go_live_due":
+                outcome.update(state=state, retval=retval)
+                finished.set()
+
+        task_postrun.connect(on_postrun, weak=False)
+        try:
+            with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=20):
+                assert finished.wait(20), "the worker did not run the go-live job within 20 s"
+        finally:
+            task_postrun.disconnect(on_postrun)
+        assert outcome == {"state": "SUCCESS", "retval": 1}
+
+        for url in ("/en/articles/", "/fr/articles/"):
+            response = client.get(url)
+            assert response["X-Review-Cache"] == "miss" and "Ten o’clock piece" in response.content.decode(), url
+        assert client.get(old.get_absolute_url())["X-Review-Cache"] == "hit"
