@@ -139,9 +139,8 @@ def worked(source, *, clean, focal):
 
 
 def killed(returncode):
-    if returncode in (-signal.SIGXCPU, -signal.SIGKILL):
-        return "timeout" if returncode == -signal.SIGXCPU else "memory"
-    return "failed"
+    """Why the child ended without a manifest: its CPU limit (SIGXCPU), the kernel's memory killer (SIGKILL), or else."""
+    return {-signal.SIGXCPU: "timeout", -signal.SIGKILL: "memory"}.get(returncode, "failed")
 
 
 def file_digest(path):

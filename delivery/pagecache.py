@@ -76,9 +76,10 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not is_reader_path(request.path):
             return self.get_response(request)
-        if request.method not in ("GET", "HEAD") or has_identity(request) or not settings.REVIEW_PAGE_CACHE:
+        staff = has_identity(request)
+        if request.method not in ("GET", "HEAD") or staff or not settings.REVIEW_PAGE_CACHE:
             response = self.get_response(request)
-            if has_identity(request) and "Cache-Control" not in response:
+            if staff and "Cache-Control" not in response:
                 patch_cache_control(response, private=True, no_store=True)  # staff: never in a shared cache
             return response
 
@@ -103,7 +104,7 @@ class PageCacheMiddleware:
 
     @staticmethod
     def mark_public(response):
-        patch_response_headers(response, cache_timeout=settings.REVIEW_BROWSER_MAX_AGE)  # Expires, max-age, and
+        patch_response_headers(response, cache_timeout=settings.REVIEW_BROWSER_MAX_AGE)  # Expires and max-age for browsers
         patch_cache_control(response, public=True, s_maxage=settings.REVIEW_SHARED_MAX_AGE)
         if not response.has_header("ETag"):
             set_response_etag(response)

@@ -74,6 +74,24 @@ def redis_broker(settings):
     client.close()
 
 
+def run_in_worker(task_name, timeout=20):
+    """Start a real Celery worker on the Redis broker until it has run `task_name`; its state and return value."""
+    finished, outcome = threading.Event(), {}
+
+    def on_postrun(task, state, retval, **kwargs):
+        if task.name == task_name:
+            outcome.update(state=state, retval=retval)
+            finished.set()
+
+    task_postrun.connect(on_postrun, weak=False)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=20):
+            assert finished.wait(timeout), f"the worker did not run {task_name} within {timeout} s"
+    finally:
+        task_postrun.disconnect(on_postrun)
+    return outcome
+
+
 def lead_picture(url):
     response = Client().get(url)
     assert response.status_code == 200, url
@@ -98,20 +116,7 @@ def test_upload_returns_before_renditions_then_the_worker_makes_them_and_the_pag
     page = Client().get(article.get_absolute_url()).content.decode()
     assert "article__lead" not in page and "/media/" not in page  # nothing to show yet, and nothing broken
 
-    finished, outcome = threading.Event(), {}
-
-    def on_postrun(task, state, retval, **kwargs):
-        if task.name == "articles.process_image":
-            outcome.update(state=state, retval=retval)
-            finished.set()
-
-    task_postrun.connect(on_postrun, weak=False)
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=20):
-            assert finished.wait(20), "the worker did not run the rendition job within 20 s"
-    finally:
-        task_postrun.disconnect(on_postrun)
-    assert outcome == {"state": "SUCCESS", "retval": image.pk}
+    assert run_in_worker("articles.process_image") == {"state": "SUCCESS", "retval": image.pk}
     assert redis_broker.llen("celery") == 0
 
     pending = image.pending_upload
@@ -208,20 +213,7 @@ def test_the_go_live_job_run_by_a_real_worker_purges_the_cached_listings_at_the_
 
         clock.move_to(TEN + timedelta(seconds=1))
         go_live_due.delay()  # what the beat sends every minute
-        finished, outcome = threading.Event(), {}
-
-        def on_postrun(task, state, retval, **kwargs):
-            if task.name == "articles.go_live_due":
-                outcome.update(state=state, retval=retval)
-                finished.set()
-
-        task_postrun.connect(on_postrun, weak=False)
-        try:
-            with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=20):
-                assert finished.wait(20), "the worker did not run the go-live job within 20 s"
-        finally:
-            task_postrun.disconnect(on_postrun)
-        assert outcome == {"state": "SUCCESS", "retval": 1}
+        assert run_in_worker("articles.go_live_due") == {"state": "SUCCESS", "retval": 1}
 
         for url in ("/en/articles/", "/fr/articles/"):
             response = client.get(url)
