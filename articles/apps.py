@@ -15,6 +15,12 @@ def forget_taxonomy(sender, **kwargs):
     forget()
 
 
+def forget_search_orphans(sender, using=None, **kwargs):
+    from .search import forget_orphans
+
+    forget_orphans(using=using)
+
+
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = _("Publication")
@@ -38,3 +44,5 @@ class ArticlesConfig(AppConfig):
             post_delete.connect(forget_taxonomy, sender=model, dispatch_uid=f"taxonomy-delete-{model.__name__}")
         # After migrate (when permissions exist), the Editors and Translators groups are brought up to date.
         post_migrate.connect(create_roles, sender=self)
+        # (And on SQLite, search words of versions a flush removed are dropped: the FTS table is not Django's.)
+        post_migrate.connect(forget_search_orphans, sender=self)

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from . import selectors, taxonomy
+from . import search, selectors, taxonomy
 from .languages import current_language
 from .models.listing import ALL
 
@@ -42,11 +42,59 @@ class ArticleFilterForm(forms.Form):
             return []
         chosen = []
         for name, field in self.fields.items():
+            if not hasattr(field, "choices"):
+                continue  # the search words: not a filter
             value = self.cleaned_data.get(name)
             if value not in (None, ""):
                 names = dict((str(key), label) for key, label in field.choices)
                 chosen.append((name, field.label, names.get(str(value), str(value))))
         return chosen
 
+    def query_in(self, language):
+        """These filters for the same listing in another language, leaving out those that do not exist there."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        words, query = taxonomy.for_language(language), {}
+        if data.get("kind") and data["kind"] in words.kinds_by_key:
+            query["kind"] = data["kind"]
+        section = words.sections_by_id.get(self.sections.get(data.get("section")))
+        if section:
+            query["section"] = section.slug
+        if data.get("year") and data["year"] in selectors.years(language):
+            query["year"] = data["year"]
+        return query
+
     def error_message(self):
         return " ".join(f"{self.fields[name].label}: {' '.join(errors)}" for name, errors in self.errors.items())
+
+
+class QueryField(forms.CharField):
+    """The reader's search words, cleaned rather than refused: control characters (NUL included) go, and
+    an overlong query is cut at a word (`shortened` says so)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strip=False, **kwargs)
+        self.validators = []  # no "Null characters are not allowed": they are dropped
+
+    def to_python(self, value):
+        query, self.shortened = search.clean_query(value if isinstance(value, str) else "")
+        return query
+
+
+class SearchForm(ArticleFilterForm):
+    q = QueryField(label=_("Search for"), required=False)
+
+    field_order = ["q", "section", "kind", "year"]
+
+    def filters(self):
+        data = self.cleaned_data
+        year = data.get("year")
+        return search.Filters(
+            section_id=self.sections.get(data.get("section")),
+            kind_id=self.kinds.get(data.get("kind")),
+            year_bounds=selectors.year_bounds(year) if year else None,
+        )
+
+    def query_in(self, language):
+        query = super().query_in(language)
+        q = self.cleaned_data.get("q") if self.is_bound and self.is_valid() else ""
+        return {"q": q, **query} if q else query

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from reversion.models import Version
 
-from . import events, images, listing, policies, selectors
+from . import events, images, listing, policies, search, selectors
 from .errors import Conflict, EditConflict, NotAllowed, RuleBroken
 from .languages import language_codes, language_info
 from .models import Article, ArticleImage, ArticleRedirect, Author, Image, ImageState, Kind, Piece, Section, Status
@@ -172,6 +172,7 @@ def _tracking(piece_ids, versions=None):
     touched = {}
     yield touched
     listing.rebuild_pieces(piece_ids)
+    search.index_pieces(piece_ids, versions)
     touched["urls"] = events.affected_urls(before, events.snapshot(piece_ids), versions)
 
 
@@ -589,6 +590,8 @@ def taxonomy_changed(*, instance, by=None):
     else:
         return None
     piece_ids = set(ListingEntry.objects.filter(facet=facet).values_list("piece_id", flat=True)[:10_000])
+    if kind in (events.AUTHOR_CHANGED, events.TAG_CHANGED):
+        search.index_pieces(piece_ids)  # their names are words the pieces are found by
     urls = own | events.piece_urls(piece_ids) if kind != events.KIND_CHANGED else events.piece_urls(piece_ids)
     return events.emit(kind, urls)
 

@@ -13,11 +13,12 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import selectors, sharing, taxonomy
-from .forms import ArticleFilterForm
+from . import search, selectors, sharing, taxonomy
+from .forms import ArticleFilterForm, SearchForm
 from .languages import current_language, language_codes, language_info, language_order
 from .models import Article, ArticleRedirect, Author, FeaturedPiece, SectionText, Tag
 from .models.listing import ALL, FALLBACK, LOCAL
@@ -149,6 +150,9 @@ class ArticleListView(ListingMixin, ListView):
     def get_queryset(self):
         return self.filter_form.entries()
 
+    def get_alternates(self):
+        return with_filters(super().get_alternates(), self.filter_form)
+
     def listing_name(self):
         data = self.filter_form.cleaned_data if self.filter_form.is_bound else {}
         return (current_language(), "list", data.get("section") or "", data.get("kind") or "", data.get("year") or "")
@@ -175,6 +179,48 @@ class YearArchiveView(ListingMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["year"] = self.kwargs["year"]
         context["years"] = selectors.years(current_language())
+        return context
+
+
+def with_filters(alternates, form):
+    """The same listing in each language with the form's filters, where they exist in that language."""
+    found = []
+    for code, path in alternates:
+        query = form.query_in(code)
+        found.append((code, f"{path}?{urlencode(query)}" if query else path))
+    return found
+
+
+class SearchView(LanguageAlternatesMixin, TemplateView):
+    """Published pieces in this language (with the fallback rule) matching the reader's words; never cached."""
+
+    template_name = "articles/search.html"
+    switch_to_home = False
+
+    def get(self, request, *args, **kwargs):
+        self.form = SearchForm(request.GET or None)
+        if request.GET and not self.form.is_valid():
+            return bad_request_page(request, self.form.error_message())
+        response = super().get(request, *args, **kwargs)
+        add_never_cache_headers(response)  # results follow every edit: no page cache, no proxy
+        response["X-Robots-Tag"] = "noindex, follow"
+        return response
+
+    def get_alternates(self):
+        return with_filters(super().get_alternates(), self.form)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form, language = self.form, current_language()
+        query = form.cleaned_data.get("q", "") if form.is_bound else ""
+        context.update(form=form, query=query, shortened=form.is_bound and form.fields["q"].shortened, active_filters=form.active())
+        context["has_words"] = search.has_words(query)
+        if not query:
+            return context
+        paginator = Paginator(search.Results(language, query, form.filters()), settings.REVIEW_PAGE_SIZE)
+        page = paginator.get_page(self.request.GET.get("page"))
+        context.update(page_obj=page, is_paginated=page.has_other_pages(), result_count=paginator.count)
+        context["articles"] = selectors.cards(page.object_list, language) if page.object_list else []
         return context
 
 

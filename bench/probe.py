@@ -4,7 +4,8 @@ queries and bytes through Django's test client (same settings, same database as 
     DJANGO_SETTINGS_MODULE=review.settings.bench DATABASE_URL=… python -m bench.probe en ar ka
 
 Prints a JSON list of {"page", "lang", "url", "status", "queries", "bytes", "cards", "note"}; the first row is the
-bare view. Each URL is requested twice and the second request is counted: the cached section and
+bare view. "search" rows also carry "urls": a mix of reader queries (bench/run.py cycles through
+them). Each URL is requested twice and the second request is counted: the cached section and
 kind names are warm then, as they are in a gunicorn worker that has served a few requests.
 """
 
@@ -78,6 +79,46 @@ def pick_urls(language, now):
     return rows
 
 
+SEARCH_QUERIES = 60
+
+
+def search_urls(language, now):
+    """A reader's mix of searches in `language`, made of words of the titles that language's listing shows:
+    mostly one word, some two words, a phrase, an excluded word, and some with a section or year filter."""
+    import random
+
+    from django.urls import reverse
+    from django.utils import translation
+
+    from articles import taxonomy
+    from articles.models import ListingEntry
+
+    rng = random.Random(f"search-{language}")
+    titles = list(ListingEntry.objects.facet(language).visible(now).order_by("version_id").values_list("version__title", flat=True)[:5000])
+    words = sorted({word.strip(".,:;!?\"'").lower() for title in titles for word in title.split() if len(word) >= 4})
+    if not words:
+        return []
+    sections = taxonomy.for_language(language).sections
+    year = now.year - 1
+    with translation.override(language):
+        path = reverse("articles:search")
+    urls = []
+    for n in range(SEARCH_QUERIES):
+        shape = n % 10
+        if shape < 6:
+            query = {"q": rng.choice(words)}
+        elif shape == 6:
+            query = {"q": f"{rng.choice(words)} {rng.choice(words)}"}
+        elif shape == 7:
+            query = {"q": f'"{rng.choice(titles).split()[0]} {rng.choice(titles).split()[-1]}" {rng.choice(words)}'}
+        elif shape == 8:
+            query = {"q": f"{rng.choice(words)} -{rng.choice(words)}", "year": year}
+        else:
+            query = {"q": rng.choice(words), **({"section": rng.choice(sections).slug} if sections else {})}
+        urls.append(f"{path}?{urlencode(query)}")
+    return urls
+
+
 def measure(client, url):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -106,6 +147,15 @@ def main(languages):
             if url:
                 row["status"], row["queries"], row["bytes"], row["cards"] = measure(client, url)
             results.append(row)
+        urls = search_urls(language, now)
+        row = {"page": "search", "lang": language, "url": urls[0] if urls else None, "urls": urls, "status": None, "queries": None,
+               "bytes": None, "cards": None, "note": f"{len(urls)} different queries"}  # fmt: skip
+        if urls:
+            row["status"], row["queries"], row["bytes"], row["cards"] = measure(client, urls[0])
+            failing = [url for url in urls[1:] if client.get(url).status_code != 200]
+            if failing:
+                row["note"] += f"; {len(failing)} not 200, e.g. {failing[0]}"
+        results.append(row)
     json.dump(results, sys.stdout)
 
 

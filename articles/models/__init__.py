@@ -3,6 +3,7 @@ from .editorial import ArticleRedirect, FeaturedPiece, TranslatorLanguage
 from .listing import ListingEntry
 from .media import ArticleImage, Image, ImageState
 from .piece import Piece
+from .search import SearchDocument
 from .tags import Tag, TaggedArticle
 from .taxonomy import Author, AuthorBio, Kind, KindText, Section, SectionText
 
@@ -19,6 +20,7 @@ __all__ = [
     "Kind",
     "ListingEntry",
     "Piece",
+    "SearchDocument",
     "KindText",
     "Section",
     "SectionText",

@@ -118,6 +118,17 @@ LANGUAGES = [
     ("ar", _("Arabic")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Reader search on PostgreSQL: the text search configuration (stemmer) of each language, by code.
+# Every configuration PostgreSQL ships is listed; a language missing here is searched with `simple`
+# (no stemming). The search migration makes an accent-blind copy of each, `review_<name>`.
+REVIEW_SEARCH_CONFIGS = {
+    "ar": "arabic", "hy": "armenian", "eu": "basque", "ca": "catalan", "da": "danish", "nl": "dutch", "en": "english",
+    "fi": "finnish", "fr": "french", "de": "german", "el": "greek", "hi": "hindi", "hu": "hungarian", "id": "indonesian",
+    "ga": "irish", "it": "italian", "lt": "lithuanian", "ne": "nepali", "nb": "norwegian", "nn": "norwegian",
+    "no": "norwegian", "pt": "portuguese", "ro": "romanian", "ru": "russian", "sr": "serbian", "es": "spanish",
+    "sv": "swedish", "ta": "tamil", "tr": "turkish", "yi": "yiddish",
+}  # fmt: skip
+REVIEW_SEARCH_MAX_CHARS = 200  # longer queries are cut (at a word) and the reader is told
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Brussels"

@@ -134,7 +134,7 @@ def test_hreflang_and_switcher_list_exactly_the_published_versions(client):
     assert set(hreflangs) == {"en", "fr", "ar", "x-default"}
     assert hreflangs["x-default"] == hreflangs["en"] == "http://testserver/en/articles/2016/03/17/securing-the-nordic-baltic-region/"
     assert hreflangs["fr"].startswith("http://testserver/fr/articles/2016/03/17/")
-    switcher = page.split('class="switcher"')[1].split("</nav>")[0]
+    switcher = page.split('class="switcher switcher--wide"')[1].split("</nav>")[0]
     assert re.findall(r'hreflang="([^"]+)"', switcher) == ["fr", "ar"]
     assert client.get(re.search(r'href="([^"]+)" hreflang="fr"', switcher).group(1)).status_code == 200
 

@@ -6,6 +6,7 @@ ARTICLE = {
 }
 SECTION = {"en": "/en/sections/collective-defence/", "ar": "/ar/sections/الدفاع-الجماعي/"}
 TAG = {"en": "/en/tags/ukraine/", "ar": "/ar/tags/فنلندا/"}
+SEARCH_WORD = {"en": "baltic", "ar": "الناتو"}
 
 
 def page_types(language):
@@ -18,6 +19,7 @@ def page_types(language):
         ("section", SECTION[language]),
         ("tag", TAG[language]),
         ("author", f"/{language}/authors/wolfgang-rudischhauser/"),
+        ("search", f"/{language}/search/?q={SEARCH_WORD[language]}"),
         ("not-found", f"/{language}/articles/2016/01/01/no-such-piece/"),
     ]
 

@@ -6,7 +6,7 @@ from urllib.parse import unquote
 import pytest
 
 from .conftest import WIDTHS, save_screenshot, wait_until
-from .pages import ARTICLE, SECTION
+from .pages import ARTICLE, SEARCH_WORD, SECTION
 
 
 @pytest.mark.parametrize("accept_language, home", [("ar,en;q=0.5", "/ar/"), ("ru-RU,ru;q=0.9,en;q=0.5", "/ru/"), ("en-GB,en", "/en/")])
@@ -78,9 +78,9 @@ def test_keyboard_reaches_the_skip_link_first_then_every_link_with_a_visible_foc
     assert focused == "skip-link"
     assert page.locator(".skip-link").bounding_box()["y"] >= 0  # moved into view when focused
 
-    # Number every visible link, then Tab through the page and record which numbers get focus.
+    # Number every visible link and control (the search box), then Tab through the page and record which numbers get focus.
     links = page.evaluate(
-        """() => [...document.querySelectorAll('a[href]')].filter(a => a.getClientRects().length)
+        """() => [...document.querySelectorAll('a[href], input, button, select, summary')].filter(a => a.getClientRects().length)
                   .map((a, i) => { a.dataset.linkIndex = i; return i; }).length"""
     )
     reached, unringed = set(), []
@@ -90,7 +90,7 @@ def test_keyboard_reaches_the_skip_link_first_then_every_link_with_a_visible_foc
                  return {index: el.dataset.linkIndex, text: el.textContent.trim(),
                          ring: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2}; }"""
         )
-        assert state["index"] is not None, state  # focus is on one of the visible links
+        assert state["index"] is not None, state  # focus is on one of the visible links or controls
         reached.add(state["index"])
         if not state["ring"]:
             unringed.append(state)
@@ -106,3 +106,41 @@ def test_screenshots_of_home_article_and_section(open_page, language, device):
         page = open_page(path, width=WIDTHS[device])
         assert page.locator("h1").count() == 1
         save_screenshot(page, f"{name}-{language}-{WIDTHS[device]}")
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_on_a_phone_the_reader_searches_from_the_masthead_and_switches_language_from_a_compact_menu(open_page, language):
+    errors = []
+    page = open_page(f"/{language}/", width=375, accept_language=language)
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    menu = page.locator(".switcher--narrow")
+    assert menu.is_visible() and not page.locator(".switcher--wide").is_visible()
+    masthead = page.locator(".masthead__inner").bounding_box()
+    assert masthead["height"] < 140  # name, menu button and search box: no wrapping list of six languages
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    save_screenshot(page, f"masthead-{language}-375")
+
+    page.locator("#masthead-q").fill(SEARCH_WORD[language])
+    page.locator("#masthead-q").press("Enter")
+    page.wait_for_load_state()
+    assert "/search/?q=" in page.url
+    assert page.locator(".results__count").is_visible() and page.locator(".card").count() >= 1
+    assert page.locator(".card__snippet mark").count() + page.locator(".card__title").count() >= 1
+    assert page.locator("#masthead-q").input_value() == SEARCH_WORD[language]
+    save_screenshot(page, f"search-{language}-375")
+
+    menu.locator("summary").click()
+    other = "fr" if language == "en" else "en"
+    link = menu.locator(f'a[hreflang="{other}"]')
+    assert link.is_visible()
+    assert "q=" in link.get_attribute("href")  # the same search in the other language
+    link.click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == other and "/search/?q=" in page.url
+    assert errors == []
+
+
+def test_a_search_with_no_words_explains_itself(open_page):
+    page = open_page("/en/search/?q=%21%21%21", width=375)
+    assert "no words to look for" in page.locator("main").inner_text()
+    assert page.locator("#id_q").is_visible()

@@ -4,8 +4,9 @@
 
 It wipes the publication first (every table of the articles app, the tags and the revisions; users
 stay), so it refuses to run unless the database's name contains "bench" or `--yes-wipe` is given.
-Everything is bulk-created, then `articles.listing.rebuild_all()` derives the listing index. The
-same seed gives the same data set (only timestamps follow the clock: dates are relative to now).
+Everything is bulk-created, then `articles.listing.rebuild_all()` derives the listing index and
+`articles.search.rebuild_all()` the search documents. The same seed gives the same data set (only
+timestamps follow the clock: dates are relative to now).
 
 Shape: every piece has a source version (mostly English, some French and German) and translations
 up to the number of versions asked for, skewed by language: Russian has many local versions, Arabic
@@ -32,7 +33,7 @@ from django.utils.text import slugify
 from PIL import Image as PILImage
 from PIL import ImageDraw
 
-from articles import listing, taxonomy
+from articles import listing, search, taxonomy
 from articles.models import (
     Article,
     ArticleImage,
@@ -191,6 +192,7 @@ class Command(BaseCommand):
             self.step("tags", self.make_tags, plan)
             self.step("featured", self.make_featured)
         rows = self.step("listing index", listing.rebuild_all)
+        self.step("search index", search.rebuild_all)
         if connection.vendor == "postgresql":
             self.step("vacuum analyze", self.vacuum)
         taxonomy.forget()

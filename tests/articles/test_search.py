@@ -1,0 +1,201 @@
+"""Reader search: per-language stemming, the fallback rule, filters, snippets, paging, and nothing unpublished found.
+
+PostgreSQL runs every case; SQLite (FTS5 with the Porter stemmer, diacritics removed) runs the ones it can honour
+and skips the others by name.
+"""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from articles import search, services
+from articles.models import SearchDocument, Status
+
+POSTGRES_ONLY = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's per-language stemmers")
+
+
+def found(url):
+    response = Client().get(url)
+    assert response.status_code == 200, url
+    return response, response.content.decode()
+
+
+def titles(html):
+    return re.findall(r'class="card__title"[^>]*><a [^>]*>([^<]+)</a>', html)
+
+
+def test_an_english_query_finds_other_forms_of_the_word_and_never_a_draft_or_scheduled_piece(make_article):
+    make_article(title="Coastal defence", body="<p>The port was attacked twice in one winter.</p>")
+    make_article(title="Draft on ports", body="<p>The port was attacked again.</p>", status=Status.DRAFT)
+    make_article(title="Scheduled on ports", body="<p>It was attacked.</p>", published_at=timezone.now() + timedelta(days=2))
+    make_article(title="Unrelated", body="<p>Nothing about it.</p>")
+    response, html = found("/en/search/?q=attacks")
+    assert titles(html) == ["Coastal defence"]
+    assert "<mark>attacked</mark>" in html  # the snippet marks the word found
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    assert response["X-Robots-Tag"] == "noindex, follow"
+
+
+def test_a_french_query_without_accents_finds_accented_words(make_article):
+    make_article(language="fr", title="La sécurité européenne", slug="securite", body="<p>Une défense commune.</p>")
+    _response, html = found("/fr/search/?q=securite+defense")
+    assert titles(html) == ["La sécurité européenne"]
+    _response, html = found("/fr/search/?q=d%C3%A9fense")
+    assert titles(html) == ["La sécurité européenne"]
+
+
+@POSTGRES_ONLY
+def test_russian_query_finds_another_case_of_the_word(make_article):
+    make_article(language="ru", title="Оборона Балтии", slug="oborona", body="<p>Оборона региона зависит от союзников.</p>")
+    _response, html = found("/ru/search/?q=%D0%BE%D0%B1%D0%BE%D1%80%D0%BE%D0%BD%D1%8B")  # обороны
+    assert titles(html) == ["Оборона Балтии"]
+
+
+@POSTGRES_ONLY
+def test_english_stemming_applies_to_the_title_and_ranks_it_first(make_article):
+    make_article(title="Notes", body="<p>Deterrence, deterrence and deterring.</p>", published_at=timezone.now() - timedelta(hours=1))
+    make_article(title="Deterring aggression", body="<p>Other words.</p>", published_at=timezone.now() - timedelta(days=30))
+    _response, html = found("/en/search/?q=deter")
+    assert titles(html)[0] == "Deterring aggression"  # a title match outranks a body match, whatever the date
+
+
+def test_an_arabic_query_finds_an_arabic_piece(make_article):
+    make_article(language="ar", title="أمن البحر الأسود", slug="black-sea", body="<p>يعتمد أمن المنطقة على الحلفاء.</p>")
+    make_article(title="Black Sea security", body="<p>Allies.</p>")
+    _response, html = found("/ar/search/?q=%D8%A7%D9%84%D8%AD%D9%84%D9%81%D8%A7%D8%A1")  # الحلفاء
+    assert titles(html) == ["أمن البحر الأسود"]
+
+
+def test_search_follows_the_fallback_rule(make_article):
+    """In French, a piece without a French version is found in its English source; one with a French version, in French only."""
+    english_only = make_article(title="Cyber resilience", body="<p>Hybrid threats.</p>")
+    translated = make_article(title="Hybrid warfare", body="<p>Hybrid threats again.</p>")
+    make_article(translation_of=translated, language="fr", title="La guerre asymétrique", slug="guerre", body="<p>Menaces.</p>")
+    _response, html = found("/fr/search/?q=hybrid")
+    assert set(titles(html)) == {"Cyber resilience"}  # the English version of the translated piece is not shown in French
+    _response, html = found("/fr/search/?q=asymetrique")
+    assert titles(html) == ["La guerre asymétrique"]
+    assert f'hreflang="en">{english_only.title}' in found("/fr/search/?q=hybrid")[1]  # labelled as the English original
+
+
+def test_unpublishing_deleting_and_editing_change_what_is_found(make_article):
+    by = None
+    piece = make_article(title="Arctic posture", body="<p>Icebreakers.</p>")
+    assert titles(found("/en/search/?q=icebreakers")[1]) == ["Arctic posture"]
+    piece = services.save_version(version=piece, by=by, changes={"body": "<p>Submarines.</p>"})
+    assert titles(found("/en/search/?q=icebreakers")[1]) == []
+    assert titles(found("/en/search/?q=submarines")[1]) == ["Arctic posture"]
+    services.unpublish(versions=[piece], by=by)
+    assert titles(found("/en/search/?q=submarines")[1]) == []
+    services.publish(versions=[piece], by=by)
+    assert titles(found("/en/search/?q=submarines")[1]) == ["Arctic posture"]
+    services.delete_piece(piece=piece.piece, by=by)
+    assert titles(found("/en/search/?q=submarines")[1]) == []
+    assert not SearchDocument.objects.exists()
+
+
+def test_tags_and_authors_are_found_and_renaming_them_is_too(make_article, author):
+    make_article(title="With a tag", tags=["Maritime security"], authors=[author])
+    assert titles(found("/en/search/?q=maritime")[1]) == ["With a tag"]
+    assert titles(found(f"/en/search/?q={author.name.split()[-1]}")[1]) == ["With a tag"]
+    author.name = "Zebulon Quartermain"
+    author.save()
+    services.taxonomy_changed(instance=author)
+    assert titles(found("/en/search/?q=quartermain")[1]) == ["With a tag"]
+
+
+def test_filters_paging_and_the_count(make_article, section, kind, settings):
+    settings.REVIEW_PAGE_SIZE = 2
+    for n in range(3):
+        make_article(title=f"Sectioned {n}", body="<p>Readiness.</p>", section=section, kind=kind)
+    make_article(title="Elsewhere", body="<p>Readiness.</p>", published_at=timezone.now() - timedelta(days=800))
+    _response, html = found("/en/search/?q=readiness")
+    assert "4 pieces match “readiness”" in html and len(titles(html)) == 2 and 'rel="next"' in html
+    _response, second = found("/en/search/?q=readiness&page=2")
+    assert len(titles(second)) == 2 and not set(titles(html)) & set(titles(second))
+    _response, html = found("/en/search/?q=readiness&section=collective-defence&kind=analysis")
+    assert "3 pieces match" in html and "Elsewhere" not in html
+    assert 'aria-label="Remove filter Section: Collective defence"' in html
+    year = (timezone.localdate() - timedelta(days=800)).year
+    _response, html = found(f"/en/search/?q=readiness&year={year}")
+    assert titles(html) == ["Elsewhere"]
+    _response, html = found(f"/en/search/?q=readiness&year={year}&section=collective-defence")
+    assert "No pieces match these filters." in html and "Search without filters" in html
+
+
+@pytest.mark.parametrize(
+    "query, says",
+    [
+        ("", "Type a word or two to search"),
+        ("%00%00%00", "Type a word or two to search"),
+        ("!!!+%3F%3F+...", "Your search has no words to look for"),
+        ("a" * 10_000, "only its first 200 characters were used"),
+        ("%22unclosed+phrase", "Nothing matches"),
+        ("foo%3A*+%26+bar+%7C+!baz+%3C-%3E", "Nothing matches"),
+        ("AND+OR+NOT+NEAR(x)", "Nothing matches"),
+        ("-only+-negatives", "Nothing matches"),
+        ("%EE%80%80mark%EE%80%81", "Nothing matches"),
+        ("%F0%9F%98%80", "Your search has no words to look for"),
+    ],
+)
+def test_empty_and_hostile_queries_get_a_helpful_page(make_article, query, says):
+    make_article(title="Something", body="<p>Words.</p>")
+    response, html = found(f"/en/search/?q={query}")
+    assert says in html
+    assert "\x00" not in html and "\ue000" not in html
+
+
+def test_bad_filters_and_pages_never_fail(make_article):
+    make_article(title="Something", body="<p>Words.</p>")
+    assert Client().get("/en/search/?q=words&section=nope").status_code == 400
+    assert Client().get("/en/search/?q=words&year=99999").status_code == 400
+    for page in ("abc", "0", "-1", "999999", "1e9"):
+        assert titles(found(f"/en/search/?q=words&page={page}")[1]) == ["Something"]
+    assert Client().get("/xx/search/?q=words").status_code == 404
+
+
+def test_a_hostile_body_cannot_inject_markup_through_the_snippet(make_article):
+    make_article(title="Escaping", body="<p>Missiles &lt;script&gt;alert(1)&lt;/script&gt; missiles \ue000x\ue001.</p>")
+    _response, html = found("/en/search/?q=missiles")
+    assert "<script>alert" not in html  # (PostgreSQL leaves the tag-like words out of the snippet; SQLite escapes them)
+    snippet = re.search(r'<p class="card__snippet">(.*?)</p>', html).group(1)
+    assert snippet.count("<mark>") == snippet.count("</mark>") >= 1
+
+
+def test_the_switcher_keeps_the_query_and_the_filters_that_exist_elsewhere(make_article, section):
+    make_article(title="Sectioned", body="<p>Readiness.</p>", section=section)
+    _response, html = found("/en/search/?q=readiness&section=collective-defence")
+    assert 'href="/fr/search/?q=readiness&amp;section=defense-collective"' in html
+
+
+def test_every_page_has_the_search_box(make_article):
+    article = make_article(title="Something")
+    for url in ("/en/", "/ar/articles/", article.get_absolute_url(), "/en/search/?q=x", "/en/no-such-page/"):
+        html = Client().get(url).content.decode()
+        assert 'role="search"' in html and 'action="/' in html and 'name="q"' in html, url
+
+
+def test_search_page_query_count_is_constant(client, make_article, django_assert_max_num_queries):
+    for n in range(15):
+        make_article(title=f"Readiness {n}", body="<p>Readiness.</p>")
+    client.get("/en/search/?q=readiness")  # cached names and configurations
+    with django_assert_max_num_queries(5):
+        assert client.get("/en/search/?q=readiness").status_code == 200
+
+
+def test_clean_query_cuts_at_a_word_and_drops_control_characters():
+    assert search.clean_query("  nato\x00 \x07 defence\t") == ("nato defence", False)
+    assert search.clean_query("alpha beta gamma", limit=12) == ("alpha beta", True)
+    assert search.fts5_query('nato -russia "baltic sea" or arctic') == '(("nato") AND ("baltic sea" OR "arctic")) NOT ("russia")'
+    assert search.fts5_query('say "it""s" or -') == '("say") AND ("it") AND ("s")'  # quotes never escape their string
+    assert search.fts5_query("!!! -- ''") == ""
+
+
+def test_rebuilding_the_index_keeps_results(make_article):
+    make_article(title="Rebuilt", body="<p>Readiness.</p>")
+    search.rebuild_all()
+    assert titles(found("/en/search/?q=readiness")[1]) == ["Rebuilt"]
