@@ -6,7 +6,9 @@ deleted version — is never found, whatever its document says.
 
 PostgreSQL: `SearchDocument.document` is a tsvector (title A; standfirst, tags and authors B; body C)
 made with the version language's configuration from `REVIEW_SEARCH_CONFIGS`, in the accent-blind
-copy the migration makes (`review_<name>`), under a GIN index. The reader's words go through
+copy the migration makes (`review_<name>`), under a GIN index, which finds the matches. They are
+ranked by `headline` (the A and B part alone: small, stored in the row), so ranking never reads the
+large documents; matches in the body alone follow, newest first. The reader's words go through
 `websearch_to_tsquery` (quotes, `or`, `-word`), never raw tsquery syntax; snippets come from
 `ts_headline`. SQLite: an FTS5 table with the Porter stemmer (English) and diacritics removed; the
 reader's words are quoted as FTS5 strings, with the same quotes, `or` and `-word`.
@@ -20,8 +22,9 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -73,14 +76,27 @@ def index_pieces(piece_ids, version_ids=None, using=None):
     _write(conn, where, params)
 
 
+GIN_INDEX = "CREATE INDEX articles_search_document_gin ON articles_searchdocument USING gin (document)"
+
+
 def rebuild_all(using=None):
-    """Rewrite every document (after the configurations changed, or for generated data)."""
+    """Rewrite every document (after the configurations changed, or for generated data).
+
+    On PostgreSQL the GIN index is dropped and built again afterwards, in the same transaction:
+    building it once from all documents is many times faster than growing it row by row.
+    """
     conn = _connection(using)
-    with conn.cursor() as cursor:
+    with transaction.atomic(using=conn.alias), conn.cursor() as cursor:
         cursor.execute("DELETE FROM articles_searchdocument")
         if conn.vendor == "sqlite":
             cursor.execute(f"DELETE FROM {FTS_TABLE}")
-    _write(conn, "1 = 1", [])
+            _write(conn, "1 = 1", [])
+            return
+        cursor.execute("DROP INDEX IF EXISTS articles_search_document_gin")
+        _write(conn, "1 = 1", [])
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the deferred foreign key checks first: an index cannot wait on them
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        cursor.execute(GIN_INDEX)
 
 
 def forget_orphans(using=None):
@@ -109,19 +125,20 @@ def _write(conn, where, params):
     with conn.cursor() as cursor:
         if conn.vendor == "postgresql":
             case, case_params = _config_case()
-            weighted = (
-                "setweight(to_tsvector(c.config, a.title), 'A') || "
-                "setweight(to_tsvector(c.config, a.standfirst || ' ' || x.extra), 'B') || "
-                f"setweight(to_tsvector(c.config, {PLAIN_SQL.format(col='a.body')}), 'C')"
+            headline = (
+                "setweight(to_tsvector(c.config, a.title), 'A') || setweight(to_tsvector(c.config, a.standfirst || ' ' || x.extra), 'B')"
             )
+            body = f"setweight(to_tsvector(c.config, {PLAIN_SQL.format(col='a.body')}), 'C')"
             cursor.execute(
-                f"""INSERT INTO articles_searchdocument (version_id, config, document)
-                SELECT a.id, c.config::text, {weighted}
+                f"""INSERT INTO articles_searchdocument (version_id, config, headline, document)
+                SELECT a.id, c.config::text, h.headline, h.headline || {body}
                 FROM articles_article a
                 CROSS JOIN LATERAL (SELECT ({case})::regconfig AS config) c
                 CROSS JOIN LATERAL (SELECT {EXTRA_SQL.format(agg="string_agg")} AS extra) x
+                CROSS JOIN LATERAL (SELECT {headline} AS headline) h
                 WHERE {where}
-                ON CONFLICT (version_id) DO UPDATE SET config = EXCLUDED.config, document = EXCLUDED.document""",
+                ON CONFLICT (version_id) DO UPDATE
+                SET config = EXCLUDED.config, headline = EXCLUDED.headline, document = EXCLUDED.document""",
                 [*case_params, *params],
             )
             return
@@ -216,7 +233,9 @@ class Filters:
 class Results:
     """The matching listing rows of one search, best first: `len()` counts, slicing reads one page.
 
-    Shaped for django.core.paginator.Paginator, which asks for the count once and a slice per page.
+    Shaped for django.core.paginator.Paginator, which asks for the count, then a slice. One query
+    ranks every match and returns their ids (a few thousand integers at most in practice); the
+    count and each page come from that list, and a page's rows are read by id.
     """
 
     def __init__(self, language, query, filters=None, now=None):
@@ -227,43 +246,52 @@ class Results:
         self.empty = not terms(query)[0]  # nothing to find (only punctuation, or only excluded words)
 
     def count(self):
-        if self.empty:
-            return 0
-        where, params = self._where()
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM {self._from()} WHERE {where}", params)
-            return cursor.fetchone()[0]
+        return len(self.ranked)
 
     def __len__(self):
         return self.count()
 
     def __getitem__(self, bounds):
-        if not isinstance(bounds, slice) or self.empty:
+        if not isinstance(bounds, slice):
             return []
-        start, stop = bounds.start or 0, bounds.stop
-        where, params = self._where()
-        order = (
-            "ts_rank(s.document, websearch_to_tsquery(s.config::regconfig, %s)) DESC"
-            if self.vendor == "postgresql"
-            else f"bm25({FTS_TABLE}, 10.0, 4.0, 1.0, 4.0)"
-        )
-        rank_params = [self.query] if self.vendor == "postgresql" else []
-        with connection.cursor() as cursor:
-            order += ", le.published_at DESC, le.version_id DESC"
-            sql = f"SELECT le.id FROM {self._from()} WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s"
-            cursor.execute(sql, [*params, *rank_params, stop - start, start])
-            ids = [row[0] for row in cursor.fetchall()]
-        return self._rows(ids)
+        return self._rows(self.ranked[bounds])
 
-    def _from(self):
+    @cached_property
+    def ranked(self):
+        """The version ids of the matching listing rows (one per version in a language's listing), best first;
+        ties (and body-only matches) newest first. Only indexed columns of the listing are read."""
+        if self.empty:
+            return []
+        shown, shown_params = self._shown()
         if self.vendor == "postgresql":
-            return "articles_listingentry le JOIN articles_searchdocument s ON s.version_id = le.version_id"
-        return (
-            f"{FTS_TABLE} JOIN articles_listingentry le ON le.version_id = {FTS_TABLE}.rowid "
-            "JOIN articles_searchdocument s ON s.version_id = le.version_id"
-        )
+            # Both sides materialised: the listing range from its index, the matches from the GIN index
+            # (a planner left free to scan the documents in order would read every one), then a hash join.
+            # Each configuration's reading of the words is computed once, to rank by the small headline vector.
+            configs = configs_shown(self.language)
+            match = " OR ".join(["s.document @@ websearch_to_tsquery(%s::regconfig, %s)"] * len(configs))
+            readings = ", ".join(["(%s, websearch_to_tsquery(%s::regconfig, %s))"] * len(configs))
+            sql = f"""WITH shown AS MATERIALIZED (SELECT le.version_id, le.published_at FROM articles_listingentry le WHERE {shown}),
+                found AS MATERIALIZED (SELECT s.version_id, s.config, s.headline FROM articles_searchdocument s WHERE {match})
+                SELECT shown.version_id FROM shown JOIN found ON found.version_id = shown.version_id
+                LEFT JOIN (VALUES {readings}) AS q(config, query) ON q.config = found.config
+                ORDER BY ts_rank(found.headline, q.query) DESC NULLS LAST, shown.published_at DESC, shown.version_id DESC"""
+            params = [
+                *shown_params,
+                *(value for config in configs for value in (config, self.query)),
+                *(value for config in configs for value in (config, config, self.query)),
+            ]
+        else:
+            sql = f"""SELECT le.version_id FROM {FTS_TABLE} JOIN articles_listingentry le ON le.version_id = {FTS_TABLE}.rowid
+                JOIN articles_searchdocument s ON s.version_id = le.version_id
+                WHERE {FTS_TABLE} MATCH %s AND {shown}
+                ORDER BY bm25({FTS_TABLE}, 10.0, 4.0, 1.0, 4.0), le.published_at DESC, le.version_id DESC"""
+            params = [self.fts, *shown_params]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [row[0] for row in cursor.fetchall()]
 
-    def _where(self):
+    def _shown(self):
+        """SQL condition (and parameters) on the listing rows `le` the reader may see, with the filters."""
         clauses = ["le.language = %s", "le.facet = %s", "le.published_at <= %s", "(le.visible_until IS NULL OR le.visible_until > %s)"]
         params = [self.language, ALL, self.now, self.now]
         if self.filters.section_id:
@@ -275,23 +303,15 @@ class Results:
         if self.filters.year_bounds:
             clauses.append("le.published_at >= %s AND le.published_at < %s")
             params += list(self.filters.year_bounds)
-        if self.vendor == "postgresql":
-            configs = configs_shown(self.language)
-            match = " OR ".join(["(s.config = %s AND s.document @@ websearch_to_tsquery(%s::regconfig, %s))"] * len(configs))
-            clauses.append(f"({match})")
-            params += [value for config in configs for value in (config, config, self.query)]
-        else:
-            clauses.append(f"{FTS_TABLE} MATCH %s")
-            params.append(self.fts)
         return " AND ".join(clauses), params
 
-    def _rows(self, ids):
+    def _rows(self, version_ids):
         from . import selectors
 
-        if not ids:
+        if not version_ids:
             return []
-        by_id = {row.id: row for row in selectors.entries(self.language).filter(id__in=ids)}
-        rows = [by_id[pk] for pk in ids if pk in by_id]
+        by_version = {row.version_id: row for row in selectors.entries(self.language, now=self.now).filter(version_id__in=version_ids)}
+        rows = [by_version[pk] for pk in version_ids if pk in by_version]
         snippets = self.snippets([row.version_id for row in rows])
         for row in rows:
             row.version.snippet = snippets.get(row.version_id)

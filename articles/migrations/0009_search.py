@@ -1,4 +1,4 @@
-"""Reader search (articles/search.py): a document per version, its index, and the documents of what exists.
+"""Reader search (articles/search.py): a document per version and its index.
 
 PostgreSQL: the unaccent extension, an accent-blind copy `review_<name>` of every text search
 configuration PostgreSQL ships (REVIEW_SEARCH_CONFIGS picks one per language), and a GIN index on
@@ -40,9 +40,7 @@ def install(apps, schema_editor):
             "CREATE VIRTUAL TABLE articles_search_fts USING fts5(title, standfirst, body, extra, "
             "tokenize = 'porter unicode61 remove_diacritics 2')"
         )
-    from articles import search
-
-    search.rebuild_all(using=connection.alias)
+    # The documents of what exists are written by 0011, once the table has all its columns.
 
 
 def uninstall(apps, schema_editor):
