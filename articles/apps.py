@@ -30,7 +30,7 @@ class ArticlesConfig(AppConfig):
         import reversion
         from django.db.models.signals import post_delete, post_save
 
-        from .models import Article, ArticleImage, Kind, KindText, Piece, Section, SectionText
+        from .models import Article, ArticleImage, Kind, KindText, Piece, PublicationPage, Section, SectionText
 
         # Every save through a service keeps a revision with the version's images and its piece's shared fields.
         # (The admin's VersionAdmin may have registered Article already, following only its inlines.)
@@ -38,8 +38,9 @@ class ArticlesConfig(AppConfig):
             if reversion.is_registered(model):
                 reversion.unregister(model)
             reversion.register(model, follow=follow)
-        # Section and kind names are cached per language; any write to them, from anywhere, forgets the cache.
-        for model in (Section, SectionText, Kind, KindText):
+        # Section and kind names (and which publication pages exist) are cached per language; any write to them,
+        # from anywhere, forgets the cache.
+        for model in (Section, SectionText, Kind, KindText, PublicationPage):
             post_save.connect(forget_taxonomy, sender=model, dispatch_uid=f"taxonomy-save-{model.__name__}")
             post_delete.connect(forget_taxonomy, sender=model, dispatch_uid=f"taxonomy-delete-{model.__name__}")
         # After migrate (when permissions exist), the Editors and Translators groups are brought up to date.

@@ -405,3 +405,50 @@ PIECES = [
         ],
     },
 ]
+
+
+# The publication's own pages: (page, language, title, body). English for all; French and Arabic for some,
+# so the others show the English text, labelled.
+PUBLICATION_PAGES = [
+    ("about", "en", "About Review", paragraphs(
+        "Review is a magazine of analysis, opinion and debate on security issues. It publishes pieces by "
+        "officials, academics, journalists and practitioners, in several languages, on the questions that "
+        "shape collective defence, crisis management and cooperative security.",
+        "Views expressed in the pieces are those of their authors and do not necessarily reflect official "
+        "positions of any government or organisation.",
+    )),
+    ("about", "fr", "À propos de Review", paragraphs(
+        "Review est un magazine d’analyse, d’opinion et de débat sur les questions de sécurité. Il publie, en "
+        "plusieurs langues, des articles de responsables, d’universitaires, de journalistes et de praticiens.",
+        "Les opinions exprimées dans les articles sont celles de leurs auteurs.",
+    )),
+    ("about", "ar", "عن المجلة", paragraphs(
+        "مجلة Review منبر للتحليل والرأي والنقاش في قضايا الأمن، تنشر بعدة لغات مقالات لمسؤولين وأكاديميين "
+        "وصحفيين وممارسين.",
+        "الآراء الواردة في المقالات تعبّر عن أصحابها.",
+    )),
+    ("contact", "en", "Contact", paragraphs(
+        "Write to the editors at <a href=\"mailto:review@example.org\">review@example.org</a>. We read every "
+        "message; we cannot reply to all of them.",
+        "Pitches for pieces: a short outline (200 words) and a line about yourself. Press enquiries: "
+        "<a href=\"mailto:press@example.org\">press@example.org</a>.",
+    )),
+    ("editorial-policy", "en", "Editorial policy", paragraphs(
+        "Review publishes signed analysis and opinion. Every piece is edited for clarity and checked for facts "
+        "before it appears; authors see the edited text before publication.",
+        "Translations are made from the published original and say so. When the original changes after a "
+        "translation was made, the translation is reviewed again.",
+        "Corrections are made openly: a corrected piece carries a note saying what changed and when.",
+    )),
+    ("reproduction", "en", "Reproduction and credit", paragraphs(
+        "Pieces may be reproduced for non-commercial purposes, in whole or in part, provided the author and "
+        "Review are credited and the original is linked: “First published in Review (review.example.org)”.",
+        "Photographs and videos belong to their credited owners and may not be reproduced without their "
+        "permission. For commercial use, write to <a href=\"mailto:review@example.org\">review@example.org</a>.",
+    )),
+    ("reproduction", "fr", "Reproduction et mention de la source", paragraphs(
+        "Les articles peuvent être reproduits à des fins non commerciales, en tout ou en partie, à condition de "
+        "citer l’auteur et Review et de renvoyer à l’original : « Publié d’abord dans Review (review.example.org) ».",
+        "Les photos et vidéos appartiennent à leurs auteurs crédités et ne peuvent être reproduites sans leur accord.",
+    )),
+]  # fmt: skip

@@ -26,6 +26,7 @@ SECTION_CHANGED = "section.changed"
 KIND_CHANGED = "kind.changed"
 TAG_CHANGED = "tag.changed"
 AUTHOR_CHANGED = "author.changed"
+PAGE_CHANGED = "page.changed"  # a publication page (about, contact, ...)
 
 
 @dataclass(frozen=True)

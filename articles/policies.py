@@ -14,7 +14,7 @@ EDITORS = "Editors"
 TRANSLATORS = "Translators"
 
 EDITOR_MODELS = ["piece", "article", "articleimage", "image", "section", "sectiontext", "kind", "kindtext", "author", "authorbio",
-                 "tag", "featuredpiece", "articleredirect"]  # fmt: skip
+                 "tag", "featuredpiece", "articleredirect", "publicationpage"]  # fmt: skip
 TRANSLATOR_PERMISSIONS = [
     "view_piece", "view_article", "add_article", "change_article",
     "view_articleimage", "add_articleimage", "change_articleimage", "delete_articleimage",
@@ -23,6 +23,7 @@ TRANSLATOR_PERMISSIONS = [
     "view_kind", "change_kind", "view_kindtext", "add_kindtext", "change_kindtext",
     "view_author", "change_author", "view_authorbio", "add_authorbio", "change_authorbio",
     "view_tag",
+    "view_publicationpage", "add_publicationpage", "change_publicationpage",
 ]  # fmt: skip
 
 

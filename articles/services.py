@@ -16,6 +16,7 @@ import reversion
 from django.core.files.storage import default_storage, storages
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from reversion.models import Version
 
@@ -23,6 +24,7 @@ from . import events, images, listing, policies, search, selectors
 from .errors import Conflict, EditConflict, NotAllowed, RuleBroken
 from .languages import language_codes, language_info
 from .models import Article, ArticleImage, ArticleRedirect, Author, Image, ImageState, Kind, Piece, Section, Status
+from .sanitize import sanitize_html
 
 logger = logging.getLogger(__name__)
 
@@ -745,3 +747,34 @@ def delete_featured(*, featured, by):
     _may_edit_piece(by)
     featured.delete()
     _home_arrangement_changed(featured)
+
+
+# The publication's own pages ---------------------------------------------------------------------
+
+
+def _publication_page_changed(page):
+    # Every language shows this text where it has none of its own: each language's address of the page.
+    urls = {events.reverse_in(code, f"articles:{page.page}") for code in language_codes()}
+    events.emit(events.PAGE_CHANGED, urls, language=page.language, extra={"page": page.page})
+
+
+@transaction.atomic
+def save_publication_page(*, page, by):
+    """Write one language's text of an about, contact, editorial policy or reproduction page."""
+    _may_edit(by, page.language)
+    page.body = sanitize_html(page.body)
+    page.title = page.title.strip()
+    if not page.title:
+        raise RuleBroken(_("A page needs a title."))
+    if not strip_tags(page.body).strip():
+        raise RuleBroken(_("A page needs some text."))
+    page.save()
+    _publication_page_changed(page)
+    return page
+
+
+@transaction.atomic
+def delete_publication_page(*, page, by):
+    _may_edit(by, page.language)
+    page.delete()
+    _publication_page_changed(page)

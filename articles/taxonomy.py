@@ -1,4 +1,4 @@
-"""Sections and kinds as one language's pages need them: small, rarely changing, cached per language.
+"""Sections, kinds and the publication pages that exist, as one language's pages need them: small, rarely changing, cached per language.
 
 Every page shows section and kind names (navigation, cards, filters, section blocks). Reading them
 from the database per request cost half the home page's time, so they are kept in the cache, one
@@ -12,7 +12,7 @@ from django.core.cache import cache
 
 from .languages import language_codes
 
-KEY = "review:taxonomy:v1:{language}"
+KEY = "review:taxonomy:v2:{language}"
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class SectionInfo:
 class Taxonomy:
     sections: tuple  # SectionInfo in order
     kinds: tuple  # (id, key, name) in order
+    pages: tuple = ()  # the publication pages that exist (in some language), as PageKind values in their order
 
     @property
     def sections_by_id(self):
@@ -56,14 +57,16 @@ def _pick(texts, language):
 
 
 def load_all():
-    """Every language's Taxonomy from two queries (a section page names its slug in every language)."""
-    from .models import KindText, SectionText
+    """Every language's Taxonomy from three queries (a section page names its slug in every language)."""
+    from .models import KindText, PageKind, PublicationPage, SectionText
 
     section_texts, kind_texts = {}, {}
     for text in SectionText.objects.select_related("section").order_by("section__order", "section_id"):
         section_texts.setdefault(text.section, []).append(text)
     for text in KindText.objects.select_related("kind").order_by("kind__order", "kind_id"):
         kind_texts.setdefault(text.kind, []).append(text)
+    existing = set(PublicationPage.objects.values_list("page", flat=True).distinct())
+    pages = tuple(kind for kind in PageKind.values if kind in existing)
     result = {}
     for language in language_codes():
         sections = []
@@ -83,7 +86,7 @@ def load_all():
                 )  # fmt: skip
             )
         kinds = tuple((kind.pk, kind.key, _pick(texts, language).name) for kind, texts in kind_texts.items())
-        result[language] = Taxonomy(tuple(sections), kinds)
+        result[language] = Taxonomy(tuple(sections), kinds, pages)
     return result
 
 

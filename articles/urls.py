@@ -3,6 +3,7 @@ from django.urls import path, register_converter
 from . import views
 from .converters import FourDigitYear, TwoDigits, UnicodeSlug
 from .feeds import feeds
+from .models import PageKind
 
 register_converter(FourDigitYear, "yyyy")
 register_converter(TwoDigits, "dd")
@@ -24,6 +25,7 @@ urlpatterns = [
     path("sections/<uslug:slug>/", views.SectionDetailView.as_view(), name="section"),
     path("tags/<uslug:slug>/", views.TagDetailView.as_view(), name="tag"),
     path("authors/<uslug:slug>/", views.AuthorDetailView.as_view(), name="author"),
+    *(path(f"{kind}/", views.PublicationPageView.as_view(), {"page": kind}, name=kind) for kind in PageKind.values),
     path("feed/", Feed(), name="feed"),
     path("feed/atom/", AtomFeed(), name="feed-atom"),
     path("sections/<uslug:slug>/feed/", SectionFeed(), name="section-feed"),

@@ -2,6 +2,7 @@ from .article import Article, ArticleQuerySet, Status
 from .editorial import ArticleRedirect, FeaturedPiece, TranslatorLanguage
 from .listing import ListingEntry
 from .media import ArticleImage, Image, ImageState
+from .pages import PageKind, PublicationPage
 from .piece import Piece
 from .search import SearchDocument
 from .tags import Tag, TaggedArticle
@@ -19,7 +20,9 @@ __all__ = [
     "ImageState",
     "Kind",
     "ListingEntry",
+    "PageKind",
     "Piece",
+    "PublicationPage",
     "SearchDocument",
     "KindText",
     "Section",

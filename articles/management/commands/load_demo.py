@@ -22,6 +22,7 @@ from articles.models import (
     Image,
     Kind,
     KindText,
+    PublicationPage,
     Section,
     SectionText,
     Status,
@@ -71,11 +72,18 @@ class Command(BaseCommand):
         authors = self.load_authors()
         count = sum(self.load_piece(piece, sections, kinds, authors) for piece in demo_content.PIECES)
         self.load_people()
+        self.load_publication_pages()
         self.stdout.write(self.style.SUCCESS(f"Demo content ready: {count} article versions, {len(sections)} sections."))
         self.stdout.write(f"Admin login: {ADMIN_USERNAME} / {ADMIN_PASSWORD}  (http://127.0.0.1:8000/admin/)")
         for username, password, group, languages in DEMO_STAFF:
             scope = f" ({', '.join(languages)})" if languages else ""
             self.stdout.write(f"{group[:-1]} login: {username} / {password}{scope}")
+
+    def load_publication_pages(self):
+        for page, language, title, body in demo_content.PUBLICATION_PAGES:
+            text = PublicationPage.objects.filter(page=page, language=language).first() or PublicationPage(page=page, language=language)
+            text.title, text.body = title, body
+            services.save_publication_page(page=text, by=None)
 
     def load_sections(self):
         sections = {}
