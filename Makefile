@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-browser setup messages migrate demo lint clean bench
+.PHONY: run test test-browser setup messages migrate demo lint clean bench lighthouse
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,13 @@ test-browser: setup
 bench: setup
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# Lighthouse (mobile) on the demo's reader pages, English and Arabic, light and dark; table in bench/lighthouse.md.
+LIGHTHOUSE_VERSION := 12.8.2
+lighthouse: setup
+	@test -x $(CHROMIUM) || (apt-get update -qq && apt-get install -y -qq chromium)
+	@test -x bench/node_modules/.bin/lighthouse || npm install --prefix bench --no-save --no-package-lock --silent lighthouse@$(LIGHTHOUSE_VERSION)
+	$(PY) -m bench.lighthouse
 
 lint: setup
 	$(VENV)/bin/ruff check .
