@@ -58,6 +58,13 @@ def site_languages():
     return _site_languages(tuple(language_codes()))
 
 
+def publication_pages():
+    """(label, path) of the publication's own pages that exist, for the footer, in the reader's language."""
+    from articles.models import PageKind
+
+    return [(PageKind(kind).label, reverse(f"articles:{kind}")) for kind in taxonomy.for_language(current_language()).pages]
+
+
 def url(name, **kwargs):
     return reverse(name, kwargs=kwargs or None)
 
@@ -105,6 +112,7 @@ def environment(**options):
         section_links=section_links,
         og_locale=translation.to_locale,
         site_languages=site_languages,
+        publication_pages=publication_pages,
     )
     env.filters.update(pubdate=pubdate, isodate=isodate, picture=picture, truncatewords=truncatewords, linebreaks=linebreaks)
     return env

@@ -20,6 +20,7 @@ def page_types(language):
         ("tag", TAG[language]),
         ("author", f"/{language}/authors/wolfgang-rudischhauser/"),
         ("search", f"/{language}/search/?q={SEARCH_WORD[language]}"),
+        ("about", f"/{language}/about/"),
         ("not-found", f"/{language}/articles/2016/01/01/no-such-piece/"),
     ]
 
