@@ -24,6 +24,11 @@ from articles import taxonomy
 from articles.languages import current_language, language_codes, language_info
 
 
+def direction(code):
+    """"rtl" or "ltr": the writing direction of a site language."""
+    return "rtl" if language_info(code)["bidi"] else "ltr"
+
+
 def pubdate(value):
     """A publication date the way the reader's language writes it: “17 Mar. 2016”, “14 нояб. 2014”."""
     return _formatted_date(current_language(), timezone.localdate(value)) if value else ""
@@ -113,6 +118,7 @@ def environment(**options):
         og_locale=translation.to_locale,
         site_languages=site_languages,
         publication_pages=publication_pages,
+        direction=direction,
     )
     env.filters.update(pubdate=pubdate, isodate=isodate, picture=picture, truncatewords=truncatewords, linebreaks=linebreaks)
     return env

@@ -49,7 +49,7 @@ def test_the_russian_only_piece_is_labelled_russian_on_the_english_home(client):
 def test_arabic_pages_are_right_to_left(client):
     page = html(client.get("/ar/"))
     assert '<html lang="ar" dir="rtl">' in page
-    assert 'lang="en" dir="ltr"><a' in page  # English pieces shown to Arabic readers keep their direction
+    assert '<div class="card__body" lang="en" dir="ltr">' in page  # English pieces shown to Arabic readers keep their direction
     assert "تأمين منطقة الشمال والبلطيق" in page  # the Arabic version replaces the English source
 
 
@@ -177,3 +177,16 @@ def test_card_images_reserve_their_space_and_only_the_first_row_loads_eagerly(cl
     assert len(images) == 8
     assert all('width="1600" height="900"' in image for image in images)
     assert ['loading="lazy"' in image for image in images] == [False] * 3 + [True] * 5
+
+
+def test_an_english_card_on_the_arabic_home_is_laid_out_left_to_right_with_its_arabic_words_isolated(client):
+    html = client.get("/ar/").content.decode()
+    cards = re.findall(r'<article class="card[^"]*">(.*?)</article>', html, re.S)
+    english = [card for card in cards if 'hreflang="en"' in card]
+    arabic = [card for card in cards if 'hreflang="ar"' in card]
+    assert english and arabic
+    for card in english:
+        assert '<div class="card__body" lang="en" dir="ltr">' in card
+        assert re.search(r'<time datetime="[^"]+" lang="ar" dir="rtl">', card)
+    for card in arabic:
+        assert '<div class="card__body">' in card  # the page's own direction
