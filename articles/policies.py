@@ -14,7 +14,7 @@ EDITORS = "Editors"
 TRANSLATORS = "Translators"
 
 EDITOR_MODELS = ["piece", "article", "articleimage", "image", "section", "sectiontext", "kind", "kindtext", "author", "authorbio",
-                 "tag", "featuredpiece", "articleredirect", "publicationpage"]  # fmt: skip
+                 "tag", "featuredpiece", "articleredirect", "publicationpage", "assignment"]  # fmt: skip
 TRANSLATOR_PERMISSIONS = [
     "view_piece", "view_article", "add_article", "change_article",
     "view_articleimage", "add_articleimage", "change_articleimage", "delete_articleimage",
@@ -56,12 +56,31 @@ def may_edit_language(user, language):
     return languages is None or language in languages
 
 
+def publishing_languages(user):
+    """The languages `user` may publish and unpublish in: every one for editors; for a translator, those they
+    revise (or all theirs, where the editor-in-chief lets every translator publish). Cached for the request."""
+    if not hasattr(user, "_review_publishing"):
+        languages = translator_languages(user)
+        if not user.is_authenticated or not user.has_perm("articles.change_article"):
+            user._review_publishing = set()
+        elif languages is None:
+            user._review_publishing = None
+        elif settings.REVIEW_TRANSLATORS_CAN_PUBLISH:
+            user._review_publishing = set(languages)
+        else:
+            user._review_publishing = set(user.translator_languages.filter(may_publish=True).values_list("language", flat=True))
+    return user._review_publishing
+
+
 def may_publish(user):
-    return user.has_perm("articles.change_article") and (not is_translator(user) or settings.REVIEW_TRANSLATORS_CAN_PUBLISH)
+    """Whether `user` publishes in any language (to offer the publish actions at all)."""
+    languages = publishing_languages(user)
+    return languages is None or bool(languages)
 
 
 def may_publish_language(user, language):
-    return may_publish(user) and may_edit_language(user, language)
+    languages = publishing_languages(user)
+    return languages is None or language in languages
 
 
 def may_edit_piece(user):

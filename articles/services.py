@@ -15,8 +15,10 @@ from datetime import timedelta
 import reversion
 from django.core.files.storage import default_storage, storages
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from reversion.models import Version
 
@@ -25,6 +27,7 @@ from .errors import Conflict, EditConflict, NotAllowed, RuleBroken
 from .languages import language_codes, language_info
 from .models import Article, ArticleImage, ArticleRedirect, Author, Image, ImageState, Kind, Piece, Section, Status
 from .sanitize import sanitize_html
+from .segments import image_segments, plain
 
 logger = logging.getLogger(__name__)
 
@@ -114,10 +117,23 @@ def _check_publishable(version, usages):
 
 
 def _usages_of(version):
+    """A version's images as the usage dicts the services take and the history keeps."""
     return [
         {"image": u.image, "alt_text": u.alt_text, "decorative": u.decorative, "caption": u.caption, "order": u.order}
         for u in version.image_usages.select_related("image")
     ]
+
+
+def _image_texts(usages):
+    """What a translation translates of a version's images: which pictures, in order, with their texts."""
+    ordered = sorted(usages, key=lambda u: u.get("order") or 0)
+    return [(getattr(u["image"], "pk", u["image"]), plain(u.get("alt_text")), plain(u.get("caption")), bool(u.get("decorative")))
+            for u in ordered]  # fmt: skip
+
+
+def texts_of(version):
+    """A version's translatable texts now: title, standfirst, body and its images' usages."""
+    return {**{field: getattr(version, field) for field in Article.CONTENT_FIELDS}, "images": _usages_of(version)}
 
 
 def _replace_usages(version, usages):
@@ -188,7 +204,13 @@ def remember_moved_url(*, version, old_url):
 
 
 def _set_tags(version, names):
+    from .models import Tag
+
+    before = set(version.tags.values_list("pk", flat=True))
     version.tags.set([name.strip() for name in names if name.strip()], tag_kwargs={"language": version.language})
+    dropped = before - set(version.tags.values_list("pk", flat=True))
+    if dropped:  # a tag carried over from the source that no version kept is forgotten, not left in the picker
+        Tag.objects.filter(pk__in=dropped, origin__isnull=False, tagged_articles__isnull=True).delete()
 
 
 def _set_piece_fields(piece, section=..., kind=..., authors=...):
@@ -216,6 +238,8 @@ def create_piece(*, by, language, changes, section=None, kind=None, authors=(), 
     """A new piece with its source version in `language`; returns the version."""
     _may_edit(by, language)
     version = Article(language=language, **{f: v for f, v in changes.items() if f in VERSION_FIELDS})
+    if not (version.slug or "").strip() and (version.title or "").strip():
+        version.slug = _slug_from(language, version.title)
     if version.status == Status.PUBLISHED:
         _may_publish(by, language)
     if section is not None or kind is not None or authors:
@@ -243,17 +267,21 @@ def create_piece(*, by, language, changes, section=None, kind=None, authors=(), 
 
 @transaction.atomic
 def save_version(
-    *, version, by, changes, expected_edit_version=None, section=..., kind=..., authors=..., tags=None, images=None, mark_current=False
-):
+    *, version, by, changes, expected_edit_version=None, section=..., kind=..., authors=..., tags=None, images=None,
+    matches_source_revision=None,
+):  # fmt: skip
     """Change one version (and, for editors, the shared fields of its piece) in one step.
 
     `changes` maps version fields to new values; `images` (a list of usages) and `tags` (names)
     replace the current ones when given; `expected_edit_version` is the edit lock a form read.
+    `matches_source_revision`: for a translation, the source's content revision its text now
+    matches — the one the translator was shown, never simply the latest (it may have moved since).
+    A changed image, caption or alt text is a change of content, as a changed word is.
     """
     current = _lock(version, expected_edit_version)
     _may_edit(by, current.language)
     before_published, before_url = current.is_published(), current.get_absolute_url()
-    old_status = current.status
+    old_status, old_slug, before_revision = current.status, current.slug, current.content_revision
     for field_name, value in changes.items():
         if field_name in VERSION_FIELDS:
             setattr(current, field_name, value)
@@ -263,11 +291,15 @@ def save_version(
     shared_change = bool(piece_changes) and _piece_differs(current.piece, **piece_changes)
     if shared_change:
         _may_edit_piece(by)
-    usages = images if images is not None else _usages_of(current)
+    before_usages = _usages_of(current)
+    usages = images if images is not None else before_usages
+    _follow_title(current, old_slug, never_out=not before_published and old_status != Status.PUBLISHED)
     _check_slug_free(current)
     _check_publishable(current, usages)
-    if mark_current and not current.is_source:
-        current.translated_from_revision = current.piece.source.content_revision
+    if matches_source_revision is not None and not current.is_source:
+        _mark_current(current, matches_source_revision)
+    if _image_texts(usages) != _image_texts(before_usages) and not current.text_changed():
+        current.content_changed()
     _announce_state(current)
     with _tracking([current.piece_id], None if shared_change else {current.pk}) as touched, _revision(by, _("Changed")):
         _save_row(current)
@@ -279,6 +311,8 @@ def save_version(
         reversion.add_to_revision(current)  # again: the revision follows the images and piece as they are now
         if before_published and current.is_published():
             remember_moved_url(version=current, old_url=before_url)
+        if current.is_source and current.content_revision > before_revision:
+            _source_changed(current)
     events.emit(
         _event_kind(before_published, before_url, current), touched["urls"], piece_id=current.piece_id, version_id=current.pk,
         language=current.language,
@@ -286,6 +320,30 @@ def save_version(
     if piece_changed:
         events.emit(events.PIECE_CHANGED, touched["urls"], piece_id=current.piece_id)
     return current
+
+
+def _mark_current(translation, revision):
+    latest = translation.piece.source.content_revision
+    if not 1 <= revision <= latest:
+        raise RuleBroken(_("This form names a source text that does not exist. Reload the page and try again."))
+    translation.translated_from_revision = revision  # the text now matches that source text, older or not
+
+
+def _slug_from(language, title, exclude=None):
+    base = slugify(title, allow_unicode=True)[:190].strip("-") or "piece"
+    taken = Article.objects.filter(language=language, slug=base).exclude(pk=exclude).exists()
+    return _free_slug(language, base) if taken else base
+
+
+def _follow_title(version, old_slug, never_out):
+    """An empty slug is made from the title. A translation that never went out keeps the slug it was given
+    from its source only until its title is translated: then the slug follows the translated title."""
+    if not (version.slug or "").strip():
+        version.slug = _slug_from(version.language, version.title, exclude=version.pk)
+        return
+    inherited = never_out and not version.is_source and version.slug == old_slug and old_slug.startswith(version.piece.source.slug)
+    if inherited and version.text_changed("title"):
+        version.slug = _slug_from(version.language, version.title, exclude=version.pk)
 
 
 def _piece_differs(piece, section=..., kind=..., authors=...):
@@ -355,6 +413,154 @@ def unpublish(*, versions, by):
     return _set_status(versions, by, Status.DRAFT, _("Unpublished"))
 
 
+# Review ---------------------------------------------------------------------------------------------
+
+
+def add_comment(*, version, by, text, kind=None):
+    """A note on a version for its editors and translators (who may read it)."""
+    from .models import VersionComment
+
+    _may_read(by, version)
+    text = (text or "").strip()
+    if not text:
+        raise RuleBroken(_("Write a comment first."), field="text")
+    if len(text) > 5000:
+        raise RuleBroken(_("A comment has at most 5,000 characters."), field="text")
+    return VersionComment.objects.create(version=version, author=by, text=text, kind=kind or VersionComment.COMMENT)
+
+
+@transaction.atomic
+def submit_for_review(*, version, by, comment=""):
+    """A draft is ready: a reviser of its language approves it or sends it back."""
+    current = _lock(version)
+    _may_edit(by, current.language)
+    if current.status != Status.DRAFT:
+        raise Conflict(
+            _("Only a draft can be submitted for review; this version is “%(status)s”.") % {"status": current.get_status_display()}
+        )
+    saved = save_version(version=current, by=by, changes={"status": Status.REVIEW})
+    if comment and comment.strip():
+        add_comment(version=saved, by=by, text=comment)
+    return saved
+
+
+@transaction.atomic
+def send_back(*, version, by, comment):
+    """A reviser returns a version in review to draft, saying why; its translator sees the comment on the form."""
+    from .models import VersionComment
+
+    current = _lock(version)
+    _may_publish(by, current.language)
+    if current.status != Status.REVIEW:
+        raise Conflict(_("Only a version in review can be sent back."))
+    if not (comment or "").strip():
+        raise RuleBroken(_("Say what needs changing: the translator reads it beside the form."), field="text")
+    saved = save_version(version=current, by=by, changes={"status": Status.DRAFT})
+    add_comment(version=saved, by=by, text=comment, kind=VersionComment.REJECTION)
+    return saved
+
+
+@transaction.atomic
+def approve(*, version, by):
+    """A reviser approves a version in review: it is published (at its date, or now)."""
+    current = _lock(version)
+    if current.status != Status.REVIEW:
+        raise Conflict(_("Only a version in review can be approved."))
+    return publish(versions=[current], by=by)
+
+
+@transaction.atomic
+def publish_ready(*, pieces, by):
+    """Publish every version in review of these pieces in one step: all of them, or, if any is refused, none."""
+    ready = list(Article.objects.filter(piece__in=pieces, status=Status.REVIEW).select_related("piece"))
+    if not ready:
+        raise RuleBroken(_("No version of these pieces is ready: submit translations for review first."))
+    return publish(versions=ready, by=by)
+
+
+# Assignments --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assign(*, piece, language, translator, due_on=None, by):
+    """Ask `translator` for `piece` in `language` (by `due_on`); they are mailed by the background queue.
+
+    One assignment per piece and language: assigning again hands it to another person or moves the date.
+    """
+    from .models import Assignment
+
+    _may_edit_piece(by)
+    if language not in language_codes():
+        raise RuleBroken(_("“%(language)s” is not one of the site’s languages.") % {"language": language}, field="language")
+    if piece.source and piece.source.language == language:
+        raise RuleBroken(_("This is the piece’s source language: there is nothing to translate."), field="language")
+    if not (translator.is_active and translator.translator_languages.filter(language=language).exists()):
+        raise RuleBroken(
+            _("%(person)s does not translate into %(language)s.") % {"person": translator, "language": _language_name(language)},
+            field="translator",
+        )
+    assignment, created = Assignment.objects.select_for_update().get_or_create(
+        piece=piece, language=language, defaults={"translator": translator, "due_on": due_on, "assigned_by": by}
+    )
+    news = created or assignment.translator_id != translator.pk or assignment.due_on != due_on
+    assignment.translator, assignment.due_on, assignment.assigned_by = translator, due_on, by
+    assignment.notified_revision = piece.source.content_revision if piece.source else 0
+    assignment.save()
+    if news:
+        _mail_later("assigned", assignment.pk)
+    return assignment
+
+
+def _mail_later(reason, assignment_id):
+    from .tasks import mail_assignment
+
+    transaction.on_commit(lambda: mail_assignment.delay(assignment_id, reason))
+
+
+def _source_changed(source):
+    """The source's text moved on: each person assigned a translation of it hears once per revision."""
+    from .models import Assignment
+
+    for pk in Assignment.objects.filter(piece_id=source.piece_id, notified_revision__lt=source.content_revision).values_list(
+        "pk", flat=True
+    ):
+        _mail_later("source_changed", pk)
+
+
+def mail_assignment(*, assignment_id, reason):
+    """The background job: mail the translator about a new assignment or a changed source (once per source revision)."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import translation as translations
+
+    from .models import Assignment
+
+    with transaction.atomic():
+        assignment = Assignment.objects.select_for_update(of=("self",)).select_related("piece__source", "translator")
+        assignment = assignment.filter(pk=assignment_id).first()
+        if assignment is None or not assignment.translator.email or assignment.piece.source is None:
+            return False
+        source = assignment.piece.source
+        if reason == "source_changed":
+            if assignment.notified_revision >= source.content_revision:
+                return False  # already told about this text
+            assignment.notified_revision = source.content_revision
+            assignment.save(update_fields=["notified_revision"])
+    version = Article.objects.filter(piece_id=assignment.piece_id, language=assignment.language).first()
+    path = reverse("admin:articles_article_change", args=[version.pk]) if version else (
+        reverse("admin:articles_article_translate", args=[source.pk]) + f"?language={assignment.language}"
+    )  # fmt: skip
+    context = {"assignment": assignment, "source": source, "reason": reason, "url": settings.REVIEW_SITE_URL.rstrip("/") + path,
+               "language": _language_name(assignment.language)}  # fmt: skip
+    with translations.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("articles/mail/assignment_subject.txt", context).strip()
+        body = render_to_string("articles/mail/assignment.txt", context)
+    send_mail(subject, body, None, [assignment.translator.email])
+    return True
+
+
 def _free_slug(language, slug):
     if not Article.objects.filter(language=language, slug=slug).exists():
         return slug
@@ -365,7 +571,7 @@ def _free_slug(language, slug):
     return next(f"{base}-{n}" for n in range(2, len(taken) + 3) if f"{base}-{n}" not in taken)
 
 
-def create_translation(*, source, language, by):
+def create_translation(*, source, language, by, made_from=None):
     """Start a draft `language` version of `source`'s piece, prefilled from its source version.
 
     Records the source's content revision it was made from; image usages are copied with their
@@ -379,13 +585,13 @@ def create_translation(*, source, language, by):
     for _attempt in range(3):
         try:
             with transaction.atomic():
-                return _create_translation(source, language, by)
+                return _create_translation(source, language, by, made_from)
         except IntegrityError:
             pass  # someone took the slug or the language between our check and our insert: look again
     raise Conflict(_("The translation could not be created because others are changing this piece; try again."))
 
 
-def _create_translation(source, language, by):
+def _create_translation(source, language, by, made_from=None):
     piece = Piece.objects.select_for_update().get(pk=source.piece_id)
     existing = Article.objects.filter(piece=piece, language=language).first()
     if existing:
@@ -399,7 +605,7 @@ def _create_translation(source, language, by):
         translation = Article.objects.create(
             piece=piece,
             language=language,
-            translated_from_revision=source.content_revision,
+            translated_from_revision=made_from or source.content_revision,
             title=source.title,
             slug=_free_slug(language, source.slug),
             standfirst=source.standfirst,
@@ -408,9 +614,34 @@ def _create_translation(source, language, by):
             published_at=source.published_at,
         )
         _replace_usages(translation, _usages_of(source))
+        translation.tags.set([_counterpart(tag, language) for tag in source.tags.all()])
         reversion.add_to_revision(translation)
     events.emit(events.VERSION_CHANGED, set(), piece_id=piece.pk, version_id=translation.pk, language=language)
     return translation
+
+
+def _counterpart(tag, language):
+    """`tag`'s counterpart in `language`: the tag made from it there before (however it was renamed since), the one
+    it was made from, a sibling made from the same tag, one of the same name; else a new one, for the translator
+    to rename."""
+    from .models import Tag
+
+    links = Q(origin=tag) | Q(pk=tag.origin_id) | Q(origin_id=tag.origin_id) if tag.origin_id else Q(origin=tag)
+    found = Tag.objects.filter(links, language=language).first()
+    if found:
+        return found
+    found = Tag.objects.filter(language=language, name__iexact=tag.name).first()
+    if found:
+        if found.origin_id is None and tag.origin_id != found.pk:  # remembered, so a later renaming keeps the link
+            Tag.objects.filter(pk=found.pk).update(origin=tag)
+        return found
+    counterpart = Tag(language=language, name=tag.name, origin=tag)
+    counterpart.slug = counterpart.slugify(tag.name)
+    if Tag.objects.filter(language=language, slug=counterpart.slug).exists():
+        counterpart.slug = next(counterpart.slugify(tag.name, n) for n in range(2, 10_000)
+                                if not Tag.objects.filter(language=language, slug=counterpart.slugify(tag.name, n)).exists())  # fmt: skip
+    counterpart.save()
+    return counterpart
 
 
 @transaction.atomic
@@ -531,12 +762,31 @@ def restore_revision(*, version, revision_version, by):
         return save_version(version=current, by=by, changes=changes, images=restored, **piece_changes)
 
 
+def untranslated_image_texts(version):
+    """The captions and alt texts of a translation still word for word its source's: worth a warning when it goes out."""
+    if version.is_source:
+        return []
+    source = {segment.text for segment in image_segments(_usages_of(version.piece.source))}
+    return [segment.text for segment in image_segments(_usages_of(version)) if segment.text in source]
+
+
 def source_text_at(source, content_revision):
-    """The source's title, standfirst and body as they were at `content_revision`, or None if not kept."""
-    for version in Version.objects.get_for_object(source):
+    """The source's texts (as `texts_of` gives them) as they were at `content_revision`, or None if not kept."""
+    for version in Version.objects.get_for_object(source).select_related("revision"):
         if version.field_dict.get("content_revision") == content_revision:
-            return {field: version.field_dict.get(field, "") for field in Article.CONTENT_FIELDS}
+            return texts_kept(version)
     return None
+
+
+def texts_kept(version):
+    """A version's texts as one history entry (a reversion Version) kept them: `texts_of`'s keys, and the settings."""
+    data = version.field_dict
+    texts = {field: data.get(field, "") for field in (*Article.CONTENT_FIELDS, "slug", "status")}
+    when = data.get("published_at")
+    texts["published_at"] = timezone.localtime(when).strftime("%Y-%m-%d %H:%M") if when else ""  # one instant, one text
+    kept = version.revision.version_set.filter(content_type__model="articleimage")
+    texts["images"] = [other.field_dict for other in kept if other.field_dict.get("article_id") == int(version.object_id)]
+    return texts
 
 
 # Scheduled go-live ---------------------------------------------------------------------------------

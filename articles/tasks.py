@@ -28,3 +28,9 @@ def go_live_due():
 def sweep_pending_uploads():
     """Daily (beat): delete pending uploads that no image row names."""
     return services.sweep_pending_uploads()
+
+
+@shared_task(name="articles.mail_assignment", acks_late=True)
+def mail_assignment(assignment_id, reason):
+    """Mail a translator: a piece was assigned to them, or the source of one they were assigned changed."""
+    return services.mail_assignment(assignment_id=assignment_id, reason=reason)

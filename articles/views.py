@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -22,7 +23,7 @@ from .forms import ArticleFilterForm, SearchForm
 from .languages import current_language, language_codes, language_info, language_order
 from .models import Article, ArticleRedirect, Author, FeaturedPiece, PublicationPage, SectionText, Tag
 from .models.listing import ALL, FALLBACK, LOCAL
-from .policies import may_edit_language
+from .policies import may_read_version
 
 
 class LanguageAlternatesMixin:
@@ -226,7 +227,7 @@ class SearchView(LanguageAlternatesMixin, TemplateView):
 
 AuthorLink = namedtuple("AuthorLink", "name slug")
 TagLink = namedtuple("TagLink", "pk name slug language")
-VersionLink = namedtuple("VersionLink", "pk language url")
+VersionLink = namedtuple("VersionLink", "pk language url revision changed_at")
 
 
 class ArticleDetailView(LanguageAlternatesMixin, DetailView):
@@ -264,12 +265,18 @@ class ArticleDetailView(LanguageAlternatesMixin, DetailView):
         article = self.object
 
         def load():
-            versions = Article.objects.published().filter(piece_id=article.piece_id).only("id", "language", "slug", "published_at")
+            versions = Article.objects.published().filter(piece_id=article.piece_id)
+            versions = versions.only("id", "language", "slug", "published_at", "content_revision", "content_changed_at")
             tags = Tag.objects.filter(tagged_articles__content_object=article).order_by("name")
             return {
                 "authors": [AuthorLink(author.name, author.slug) for author in Author.objects.filter(pieces=article.piece_id)],
                 "tags": [TagLink(tag.pk, tag.name, tag.slug, tag.language) for tag in tags],
-                "versions": [VersionLink(version.pk, version.language, version.get_absolute_url()) for version in versions],
+                "versions": [
+                    VersionLink(
+                        version.pk, version.language, version.get_absolute_url(), version.content_revision, version.content_changed_at
+                    )
+                    for version in versions
+                ],
             }
 
         return selectors.derived(("article", article.pk, article.piece_id), load)
@@ -280,6 +287,10 @@ class ArticleDetailView(LanguageAlternatesMixin, DetailView):
         source = next((version for version in self.facts["versions"] if version.pk == article.piece.source_id), None)
         if source:
             context["x_default"] = next((alt for alt in context["alternates"] if alt["code"] == source.language), context["x_default"])
+        if source and source.pk != article.pk and source.changed_at and (article.translated_from_revision or 0) < source.revision:
+            # The original changed after this translation was made: the reader is told, in their language, until it catches up.
+            context["original_update"] = {"language": source.language, "url": source.url, "when": source.changed_at,
+                                          "name": get_language_info(source.language)["name_translated"]}  # fmt: skip
         words = taxonomy.for_language(language)
         context["section_info"] = words.sections_by_id.get(article.piece.section_id)
         context["kind_label"] = words.kind_names.get(article.piece.kind_id, "")
@@ -322,7 +333,7 @@ class ArticlePreviewView(ArticleDetailView):
         if not (user.is_active and user.is_staff and user.has_perm("articles.view_article")):
             raise Http404
         self.object = get_object_or_404(Article.objects.for_detail(), pk=kwargs["pk"], language=current_language())
-        if not may_edit_language(user, self.object.language):
+        if not may_read_version(user, self.object):  # a translator previews their drafts and the sources they translate
             raise PermissionDenied
         response = self.render_to_response(self.get_context_data(object=self.object, preview=True))
         add_never_cache_headers(response)

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag as TaggitTag
 
-from . import article, pages, taxonomy  # noqa: F401
+from . import article, desk, pages, taxonomy  # noqa: F401
 
 admin.site.site_header = _("Review CMS")
 admin.site.site_title = _("Review CMS")

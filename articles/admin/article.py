@@ -1,33 +1,45 @@
 """The article admin: the editors' and translators' daily tool."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
-from django.db.models import F
-from django.db.models.functions import Coalesce
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import translation
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from .. import services, taxonomy
+from .. import desk, exchange, services, taxonomy
 from ..diff import field_diffs, labelled
 from ..errors import DomainError, NotAllowed
 from ..languages import current_language, language_codes, language_info, language_order
-from ..models import Article, ArticleImage
-from ..policies import is_translator, may_delete, may_edit_piece, may_publish, may_read_version, may_view_history, readable_versions
-from .forms import ArticleAdminForm
+from ..models import Article, ArticleImage, Status
+from ..policies import (
+    is_translator,
+    may_delete,
+    may_edit_language,
+    may_edit_piece,
+    may_publish,
+    may_publish_language,
+    may_read_version,
+    may_view_history,
+    readable_versions,
+    translator_languages,
+)  # fmt: skip
+from ..segments import image_segments
+from .forms import ArticleAdminForm, ExportForm, ImportForm, direction_attrs
 from .hardening import HardenedAdmin, TabularInline, pk_or_404
 from .scoping import deny_forged_languages, deny_unless_language, language_choices
 
-COMPARED_FIELDS = ["title", "slug", "standfirst", "body", "status", "published_at"]
+COMPARED_FIELDS = ["title", "slug", "standfirst", "body", "images", "status", "published_at"]
 
 
 def preview_url(article):
@@ -41,24 +53,40 @@ class ArticleImageInline(TabularInline):
     autocomplete_fields = ["image"]
     fields = ["image", "alt_text", "decorative", "caption", "order"]
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None:  # alt text and caption are written in the version's language and direction
+            for name in ("alt_text", "caption"):
+                if name in formset.form.base_fields:
+                    formset.form.base_fields[name].widget.attrs.update(direction_attrs(obj.language))
+        return formset
+
 
 class TranslationStateFilter(admin.SimpleListFilter):
+    """The desk's states (articles.desk): the dashboard's counts link here, so a count and its list agree."""
+
     title = gettext_lazy("translation state")
     parameter_name = "translation"
 
     def lookups(self, request, model_admin):
-        return [("outdated", _("Outdated translations")), ("current", _("Up-to-date translations")), ("source", _("Sources"))]
+        states = [(state, label) for state, label in desk.STATES.items() if state != desk.MISSING]
+        return [*states, (desk.SOURCE, _("Sources"))]
 
     def queryset(self, request, queryset):
-        queryset = queryset.alias(source_revision=F("piece__source__content_revision"), made_from=Coalesce("translated_from_revision", 0))
-        translations = queryset.exclude(piece__source=F("pk"))
-        if self.value() == "outdated":
-            return translations.filter(made_from__lt=F("source_revision"))
-        if self.value() == "current":
-            return translations.filter(made_from__gte=F("source_revision"))
-        if self.value() == "source":
-            return queryset.filter(piece__source=F("pk"))
+        if self.value() in {*desk.STATES, desk.SOURCE} - {desk.MISSING}:
+            return desk.in_state(queryset, self.value())
         return queryset
+
+
+class MissingLanguageFilter(admin.SimpleListFilter):
+    title = gettext_lazy("missing in")
+    parameter_name = "missing"
+
+    def lookups(self, request, model_admin):
+        return language_choices(request.user, language_codes())
+
+    def queryset(self, request, queryset):
+        return desk.in_state(queryset, desk.MISSING, self.value()) if self.value() else queryset
 
 
 class TagFilter(admin.SimpleListFilter):
@@ -88,35 +116,68 @@ class VersionsChangeList(ChangeList):
             .only("piece__source_id", "language", "content_revision", "translated_from_revision", "status", "published_at")
         ):
             siblings.setdefault(sibling.piece_id, []).append(sibling)
+        languages = translator_languages(request.user)
         for article in self.result_list:
             article.siblings = sorted(siblings.get(article.piece_id, []), key=lambda sibling: language_order(sibling.language))
+            source = next((s for s in article.siblings if s.pk == article.piece.source_id), None)
+            have = {sibling.language for sibling in article.siblings}
+            startable = source is not None and may_read_version(request.user, source)
+            # A translator is offered each of their missing languages; an editor, one link to choose from all.
+            article.translate_into = (
+                [c for c in language_codes() if c not in have and (languages is None or c in languages)] if startable else []
+            )
+            article.translate_choice = languages is None
 
 
 @admin.register(Article)
 class ArticleAdmin(HardenedAdmin, VersionAdmin):
     form = ArticleAdminForm
     list_display = ["title", "language", "status", "published_at", "section", "kind", "translation_state", "links"]
-    list_filter = ["language", "status", "piece__section", "piece__kind", TranslationStateFilter, TagFilter]
+    list_filter = ["language", "status", TranslationStateFilter, MissingLanguageFilter, "piece__section", "piece__kind", TagFilter]
     search_fields = ["title", "standfirst"]
     date_hierarchy = "published_at"
     list_select_related = ["piece"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [ArticleImageInline]
-    actions = ["publish_selected", "unpublish_selected", "make_source_selected", "delete_selected"]
+    actions = [
+        "publish_selected",
+        "publish_ready_selected",
+        "export_selected",
+        "unpublish_selected",
+        "make_source_selected",
+        "delete_selected",
+    ]
     change_form_template = "admin/articles/article/change_form.html"
 
+    class Media:
+        js = ["js/admin-direction.js"]
+
+    readonly_fields = ["body_as_read"]
+
     def get_fieldsets(self, request, obj=None):
+        if obj is not None and not self.has_change_permission(request, obj):  # a source a translator reads
+            return [(None, {"fields": ["language", "title", "slug", "standfirst", "body_as_read", "status", "published_at"]})]
         fieldsets = [
             (None, {"fields": ["language", "title", "slug", "standfirst", "body"]}),
             (_("Publication"), {"fields": ["status", "published_at", "existing_tags", "new_tags"]}),
             (_("Shared by every language version"), {"fields": ["section", "kind", "authors"]}),
-            (None, {"fields": ["seen_edit_version"], "classes": ["hidden"]}),
+            (None, {"fields": ["seen_edit_version", "seen_source_revision"], "classes": ["hidden"]}),
         ]
-        if obj and not obj.is_source:
+        if obj and not obj.is_source and obj.is_outdated():
             fieldsets.insert(0, (_("Translation"), {"fields": ["mark_up_to_date"]}))
         return fieldsets
 
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None or self.has_change_permission(request, obj) else super().get_readonly_fields(request, obj)
+
+    @admin.display(description=gettext_lazy("body"))
+    def body_as_read(self, article):
+        return format_html('<div {}>{}</div>', format_html_join(" ", '{}="{}"', direction_attrs(article.language).items()),
+                           mark_safe(article.body))  # fmt: skip  # sanitised on every save
+
     def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None and not self.has_change_permission(request, obj):  # read, not edited: no fields at all
+            return super().get_form(request, obj, change=change, **{**kwargs, "form": forms.ModelForm, "fields": []})
         kwargs["fields"] = None  # fields come from the form class and fieldsets
         base = super().get_form(request, obj, change=change, **kwargs)
 
@@ -160,10 +221,18 @@ class ArticleAdmin(HardenedAdmin, VersionAdmin):
 
     @admin.display(description=gettext_lazy("links"))
     def links(self, article):
-        preview = format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', preview_url(article), _("Preview"))
+        links = [format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', preview_url(article), _("Preview"))]
         if article.is_published():
-            return format_html('{} · <a href="{}">{}</a>', preview, article.get_absolute_url(), _("View on site"))
-        return preview
+            links.append(format_html('<a href="{}">{}</a>', article.get_absolute_url(), _("View on site")))
+        translate = reverse("admin:articles_article_translate", args=[article.pk])
+        into = getattr(article, "translate_into", [])
+        if into and getattr(article, "translate_choice", False):
+            links.append(format_html('<a href="{}">{}</a>', translate, _("Translate…")))
+        else:
+            for code in into:
+                label = _("Translate into %(language)s") % {"language": language_info(code)["name_local"]}
+                links.append(format_html('<a href="{}?language={}">{}</a>', translate, code, label))
+        return format_html_join(" · ", "{}", ((link,) for link in links))
 
     def view_on_site(self, article):
         return article.get_absolute_url() if article.is_published() else None
@@ -173,16 +242,25 @@ class ArticleAdmin(HardenedAdmin, VersionAdmin):
     def has_delete_permission(self, request, obj=None):
         return may_delete(request.user) and super().has_delete_permission(request, obj)
 
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or may_edit_language(request.user, obj.language))
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and (obj is None or may_read_version(request.user, obj))
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         article = self.get_object(request, unquote(object_id)) if object_id else None
         if object_id and article is None:  # not readable, or gone: name the rule rather than pretend it is gone
             language = Article.objects.filter(pk=pk_or_404(Article, unquote(object_id))).values_list("language", flat=True).first()
             if language:
                 deny_unless_language(request, language)
-        if article:
+        if article and not may_read_version(request.user, article):
             deny_unless_language(request, article.language)
+        if article and request.method == "POST":
+            deny_unless_language(request, article.language)  # a translator reads other languages' sources, never writes them
         deny_forged_languages(request)
-        context = {**(extra_context or {}), **self.translation_context(article)}
+        context = {**(extra_context or {}), **self.translation_context(article), **self.review_context(request, article),
+                   "may_view_history": bool(article) and may_view_history(request.user, article.language)}  # fmt: skip
         try:
             return super().changeform_view(request, object_id, form_url, context)
         except NotAllowed:
@@ -224,16 +302,19 @@ class ArticleAdmin(HardenedAdmin, VersionAdmin):
     def recover_view(self, request, version_id, extra_context=None):
         raise PermissionDenied(_("Deleted versions are restored by an editor from the piece's history."))
 
+    change_list_template = "admin/articles/article/change_list.html"
+
     def changelist_view(self, request, extra_context=None):
         # An action this person is not offered is refused (403), not silently ignored.
         if request.method == "POST" and "action" in request.POST and request.POST["action"] not in self.get_actions(request):
             raise PermissionDenied(_("You may not run this action."))
-        return super().changelist_view(request, extra_context)
+        return super().changelist_view(request, {**(extra_context or {}), "is_translator": is_translator(request.user)})
 
     def get_actions(self, request):
         actions = super().get_actions(request)
         if not may_publish(request.user):
             actions.pop("publish_selected", None)
+            actions.pop("publish_ready_selected", None)
             actions.pop("unpublish_selected", None)
         if not may_edit_piece(request.user):
             actions.pop("make_source_selected", None)
@@ -256,11 +337,28 @@ class ArticleAdmin(HardenedAdmin, VersionAdmin):
             seen = form.cleaned_data.get("seen_edit_version")
             saved = services.save_version(
                 version=form.instance, expected_edit_version=-1 if seen is None else seen,
-                mark_current=bool(form.cleaned_data.get("mark_up_to_date")), **common,
+                matches_source_revision=form.matches_source_revision(), **common,
             )  # fmt: skip
         else:
             saved = services.create_piece(language=form.cleaned_data["language"], **common)
         form.instance.pk, form.instance.piece_id = saved.pk, saved.piece_id
+        if form.matches_source_revision() and saved.is_outdated():
+            message = _(
+                "The source changed again while you were translating. This translation is marked up to date with the text "
+                "you were shown; the newer changes are listed above."
+            )
+            self.message_user(request, message, messages.WARNING)
+        if saved.status == Status.PUBLISHED:
+            self.warn_untranslated([saved], request)
+
+    def warn_untranslated(self, versions, request):
+        for version in versions:
+            leftovers = services.untranslated_image_texts(version)
+            if leftovers:
+                message = _("“%(title)s” [%(language)s] goes out with image texts still in the source language: %(texts)s") % {
+                    "title": version.title, "language": version.language, "texts": "; ".join(f"“{text}”" for text in leftovers),
+                }  # fmt: skip
+                self.message_user(request, message, messages.WARNING)
 
     def construct_change_message(self, request, form, formsets, add=False):
         return super().construct_change_message(request, form, [], add)
@@ -300,13 +398,29 @@ class ArticleAdmin(HardenedAdmin, VersionAdmin):
 
     @admin.action(description=gettext_lazy("Publish selected versions"))
     def publish_selected(self, request, queryset):
-        count = services.publish(versions=queryset, by=request.user)
-        self.message_user(request, _("%(count)d versions published.") % {"count": count}, messages.SUCCESS)
+        versions = list(queryset.select_related("piece"))
+        count = services.publish(versions=versions, by=request.user)
+        message = ngettext("%(count)d version published.", "%(count)d versions published.", count) % {"count": count}
+        self.message_user(request, message, messages.SUCCESS)
+        self.warn_untranslated(versions, request)
+
+    @admin.action(description=gettext_lazy("Publish every ready language of the selected pieces (all or none)"))
+    def publish_ready_selected(self, request, queryset):
+        pieces = {version.piece_id for version in queryset}
+        count = services.publish_ready(pieces=pieces, by=request.user)
+        message = ngettext("%(count)d version published.", "%(count)d versions published.", count) % {"count": count}
+        self.message_user(request, message, messages.SUCCESS)
+
+    @admin.action(description=gettext_lazy("Export the selected pieces for translation (XLIFF 2 or PO)…"))
+    def export_selected(self, request, queryset):
+        ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True)[:500])
+        return redirect(f"{reverse('admin:articles_article_export')}?ids={ids}")
 
     @admin.action(description=gettext_lazy("Unpublish selected versions"))
     def unpublish_selected(self, request, queryset):
         count = services.unpublish(versions=queryset, by=request.user)
-        self.message_user(request, _("%(count)d versions unpublished.") % {"count": count}, messages.SUCCESS)
+        message = ngettext("%(count)d version unpublished.", "%(count)d versions unpublished.", count) % {"count": count}
+        self.message_user(request, message, messages.SUCCESS)
 
     @admin.action(description=gettext_lazy("Make source version of its piece"))
     def make_source_selected(self, request, queryset):
@@ -320,11 +434,156 @@ class ArticleAdmin(HardenedAdmin, VersionAdmin):
         name = f"{self.opts.app_label}_{self.opts.model_name}"
         view = self.admin_site.admin_view
         return [
+            path("desk/", view(self.desk_view), name=f"{name}_desk"),
+            path("queue/", view(self.queue_view), name=f"{name}_queue"),
+            path("exchange/export/", view(self.export_view), name=f"{name}_export"),
+            path("exchange/import/", view(self.import_view), name=f"{name}_import"),
             path("<path:object_id>/translate/", view(self.translate_view), name=f"{name}_translate"),
+            path("<path:object_id>/review/", view(self.review_view), name=f"{name}_review"),
             path("<path:object_id>/compare/<int:old_id>/<int:new_id>/", view(self.compare_view), name=f"{name}_compare"),
             path("<path:object_id>/restore/<int:version_id>/", view(self.restore_view), name=f"{name}_restore"),
             *super().get_urls(),
         ]
+
+    REVIEW_STEPS = {
+        "submit": lambda version, by, text: services.submit_for_review(version=version, by=by, comment=text),
+        "approve": lambda version, by, text: services.approve(version=version, by=by),
+        "send_back": lambda version, by, text: services.send_back(version=version, by=by, comment=text),
+        "comment": lambda version, by, text: services.add_comment(version=version, by=by, text=text),
+    }
+
+    def review_view(self, request, object_id):
+        """The review panel's buttons: submit for review, approve, send back with a comment, comment."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = get_object_or_404(Article.objects.select_related("piece"), pk=pk_or_404(Article, object_id))
+        step = self.REVIEW_STEPS.get(request.POST.get("step", ""))
+        if step is None:
+            return HttpResponseBadRequest(_("Unknown review step."))
+        try:
+            step(article, request.user, request.POST.get("text", "")[:10_000])
+        except NotAllowed:
+            raise  # a 403
+        except DomainError as refusal:
+            messages.error(request, str(refusal))
+        else:
+            done = {"submit": _("Submitted for review."), "approve": _("Approved and published."),
+                    "send_back": _("Sent back to the translator with your comment."), "comment": _("Comment added.")}  # fmt: skip
+            messages.success(request, done[request.POST["step"]])
+        if not may_read_version(request.user, Article.objects.get(pk=article.pk)):
+            return redirect("admin:articles_article_changelist")
+        return redirect("admin:articles_article_change", article.pk)
+
+    def review_context(self, request, article):
+        """What the review panel under the form offers this person for this version."""
+        if not article:
+            return {}
+        user = request.user
+        editing = may_edit_language(user, article.language)
+        revising = may_publish_language(user, article.language)
+        return {
+            "comments": list(article.comments.select_related("author")[:50]),
+            "review_steps": {
+                "submit": editing and article.status == Status.DRAFT,
+                "approve": revising and article.status == Status.REVIEW,
+                "send_back": revising and article.status == Status.REVIEW,
+                "comment": may_read_version(user, article),
+            },
+        }
+
+    def export_view(self, request):
+        """Choose the language and format of an exchange file for the chosen pieces, then download it."""
+        ids = [int(pk) for pk in request.GET.get("ids", request.POST.get("ids", "")).split(",") if pk.isdigit() and len(pk) < 12]
+        versions = list(self.get_queryset(request).filter(pk__in=ids).select_related("piece__source"))
+        form = ExportForm(request.POST or None, languages=language_choices(request.user, language_codes()))
+        if request.method == "POST" and form.is_valid() and versions:
+            try:
+                name, data, content_type = exchange.export(
+                    sources=versions, language=form.cleaned_data["language"], by=request.user, fmt=form.cleaned_data["format"]
+                )
+            except NotAllowed:
+                raise
+            except DomainError as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                response = HttpResponse(data, content_type=content_type)
+                response["Content-Disposition"] = f'attachment; filename="{name}"'
+                return response
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Export for translation"),
+            "form": form,
+            "versions": versions,
+            "ids": ",".join(str(v.pk) for v in versions),
+        }
+        return TemplateResponse(request, "admin/articles/article/export.html", context)
+
+    def import_view(self, request):
+        """Upload an agency's XLIFF 2 or PO file: drafts created or updated, all or nothing."""
+        if not self.has_view_permission(request) or not self.has_change_permission(request):
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                done = exchange.import_file(upload=form.cleaned_data["file"], by=request.user)
+            except NotAllowed:
+                raise
+            except DomainError as refusal:
+                form.add_error("file", str(refusal))
+            else:
+                for item in done:
+                    current = item.complete and not item.version.is_outdated()
+                    if item.created:
+                        message = (
+                            _("“%(title)s” [%(language)s]: draft created, up to date.")
+                            if current
+                            else _("“%(title)s” [%(language)s]: draft created, still to finish or outdated.")
+                        )
+                    else:
+                        message = (
+                            _("“%(title)s” [%(language)s]: imported, up to date.")
+                            if current
+                            else _("“%(title)s” [%(language)s]: imported, still to finish or outdated.")
+                        )
+                    messages.success(request, message % {"title": item.version.title, "language": item.version.language})
+                return redirect("admin:articles_article_queue")
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "title": _("Import translations"), "form": form}
+        return TemplateResponse(request, "admin/articles/article/import.html", context)
+
+    def desk_view(self, request):
+        """Language × state: how many pieces are missing, drafts, in review, outdated or current, each a link to its list."""
+        if is_translator(request.user) or not self.has_view_permission(request):
+            raise PermissionDenied(_("The translation desk's overview is for editors; translators have their queue."))
+        changelist = reverse("admin:articles_article_changelist")
+        rows = []
+        for code, row in desk.counts().items():
+            cells = []
+            for state in desk.STATES:
+                query = f"missing={code}" if state == desk.MISSING else f"language__exact={code}&translation={state}"
+                cells.append({"state": state, "count": row[state], "url": f"{changelist}?{query}"})
+            rows.append({"language": language_info(code), "sources": row[desk.SOURCE], "cells": cells})
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Translation desk"),
+            "states": desk.STATES,
+            "rows": rows,
+        }
+        return TemplateResponse(request, "admin/articles/article/desk.html", context)
+
+    def queue_view(self, request):
+        """What waits in this person's languages, with a way in to each: translate, or open the version."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        jobs = desk.queue(request.user)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("My translation queue") if is_translator(request.user) else _("Translation queue"),
+            "jobs": jobs,
+        }
+        return TemplateResponse(request, "admin/articles/article/queue.html", context)
 
     def translation_context(self, article):
         if not article:
@@ -334,10 +593,14 @@ class ArticleAdmin(HardenedAdmin, VersionAdmin):
             source = article.source_version()
             context["source"] = source
             context["source_language"] = language_info(source.language) if source else None
+            context["words"] = desk.word_counts(source, article) if source else None
+            context["source_images"] = image_segments(services.texts_of(source)["images"]) if source else []
+            context["side_by_side"] = desk.side_by_side(source, article) if source else []
+            context["language_dir"] = direction_attrs(article.language)
             if source and article.is_outdated():
                 then = services.source_text_at(source, article.translated_from_revision)
-                now = {field: getattr(source, field) for field in Article.CONTENT_FIELDS}
-                context["outdated_diffs"] = labelled(Article, field_diffs(then, now, Article.CONTENT_FIELDS)) if then else None
+                fields = [*Article.CONTENT_FIELDS, "images"]
+                context["outdated_diffs"] = labelled(Article, field_diffs(then, services.texts_of(source), fields)) if then else None
                 context["outdated"] = True
         return context
 
@@ -371,6 +634,7 @@ class ArticleAdmin(HardenedAdmin, VersionAdmin):
             "opts": self.opts,
             "original": article,
             "choices": choices,
+            "chosen": request.GET.get("language", ""),
             "title": _("Add a translation of “%(title)s”") % {"title": article.title},
         }
         return TemplateResponse(request, "admin/articles/article/translate.html", context)
@@ -379,14 +643,14 @@ class ArticleAdmin(HardenedAdmin, VersionAdmin):
         article = self.viewable_version(request, object_id)
         versions = Version.objects.get_for_object(article).select_related("revision__user")
         old, new = get_object_or_404(versions, pk=old_id), get_object_or_404(versions, pk=new_id)
-        as_text = lambda version: {field: str(version.field_dict.get(field) or "") for field in COMPARED_FIELDS}  # noqa: E731
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": article,
             "old": old,
             "new": new,
-            "diffs": labelled(Article, field_diffs(as_text(old), as_text(new), COMPARED_FIELDS)),
+            "diffs": labelled(Article, field_diffs(services.texts_kept(old), services.texts_kept(new), COMPARED_FIELDS)),
+            "direction": direction_attrs(article.language).get("dir", "ltr"),
             "title": _("Changes in “%(title)s”") % {"title": article.title},
         }
         return TemplateResponse(request, "admin/articles/article/compare.html", context)

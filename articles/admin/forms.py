@@ -7,9 +7,9 @@ from taggit.utils import parse_tags
 
 from ..diff import field_diffs, labelled
 from ..errors import EditConflict
-from ..languages import language_codes
+from ..languages import language_codes, language_info
 from ..models import Article, Author, Kind, Piece, Section, Status, Tag
-from ..policies import may_edit_piece, may_publish
+from ..policies import may_edit_piece, may_publish, may_publish_language
 from ..sanitize import sanitize_html
 from .hardening import SafeAutocompleteSelect, SafeAutocompleteSelectMultiple, SafeModelMultipleChoiceField
 from .scoping import language_choices
@@ -31,6 +31,23 @@ BODY_EDITOR = {
         "SpecialCharacters": True,
     }
 }
+
+
+def direction_attrs(language):
+    """`lang` and `dir` for a field that holds text in `language`, so Arabic is typed and shown right to left."""
+    if language not in language_codes():
+        return {}
+    return {"lang": language, "dir": "rtl" if language_info(language)["bidi"] else "ltr"}
+
+
+class LanguageTagsWidget(SafeAutocompleteSelectMultiple):
+    """The tag picker asks only for tags of one language (the tag admin filters by `language`)."""
+
+    language = None
+
+    def get_url(self):
+        url = super().get_url()
+        return f"{url}?language={self.language}" if self.language else url
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -60,11 +77,14 @@ class ArticleAdminForm(forms.ModelForm):
         queryset=Tag.objects.all(),
         required=False,
         help_text=_("Tags already used in this language."),
-        widget=SafeAutocompleteSelectMultiple(Article._meta.get_field("tags"), admin.site),
+        widget=LanguageTagsWidget(Article._meta.get_field("tags"), admin.site),
     )
     new_tags = forms.CharField(label=_("New tags"), required=False, help_text=_("Comma-separated; created in this version’s language."))
     seen_edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    mark_up_to_date = forms.BooleanField(label=_("I have updated it: this translation matches the source’s current text"), required=False)
+    seen_source_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    mark_up_to_date = forms.BooleanField(label=_("I have updated it: this translation matches the source text shown"), required=False)
+
+    TEXT_FIELDS = ("title", "slug", "standfirst", "body")
 
     PIECE_FIELDS = ("section", "kind", "authors")
 
@@ -86,19 +106,34 @@ class ArticleAdminForm(forms.ModelForm):
             choices=language_choices(request.user, language_codes()),
             initial=article.language,
         )
+        self.fields["slug"].required = False  # left empty, the services make it from the title
+        self.fields["slug"].help_text = _("The end of the address. Leave empty to make it from the title.")
         if article.pk:
             self.fields["language"].disabled = True  # a version's language is its identity; translate instead
             self.initial["existing_tags"] = list(article.tags.all())
             self.initial["seen_edit_version"] = article.edit_version
             piece = article.piece
             self.initial.update(section=piece.section_id, kind=piece.kind_id, authors=list(piece.authors.all()))
+            if not article.is_source:
+                self.initial["seen_source_revision"] = piece.source.content_revision
+        language = article.language if article.pk else self._new_language()
+        for name in self.TEXT_FIELDS:
+            self.fields[name].widget.attrs.update(direction_attrs(language))
+        self.fields["language"].widget.attrs["data-rtl"] = " ".join(c for c in language_codes() if language_info(c)["bidi"])
+        self.fields["existing_tags"].widget.language = language
         if not may_edit_piece(request.user):
             for name in self.PIECE_FIELDS:
                 self.fields[name].disabled = True
-        if not may_publish(request.user) and article.status != Status.PUBLISHED:
+        may_publish_here = may_publish_language(request.user, article.language) if article.pk else may_publish(request.user)
+        if not may_publish_here and article.status != Status.PUBLISHED:
             self.fields["status"].choices = [c for c in self.fields["status"].choices if c[0] != Status.PUBLISHED]
-        if not article.pk or article.is_source:
-            del self.fields["mark_up_to_date"]
+        if not article.pk or article.is_source or not article.is_outdated():
+            del self.fields["mark_up_to_date"]  # a new or up-to-date translation has nothing to catch up with
+
+    def _new_language(self):
+        offered = [code for code, _name in self.fields["language"].choices]
+        chosen = self.data.get("language") if self.is_bound else self.instance.language
+        return chosen if chosen in offered else (offered[0] if offered else "")
 
     def clean_body(self):
         return sanitize_html(self.cleaned_data["body"])
@@ -112,6 +147,8 @@ class ArticleAdminForm(forms.ModelForm):
         wrong = [tag.name for tag in cleaned.get("existing_tags") or [] if tag.language != language]
         if wrong:
             self.add_error("existing_tags", _("These tags belong to another language: %(tags)s") % {"tags": ", ".join(wrong)})
+        if cleaned.get("mark_up_to_date") and not cleaned.get("seen_source_revision"):
+            raise forms.ValidationError(_("This form does not say which source text you translated. Reload the page and try again."))
         refusal = getattr(self.request, "review_refusal", None)
         if refusal is not None:
             self.show_refusal(refusal)
@@ -132,6 +169,10 @@ class ArticleAdminForm(forms.ModelForm):
         else:
             raise forms.ValidationError(refusal.message, code=refusal.code)
 
+    def matches_source_revision(self):
+        """The source revision the translator was shown, when they ticked “I have updated it”."""
+        return self.cleaned_data.get("seen_source_revision") if self.cleaned_data.get("mark_up_to_date") else None
+
     def tag_names(self):
         return [tag.name for tag in self.cleaned_data.get("existing_tags") or []] + self.cleaned_data.get("new_tags", [])
 
@@ -145,3 +186,18 @@ class ArticleAdminForm(forms.ModelForm):
     def version_changes(self):
         return {name: self.cleaned_data[name] for name in ("title", "slug", "standfirst", "body", "status", "published_at")
                 if name in self.cleaned_data}  # fmt: skip
+
+
+class ExportForm(forms.Form):
+    language = forms.ChoiceField(label=_("Translate into"))
+    format = forms.ChoiceField(
+        label=_("Format"), choices=[("xliff", _("XLIFF 2 (.xlf)")), ("po", _("PO (.po)"))], initial="xliff", widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, languages=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = languages
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("XLIFF 2 or PO file"), help_text=_("A file exported here and translated by an agency; at most 5 MB."))

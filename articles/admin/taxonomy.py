@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import services
 from ..images import inspect
+from ..languages import language_codes
 from ..models import (
     Article,
     Author,
@@ -175,6 +176,13 @@ class TagAdmin(TaxonomyEvents, ModelAdmin):
         queryset = super().get_queryset(request)
         languages = translator_languages(request.user)
         return queryset if languages is None else queryset.filter(language__in=languages)
+
+    def get_search_results(self, request, queryset, search_term):
+        # The version form's tag picker asks for one language's tags (?language=); anything else is ignored.
+        language = request.GET.get("language")
+        if language in language_codes():
+            queryset = queryset.filter(language=language)
+        return super().get_search_results(request, queryset, search_term)
 
 
 @admin.register(FeaturedPiece)

@@ -1,5 +1,5 @@
 from .article import Article, ArticleQuerySet, Status
-from .editorial import ArticleRedirect, FeaturedPiece, TranslatorLanguage
+from .editorial import ArticleRedirect, Assignment, FeaturedPiece, TranslatorLanguage, VersionComment
 from .listing import ListingEntry
 from .media import ArticleImage, Image, ImageState
 from .pages import PageKind, PublicationPage
@@ -12,6 +12,7 @@ __all__ = [
     "Article",
     "ArticleImage",
     "ArticleRedirect",
+    "Assignment",
     "FeaturedPiece",
     "ArticleQuerySet",
     "Author",
@@ -31,4 +32,5 @@ __all__ = [
     "Tag",
     "TaggedArticle",
     "TranslatorLanguage",
+    "VersionComment",
 ]

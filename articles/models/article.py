@@ -65,6 +65,9 @@ class Article(models.Model):
         _("content revision"), default=1, editable=False, help_text=_("Goes up whenever title, standfirst or body change.")
     )
     translated_from_revision = models.PositiveIntegerField(_("translated from source revision"), null=True, blank=True, editable=False)
+    content_changed_at = models.DateTimeField(
+        _("content changed"), null=True, blank=True, editable=False, help_text=_("When the content revision last went up.")
+    )
 
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=200, allow_unicode=True)
@@ -115,10 +118,12 @@ class Article(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "edit_version"}
         loaded = getattr(self, "_loaded_content", None)
-        if loaded is not None and loaded != self._content():
-            self.content_revision += 1
+        text_changed = loaded is not None and loaded != self._content()
+        if text_changed or not self.content_changed_at:
+            self.content_revision += text_changed
+            self.content_changed_at = timezone.now()
             if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "content_revision"}
+                kwargs["update_fields"] = {*kwargs["update_fields"], "content_revision", "content_changed_at"}
         super().save(*args, **kwargs)
         self._loaded_content = self._content()
 
@@ -131,6 +136,21 @@ class Article(models.Model):
         instance = super().from_db(db, field_names, values)
         instance._loaded_content = instance._content()
         return instance
+
+    def content_changed(self):
+        """Count a change of what translations translate that is not in the text (a caption, an image)."""
+        self.content_revision += 1
+        self.content_changed_at = timezone.now()
+
+    def text_changed(self, field=None):
+        """Whether title, standfirst or body (or just `field`) differ from what was loaded or last saved."""
+        loaded = getattr(self, "_loaded_content", None)
+        if loaded is None:
+            return True
+        if field is None:
+            return loaded != self._content()
+        index = self.CONTENT_FIELDS.index(field)
+        return loaded[index] != self._content()[index]
 
     def _content(self):
         # __dict__, not getattr: reading a deferred field here would cost a query.

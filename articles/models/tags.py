@@ -12,6 +12,10 @@ class Tag(TagBase):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100, allow_unicode=True)
     language = language_field()
+    origin = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="counterparts", verbose_name=_("translation of"),
+        help_text=_("The tag in another language this one was made from; new translations reuse it for that tag."),
+    )  # fmt: skip
 
     class Meta:
         ordering = ["language", "name"]
@@ -22,6 +26,9 @@ class Tag(TagBase):
             models.UniqueConstraint(fields=["language", "slug"], name="tag_unique_slug_per_language"),
             non_empty("slug", "tag_slug_not_empty"),
         ]
+
+    def __str__(self):
+        return f"{self.name} [{self.language}]"
 
     def slugify(self, tag, i=None):
         # Unicode slugs (Cyrillic, Arabic) come from taggit; a name of punctuation alone gets a usable one.

@@ -230,6 +230,13 @@ PERMISSIONS_POLICY = "accelerometer=(), camera=(), geolocation=(), gyroscope=(),
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Mail (translators' assignments and source changes), sent by the background queue. Development prints it;
+# production sets EMAIL_BACKEND and its EMAIL_* settings from the environment.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Review <desk@review.example>")
+REVIEW_SITE_URL = os.environ.get("REVIEW_SITE_URL", "http://127.0.0.1:8000")  # the start of links in mail
+
 # Background work: Celery with Redis as the broker. Without REDIS_URL tasks run in-process
 # (eagerly), so the embedded default needs no Redis; production and CI set it.
 REDIS_URL = os.environ.get("REDIS_URL", "")

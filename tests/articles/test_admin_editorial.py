@@ -24,11 +24,6 @@ HOSTILE_BODY = (
 HOSTILE_TITLE = '<script>alert("title")</script> & <b>bold</b>'
 
 
-@pytest.fixture
-def editor():
-    return AdminUser("editor", "review-editor")
-
-
 def change_url(article):
     return f"/admin/articles/article/{article.pk}/change/"
 

@@ -47,7 +47,8 @@ def test_editor_writes_and_publishes_with_the_rich_text_editor_then_the_translat
     assert reader.locator(".article__body strong").inner_text() == "almost all"
 
     page = log_in(open_page, "translator-fr", "review-translator")
-    assert page.goto(live_demo.url + f"/admin/articles/article/{article.pk}/change/").status == 403  # not their language
+    assert page.goto(live_demo.url + f"/admin/articles/article/{article.pk}/change/").status == 200  # the source: read-only
+    assert page.locator("input[name=title]").count() == 0
     page.goto(live_demo.url + f"/admin/articles/article/{article.pk}/translate/")
     page.get_by_role("button", name="Create the draft").click()
     page.wait_for_url(re.compile(r"/admin/articles/article/\d+/change/$"))
@@ -73,3 +74,44 @@ def test_editor_writes_and_publishes_with_the_rich_text_editor_then_the_translat
     preview.wait_for_load_state()
     assert preview.locator(".preview-banner").is_visible()
     assert preview.locator("h1").inner_text() == "La cyberdéfense dans le Grand Nord"
+
+
+def test_a_translator_goes_from_their_queue_to_a_translation_in_review_without_typing_a_url(open_page, live_demo):
+    page = log_in(open_page, "translator-fr", "review-translator")
+    page.get_by_role("link", name="Articles", exact=True).first.click()
+    page.get_by_role("link", name="My translation queue").click()
+    save_screenshot(page, "translator-queue")
+    page.locator("tr", has_text="Could ISIL go nuclear?").get_by_role("link", name="Translate into français").click()
+    assert page.locator("#id_language").input_value() == "fr"
+    page.get_by_role("button", name="Create the draft").click()
+    page.wait_for_url(re.compile(r"/admin/articles/article/\d+/change/$"))
+    assert page.locator("input[name=mark_up_to_date]").count() == 0  # a new translation has nothing to catch up with
+
+    page.get_by_label("Title:").fill("L’EIIL pourrait-il se doter de l’arme nucléaire ?")
+    page.get_by_label("Standfirst:").fill("Ce qui relève du bluff, et ce qu’il faut prendre au sérieux.")
+    page.locator(".ProseMirror[contenteditable=true]").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.type("Se procurer une arme nucléaire est difficile.")
+    page.locator("#id_image_usages-0-alt_text").fill("Un conteneur de matière radioactive")
+    page.locator("#id_image_usages-0-caption").fill("Une matière plus facile à obtenir qu’une arme.")
+    page.get_by_role("button", name="Save and continue editing").click()
+    page.wait_for_url(re.compile(r"/admin/articles/article/\d+/change/$"))
+    page.get_by_role("textbox", name=re.compile("^Comment")).fill("Prêt pour relecture.")
+    page.get_by_role("button", name="Submit for review").click()
+    page.get_by_text("Submitted for review.").wait_for()  # the same address, reloaded after the POST
+
+    french = Article.objects.get(language="fr", piece__source__slug="could-isil-go-nuclear")
+    assert french.status == Status.REVIEW and french.slug == "leiil-pourrait-il-se-doter-de-larme-nucléaire"
+    assert french.comments.get().text == "Prêt pour relecture."
+    save_screenshot(page, "translator-submitted")
+
+
+def test_an_arabic_version_is_edited_right_to_left(open_page, live_demo):
+    arabic = Article.objects.filter(language="ar").first()
+    page = log_in(open_page, "editor", "review-editor")
+    page.goto(live_demo.url + f"/admin/articles/article/{arabic.pk}/change/")
+    editor = page.locator(".ProseMirror[contenteditable=true]")
+    editor.wait_for()
+    assert editor.get_attribute("dir") == "rtl" and editor.get_attribute("lang") == "ar"
+    assert page.locator("#id_title").evaluate("element => getComputedStyle(element).direction") == "rtl"
+    save_screenshot(page, "editor-arabic-rtl")

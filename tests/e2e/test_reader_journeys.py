@@ -144,3 +144,28 @@ def test_a_search_with_no_words_explains_itself(open_page):
     page = open_page("/en/search/?q=%21%21%21", width=375)
     assert "no words to look for" in page.locator("main").inner_text()
     assert page.locator("#id_q").is_visible()
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_a_reader_of_an_outdated_translation_is_pointed_to_the_updated_original(open_page, live_demo, language):
+    from articles import services
+    from articles.models import Article
+
+    source = Article.objects.get(language="en", slug="securing-the-nordic-baltic-region")
+    translation = Article.objects.get(piece_id=source.piece_id, language=language)
+    page = open_page(translation.get_absolute_url())
+    assert page.locator(".original-updated").count() == 0
+
+    services.save_version(version=source, by=None, changes={"standfirst": "How do Allies defend the region today?"})
+    page.reload()
+    notice = page.get_by_role("note")
+    assert notice.is_visible() and notice.locator("xpath=ancestor-or-self::*[@lang][1]").get_attribute("lang") == language
+    save_screenshot(page, f"original-updated-{language}")
+    notice.get_by_role("link").click()
+    assert page.url == live_demo.url + ARTICLE["en"]
+    assert "How do Allies defend the region today?" in page.locator(".lede").inner_text()
+
+    source.refresh_from_db()
+    services.save_version(version=translation, by=None, changes={}, matches_source_revision=source.content_revision)
+    page.goto(live_demo.url + translation.get_absolute_url())
+    assert page.locator(".original-updated").count() == 0

@@ -168,7 +168,9 @@ class Command(BaseCommand):
         for version in others:
             existing = Article.objects.filter(piece_id=source.piece_id, language=version["language"]).first()
             existing = existing or services.create_translation(source=source, language=version["language"], by=None)
-            services.save_version(version=existing, by=None, changes=changes(version), mark_current=True, **extras(version))
+            services.save_version(
+                version=existing, by=None, changes=changes(version), matches_source_revision=source.content_revision, **extras(version)
+            )
         return len(piece["versions"])
 
     def load_people(self):

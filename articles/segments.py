@@ -1,0 +1,159 @@
+"""A version's text as translation segments: its title, standfirst, each block of the body, each image's texts.
+
+Translators, diffs, word counts and the exchange files (XLIFF, PO) all work on these units, so a
+changed paragraph is one changed segment, never a run of words glued across paragraphs. The body
+was sanitised on save (articles.sanitize): its inline markup is kept in `html`, safe to show.
+"""
+
+from collections import namedtuple
+from dataclasses import dataclass
+from html import escape
+from html.parser import HTMLParser
+
+from django.utils.translation import gettext as _
+
+BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "figcaption", "pre", "dt", "dd", "td", "th"}
+CONTAINERS = {"ul", "ol", "dl", "div", "section", "article", "figure", "table", "thead", "tbody", "tr", "hr"}
+VOID = {"br", "img", "hr", "wbr"}
+
+
+Block = namedtuple("Block", "tag html text parent")  # parent: the list (ul, ol) or quote a block sits in, or ""
+
+
+@dataclass(frozen=True)
+class Segment:
+    key: str  # stable within one text: "title", "standfirst", "body.3", "image.1.caption"
+    kind: str  # "title", "standfirst", the block's tag ("p", "h2", "li"), "caption", "alt"
+    html: str  # the segment's inner markup (inline tags kept, text escaped)
+    text: str  # its plain text, whitespace collapsed
+    parent: str = ""  # for a body block: the list or quote it sits in
+
+    @property
+    def words(self):
+        return len(self.text.split())
+
+    @property
+    def number(self):
+        """The block's or image's place, from 1 (None for title and standfirst)."""
+        parts = self.key.split(".")
+        return int(parts[1]) if len(parts) > 1 else None
+
+
+class _BlockParser(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.blocks, self.open, self.html, self.text, self.containers = [], [], [], [], []
+
+    def _flush(self):
+        text = " ".join("".join(self.text).split())
+        if text:
+            tag = self.open[-1] if self.open else "p"
+            parents = [t for t in (*self.containers, *self.open[:-1]) if t in ("ul", "ol", "blockquote")]
+            self.blocks.append(Block(tag, "".join(self.html).strip(), text, parents[-1] if parents else ""))
+        self.html, self.text = [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in BLOCKS or tag in CONTAINERS:
+            self._flush()
+            if tag in BLOCKS:
+                self.open.append(tag)
+            elif tag not in VOID:
+                self.containers.append(tag)
+        elif tag == "br":
+            self.html.append("<br>")
+            self.text.append(" ")
+        elif tag not in VOID:
+            rendered = "".join(f' {name}="{escape(value or "")}"' for name, value in attrs)
+            self.html.append(f"<{tag}{rendered}>")
+
+    def handle_endtag(self, tag):
+        if tag in BLOCKS or tag in CONTAINERS:
+            self._flush()
+            if tag in self.open:
+                while self.open.pop() != tag:
+                    pass
+            elif tag in self.containers:
+                while self.containers.pop() != tag:
+                    pass
+        elif tag not in VOID:
+            self.html.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        self.html.append(escape(data, quote=False))
+        self.text.append(data)
+
+    def close(self):
+        super().close()
+        self._flush()
+
+
+def body_blocks(html):
+    """[Block(tag, inner_html, text, parent)] for each paragraph, heading, list item, quote ... of rich text, in order."""
+    parser = _BlockParser()
+    parser.feed(html or "")
+    parser.close()
+    return parser.blocks
+
+
+def plain(value):
+    return " ".join(str(value or "").split())
+
+
+def image_segments(usages):
+    """Each image's caption and alt text, numbered from 1 in the order the images appear."""
+    segments = []
+    for number, usage in enumerate(sorted(usages, key=lambda u: u.get("order") or 0), start=1):
+        for part in ("caption", "alt_text"):
+            text = plain(usage.get(part))
+            if text and not (part == "alt_text" and usage.get("decorative")):
+                kind = "caption" if part == "caption" else "alt"
+                segments.append(Segment(f"image.{number}.{kind}", kind, escape(text, quote=False), text))
+    return segments
+
+
+def segments(texts):
+    """The segments of `texts`: a dict with title, standfirst, body (rich text) and images (usage dicts)."""
+    result = []
+    for field in ("title", "standfirst"):
+        text = plain(texts.get(field))
+        if text:
+            result.append(Segment(field, field, escape(text, quote=False), text))
+    for number, block in enumerate(body_blocks(texts.get("body")), start=1):
+        result.append(Segment(f"body.{number}", block.tag, block.html, block.text, block.parent))
+    return result + image_segments(texts.get("images") or [])
+
+
+def image_label(segment):
+    number = segment.number
+    if segment.kind == "caption":
+        return _("Image %(number)s: caption") % {"number": number}
+    return _("Image %(number)s: alt text") % {"number": number}
+
+
+def word_count(texts):
+    return sum(segment.words for segment in segments(texts))
+
+
+def build_body(blocks):
+    """Rich text from [(tag, parent, inner_html)]: each block in its element, list items in their list, quotes quoted.
+
+    The inverse of `body_blocks` for what the editor writes (paragraphs, headings, lists, quotes)."""
+    out, open_list = [], None
+    for tag, parent, inner in blocks:
+        if tag == "li":
+            kind = parent if parent in ("ul", "ol") else "ul"
+            if open_list != kind:
+                out.append(f"</{open_list}>" if open_list else "")
+                out.append(f"<{kind}>")
+                open_list = kind
+            out.append(f"<li>{inner}</li>")
+            continue
+        if open_list:
+            out.append(f"</{open_list}>")
+            open_list = None
+        element = tag if tag in ("p", "h2", "h3", "h4", "pre") else "p"
+        html = f"<{element}>{inner}</{element}>"
+        out.append(f"<blockquote>{html}</blockquote>" if tag == "blockquote" or parent == "blockquote" else html)
+    if open_list:
+        out.append(f"</{open_list}>")
+    return "".join(out)

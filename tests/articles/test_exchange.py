@@ -1,0 +1,131 @@
+"""XLIFF 2 and PO exchange with agencies (issue 12): export, translate outside, import through the admin."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from translate.storage import po, xliff2
+
+from articles import services
+from articles.models import Article
+from tests.admin_client import AdminUser
+
+pytestmark = pytest.mark.usefixtures("demo")
+LIST = "/admin/articles/article/"
+EXPORT = f"{LIST}exchange/export/"
+IMPORT = f"{LIST}exchange/import/"
+BODY = "<p>Acquiring a weapon is <strong>hard</strong>.</p><ul><li>Material is <em>easier</em>.</li><li>Bluff matters.</li></ul>"
+
+
+@pytest.fixture
+def pieces():
+    isil = Article.objects.get(language="en", slug="could-isil-go-nuclear")
+    odessa = Article.objects.get(language="en", slug="odessa-ukraines-secret-weapon")
+    services.save_version(version=isil, by=None, changes={"body": BODY})
+    return [Article.objects.get(pk=isil.pk), odessa]
+
+
+def download(user, versions, language="fr", fmt="xliff"):
+    ids = ",".join(str(v.pk) for v in versions)
+    response = user.post(EXPORT, {"ids": ids, "language": language, "format": fmt})
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"], response.content[:500]
+    return response.content
+
+
+def translated(data, fmt):
+    """What an agency sends back: every unit's target is “FR ” and the source, markup kept."""
+    store = (xliff2.Xliff2File if fmt == "xliff" else po.pofile).parsestring(data)
+    for unit in store.units:
+        if fmt == "po" and unit.isheader():
+            continue
+        unit.target = f"FR {unit.source}"
+    return bytes(store)
+
+
+def upload(user, data, name):
+    return user.post(IMPORT, {"file": SimpleUploadedFile(name, data)}, follow=True)
+
+
+@pytest.mark.parametrize("fmt, name", [("xliff", "agency.xlf"), ("po", "agency.po")])
+def test_round_trip_drafts_both_pieces_with_markup_intact_and_current_against_the_files_revision(translator, pieces, fmt, name):
+    isil, odessa = pieces
+    data = download(translator, pieces, fmt=fmt)
+    assert f"p{isil.piece_id}-r{isil.content_revision}-body.1".encode() in data
+    response = upload(translator, translated(data, fmt), name)
+    assert response.status_code == 200 and "draft created" in response.content.decode()
+
+    french = Article.objects.get(piece=isil.piece, language="fr")
+    assert french.title == f"FR {isil.title}" and french.status == "draft"
+    assert french.body == (
+        "<p>FR Acquiring a weapon is <strong>hard</strong>.</p><ul><li>FR Material is <em>easier</em>.</li><li>FR Bluff matters.</li></ul>"
+    )
+    assert french.image_usages.get().caption == f"FR {isil.image_usages.get().caption}"
+    assert french.translated_from_revision == isil.content_revision and not french.is_outdated()
+    assert Article.objects.get(piece=odessa.piece, language="fr").title == f"FR {odessa.title}"
+
+    # The agency's second delivery updates the drafts, it does not duplicate them.
+    upload(translator, translated(data, fmt).replace(b"FR ", b"FR2 "), name)
+    assert Article.objects.get(piece=isil.piece, language="fr").title == f"FR2 {isil.title}"
+
+
+@pytest.mark.parametrize("fmt, name", [("xliff", "agency.xlf"), ("po", "agency.po")])
+def test_a_file_made_from_an_older_source_leaves_the_translation_outdated(translator, pieces, fmt, name):
+    isil = pieces[0]
+    data = download(translator, [isil], fmt=fmt)
+    services.save_version(version=isil, by=None, changes={"standfirst": "A new standfirst after the export."})
+    upload(translator, translated(data, fmt), name)
+    french = Article.objects.get(piece=isil.piece, language="fr")
+    isil.refresh_from_db()
+    assert french.translated_from_revision == isil.content_revision - 1 and french.is_outdated()
+
+
+@pytest.mark.parametrize("fmt, name", [("xliff", "agency.xlf"), ("po", "agency.po")])
+def test_a_german_file_imported_by_the_french_translator_is_refused(translator, pieces, fmt, name):
+    editor = AdminUser("editor", "review-editor")
+    data = translated(download(editor, pieces, language="de", fmt=fmt), fmt)
+    assert translator.post(IMPORT, {"file": SimpleUploadedFile(name, data)}).status_code == 403
+    assert not Article.objects.filter(language="de", piece__in=[p.piece for p in pieces]).exists()
+    assert translator.post(EXPORT, {"ids": str(pieces[0].pk), "language": "de", "format": fmt}).status_code == 200  # not offered
+    assert not Article.objects.filter(language="de").exists()
+
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="en" trgLang="fr"><file id="f"><unit id="x">
+<segment><source>&lol3;</source></segment></unit></file></xliff>"""
+
+
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        ("bad.xlf", b"<?xml version='1.0'?><xliff version='2.0'><file>", "not a valid XLIFF 2 file"),
+        ("lolz.xlf", BILLION_LAUGHS, "declares a DTD or entities"),
+        ("huge.xlf", b"<?xml version='1.0'?>" + b" " * (50 * 2**20), "larger than 5 MB"),
+        (
+            "old.xlf",
+            b'<?xml version="1.0"?><xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"><file/></xliff>',
+            "not an XLIFF 2.0 file",
+        ),  # fmt: skip
+        ("bad.po", b'msgid "a"\nmsgstr "b\n\x00', "neither a valid PO file"),
+        ("huge.po", b'msgid ""\nmsgstr "Language: fr\\n"\n' + b"# padding\n" * (5 * 2**20), "larger than 5 MB"),
+        ("empty.po", b"", "file is empty"),
+        ("nolang.po", b'msgid ""\nmsgstr "Language: zz\\n"\n\nmsgctxt "p1-r1-title"\nmsgid "a"\nmsgstr "b"\n', "does not name one"),
+    ],
+)
+def test_malformed_and_hostile_files_are_refused_with_a_message(translator, pieces, name, data, message):
+    before = list(Article.objects.values_list("pk", "title", "body"))
+    response = upload(translator, data, name)
+    assert response.status_code == 200 and message in response.content.decode()
+    assert list(Article.objects.values_list("pk", "title", "body")) == before
+
+
+def test_a_file_whose_structure_was_changed_is_refused_as_a_whole(translator, pieces):
+    data = translated(download(translator, pieces), "xliff")
+    isil = pieces[0]
+    prefix = f"p{isil.piece_id}-r{isil.content_revision}"
+    assert isil.content_revision > 1
+    forged = data.replace(f"{prefix}-body.2".encode(), f"{prefix}-body.99".encode())
+    response = upload(translator, forged, "agency.xlf")
+    assert "never had: body.99" in response.content.decode()
+    assert not Article.objects.filter(language="fr", piece__in=[p.piece for p in pieces]).exists()  # not even the other piece
+    mixed = data.replace(f"{prefix}-title".encode(), f"p{isil.piece_id}-r1-title".encode())
+    assert "two source revisions" in upload(translator, mixed, "agency.xlf").content.decode()
