@@ -25,7 +25,7 @@ from articles.languages import current_language, language_codes, language_info
 
 
 def direction(code):
-    """"rtl" or "ltr": the writing direction of a site language."""
+    """The writing direction of a site language: "rtl" or "ltr"."""
     return "rtl" if language_info(code)["bidi"] else "ltr"
 
 
