@@ -32,7 +32,13 @@ SCHEMES = {"light": "", "dark": " --blink-settings=preferredColorScheme=0"}
 def audit(url, scheme, out):
     command = [str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={out}", "--form-factor=mobile",
                f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={CHROME_FLAGS}{SCHEMES[scheme]}"]  # fmt: skip
-    subprocess.run(command, check=True, env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"}, capture_output=True)
+    for attempt in range(1, 4):  # Chromium under load sometimes fails to start or times out: try again
+        done = subprocess.run(command, env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"}, capture_output=True, text=True)
+        if done.returncode == 0:
+            break
+        log(f"lighthouse failed on {url} ({scheme}), attempt {attempt}: {done.stderr.strip()[-300:]}")
+    else:
+        raise RuntimeError(f"lighthouse could not audit {url} ({scheme})")
     report = json.loads(Path(out).read_text())
     scores = {name: round(100 * (report["categories"][name]["score"] or 0)) for name in CATEGORIES}
     failing = [
@@ -50,7 +56,9 @@ def audit(url, scheme, out):
 def main():
     if not LIGHTHOUSE.exists():
         sys.exit("lighthouse: run `make lighthouse` (it installs npm's lighthouse into bench/node_modules)")
-    env = {**environment("review_lighthouse"), "DJANGO_MEDIA_ROOT": str(Path(tempfile.gettempdir()) / "review-lighthouse-media")}
+    # Django serves the pictures here, as the web server in front of it does in production (REVIEW_SERVE_MEDIA).
+    env = {**environment("review_lighthouse"), "DJANGO_MEDIA_ROOT": str(Path(tempfile.gettempdir()) / "review-lighthouse-media"),
+           "REVIEW_SERVE_MEDIA": "1"}  # fmt: skip
     create_database("review_lighthouse")
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "load_demo", capture=True)
