@@ -53,6 +53,16 @@ class ArticleImageInline(TabularInline):
     autocomplete_fields = ["image"]
     fields = ["image", "alt_text", "decorative", "caption", "order"]
 
+    # On a version this person only reads (a translator on a source), the images are read-only too.
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or may_edit_language(request.user, obj.language))
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and (obj is None or may_edit_language(request.user, obj.language))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or may_edit_language(request.user, obj.language))
+
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         if obj is not None:  # alt text and caption are written in the version's language and direction

@@ -94,26 +94,24 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <segment><source>&lol3;</source></segment></unit></file></xliff>"""
 
 
-@pytest.mark.parametrize(
-    "name, data, message",
-    [
-        ("bad.xlf", b"<?xml version='1.0'?><xliff version='2.0'><file>", "not a valid XLIFF 2 file"),
-        ("lolz.xlf", BILLION_LAUGHS, "declares a DTD or entities"),
-        ("huge.xlf", b"<?xml version='1.0'?>" + b" " * (50 * 2**20), "larger than 5 MB"),
-        (
-            "old.xlf",
-            b'<?xml version="1.0"?><xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"><file/></xliff>',
-            "not an XLIFF 2.0 file",
-        ),  # fmt: skip
-        ("bad.po", b'msgid "a"\nmsgstr "b\n\x00', "neither a valid PO file"),
-        ("huge.po", b'msgid ""\nmsgstr "Language: fr\\n"\n' + b"# padding\n" * (5 * 2**20), "larger than 5 MB"),
-        ("empty.po", b"", "file is empty"),
-        ("nolang.po", b'msgid ""\nmsgstr "Language: zz\\n"\n\nmsgctxt "p1-r1-title"\nmsgid "a"\nmsgstr "b"\n', "does not name one"),
-    ],
-)
-def test_malformed_and_hostile_files_are_refused_with_a_message(translator, pieces, name, data, message):
+HOSTILE = {  # name: (the file's bytes, made only when its test runs: 50 MB must not live all session; the message)
+    "bad.xlf": (lambda: b"<?xml version='1.0'?><xliff version='2.0'><file>", "not a valid XLIFF 2 file"),
+    "lolz.xlf": (lambda: BILLION_LAUGHS, "declares a DTD or entities"),
+    "huge.xlf": (lambda: b"<?xml version='1.0'?>" + b" " * (50 * 2**20), "larger than 5 MB"),
+    "old.xlf": (lambda: b'<?xml version="1.0"?><xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"><file/></xliff>',
+                "not an XLIFF 2.0 file"),
+    "bad.po": (lambda: b'msgid "a"\nmsgstr "b\n\x00', "neither a valid PO file"),
+    "huge.po": (lambda: b'msgid ""\nmsgstr "Language: fr\\n"\n' + b"# padding\n" * (5 * 2**20), "larger than 5 MB"),
+    "empty.po": (lambda: b"", "file is empty"),
+    "nolang.po": (lambda: b'msgid ""\nmsgstr "Language: zz\\n"\n\nmsgctxt "p1-r1-title"\nmsgid "a"\nmsgstr "b"\n', "does not name one"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_malformed_and_hostile_files_are_refused_with_a_message(translator, pieces, name):
+    make, message = HOSTILE[name]
     before = list(Article.objects.values_list("pk", "title", "body"))
-    response = upload(translator, data, name)
+    response = upload(translator, make(), name)
     assert response.status_code == 200 and message in response.content.decode()
     assert list(Article.objects.values_list("pk", "title", "body")) == before
 

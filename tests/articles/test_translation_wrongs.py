@@ -149,6 +149,7 @@ def test_a_translator_reads_the_published_source_and_finds_a_translate_link(tran
     html = page.content.decode()
     assert page.status_code == 200
     assert 'name="title"' not in html and "Could ISIL go nuclear?" in html  # read-only
+    assert 'name="image_usages-0-alt_text"' not in html and source.image_usages.get().alt_text in html  # its images too
     assert f'href="{translate}"' in html
     assert translator.get(f"/en/preview/{source.pk}/").status_code == 200
     assert translator.post(change_url(source), {"title": "Hijacked"}).status_code == 403
