@@ -127,25 +127,43 @@ def queue(user, limit=200):
     return jobs[:limit]
 
 
-def word_counts(source, translation=None):
+@dataclass
+class Comparison:
+    """A source's texts now and, for an outdated translation, as they were when it was made (read once, used by the
+    word counts, the side by side and the outdated diff). `then` is None when the translation is missing or current,
+    or when that source text is no longer in the history (`known` then says which)."""
+
+    now: dict
+    then: dict | None
+    outdated: bool
+    known: bool
+
+
+def compare(source, translation=None):
+    from .services import source_text_at, texts_of
+
+    made_from = (translation.translated_from_revision or 0) if translation else 0
+    outdated = translation is not None and made_from < source.content_revision
+    then = source_text_at(source, made_from) if outdated else None
+    return Comparison(texts_of(source), then, outdated, not outdated or then is not None)
+
+
+def word_counts(source, translation=None, comparison=None):
     """{"total": words in the source, "changed": words in source segments new or changed since `translation` was made}.
 
     For a missing translation every word is to translate; for one whose source revision is no longer in the
     history, `changed` is None (unknown).
     """
-    from .services import source_text_at, texts_of
-
-    now = segments(texts_of(source))
+    comparison = comparison or compare(source, translation)
+    now = segments(comparison.now)
     total = sum(segment.words for segment in now)
     if translation is None:
         return {"total": total, "changed": total}
-    made_from = translation.translated_from_revision or 0
-    if made_from >= source.content_revision:
+    if not comparison.outdated:
         return {"total": total, "changed": 0}
-    then = source_text_at(source, made_from)
-    if then is None:
+    if not comparison.known:
         return {"total": total, "changed": None}
-    before = {segment.text for segment in segments(then)}
+    before = {segment.text for segment in segments(comparison.then)}
     return {"total": total, "changed": sum(segment.words for segment in now if segment.text not in before)}
 
 
@@ -173,18 +191,16 @@ def segment_label(segment):
     return f"{label} {segment.number}" if segment.number else str(label)
 
 
-def side_by_side(source, translation):
+def side_by_side(source, translation, comparison=None):
     """The source and the translation aligned segment by segment (title, standfirst, each body block in order,
     each image's caption and alt text), with the source segments changed since the translation's revision marked."""
-    from .services import source_text_at, texts_of
+    from .services import texts_of
 
+    comparison = comparison or compare(source, translation)
     mine = {segment.key: segment for segment in segments(texts_of(translation))}
-    before = None
-    if (translation.translated_from_revision or 0) < source.content_revision:
-        then = source_text_at(source, translation.translated_from_revision or 0)
-        before = {segment.text for segment in segments(then)} if then else None
+    before = {segment.text for segment in segments(comparison.then)} if comparison.then else None
     rows = []
-    for segment in segments(texts_of(source)):
+    for segment in segments(comparison.now):
         changed = before is not None and segment.text not in before
         rows.append(Row(segment.key, segment_label(segment), segment, mine.pop(segment.key, None), changed))
     rows += [Row(key, segment_label(segment), None, segment, False) for key, segment in mine.items()]  # the translation's extra blocks

@@ -230,8 +230,7 @@ def _apply(item, language, by):
     changes = {field: _plain(text(field)) for field in ("title", "standfirst") if field in expected}
     blocks = [(segment.kind, segment.parent, text(segment.key)) for segment in expected.values() if segment.key.startswith("body.")]
     changes["body"] = sanitize_html(build_body(blocks))
-    images = services._usages_of(version)
-    ordered = sorted(images, key=lambda usage: usage.get("order") or 0)
+    ordered = sorted(services.texts_of(version)["images"], key=lambda usage: usage.get("order") or 0)
     for number, usage in enumerate(ordered, start=1):
         for part, key in (("caption", f"image.{number}.caption"), ("alt_text", f"image.{number}.alt")):
             if translated.get(key):

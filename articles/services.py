@@ -13,10 +13,15 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import reversion
+from django.conf import settings
 from django.core.files.storage import default_storage, storages
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils import translation as translations
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -529,12 +534,6 @@ def _source_changed(source):
 
 def mail_assignment(*, assignment_id, reason):
     """The background job: mail the translator about a new assignment or a changed source (once per source revision)."""
-    from django.conf import settings
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.urls import reverse
-    from django.utils import translation as translations
-
     from .models import Assignment
 
     with transaction.atomic():
@@ -635,13 +634,7 @@ def _counterpart(tag, language):
         if found.origin_id is None and tag.origin_id != found.pk:  # remembered, so a later renaming keeps the link
             Tag.objects.filter(pk=found.pk).update(origin=tag)
         return found
-    counterpart = Tag(language=language, name=tag.name, origin=tag)
-    counterpart.slug = counterpart.slugify(tag.name)
-    if Tag.objects.filter(language=language, slug=counterpart.slug).exists():
-        counterpart.slug = next(counterpart.slugify(tag.name, n) for n in range(2, 10_000)
-                                if not Tag.objects.filter(language=language, slug=counterpart.slugify(tag.name, n)).exists())  # fmt: skip
-    counterpart.save()
-    return counterpart
+    return Tag.objects.create(language=language, name=tag.name, origin=tag)  # taggit picks a free slug
 
 
 @transaction.atomic

@@ -54,14 +54,18 @@ class ArticleImageInline(TabularInline):
     fields = ["image", "alt_text", "decorative", "caption", "order"]
 
     # On a version this person only reads (a translator on a source), the images are read-only too.
+    @staticmethod
+    def _writes(request, obj):
+        return obj is None or may_edit_language(request.user, obj.language)
+
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (obj is None or may_edit_language(request.user, obj.language))
+        return super().has_change_permission(request, obj) and self._writes(request, obj)
 
     def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and (obj is None or may_edit_language(request.user, obj.language))
+        return super().has_add_permission(request, obj) and self._writes(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (obj is None or may_edit_language(request.user, obj.language))
+        return super().has_delete_permission(request, obj) and self._writes(request, obj)
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -603,15 +607,15 @@ class ArticleAdmin(HardenedAdmin, VersionAdmin):
             source = article.source_version()
             context["source"] = source
             context["source_language"] = language_info(source.language) if source else None
-            context["words"] = desk.word_counts(source, article) if source else None
-            context["source_images"] = image_segments(services.texts_of(source)["images"]) if source else []
-            context["side_by_side"] = desk.side_by_side(source, article) if source else []
             context["language_dir"] = direction_attrs(article.language)
-            if source and article.is_outdated():
-                then = services.source_text_at(source, article.translated_from_revision)
-                fields = [*Article.CONTENT_FIELDS, "images"]
-                context["outdated_diffs"] = labelled(Article, field_diffs(then, services.texts_of(source), fields)) if then else None
-                context["outdated"] = True
+            if source:
+                comparison = desk.compare(source, article)  # the source now and then, read once for all below
+                context["words"] = desk.word_counts(source, article, comparison)
+                context["source_images"] = image_segments(comparison.now["images"])
+                context["side_by_side"] = desk.side_by_side(source, article, comparison)
+                if comparison.outdated:
+                    diffs = field_diffs(comparison.then, comparison.now, [*Article.CONTENT_FIELDS, "images"]) if comparison.then else None
+                    context["outdated_diffs"], context["outdated"] = diffs and labelled(Article, diffs), True
         return context
 
     def translate_view(self, request, object_id):
