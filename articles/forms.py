@@ -53,6 +53,8 @@ class ArticleFilterForm(forms.Form):
     def query_in(self, language):
         """These filters for the same listing in another language, leaving out those that do not exist there."""
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        if not any(data.get(name) for name in ("kind", "section", "year")):
+            return {}  # no filter to carry over: no other language's taxonomy to read
         words, query = taxonomy.for_language(language), {}
         if data.get("kind") and data["kind"] in words.kinds_by_key:
             query["kind"] = data["kind"]

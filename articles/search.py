@@ -6,12 +6,17 @@ deleted version — is never found, whatever its document says.
 
 PostgreSQL: `SearchDocument.document` is a tsvector (title A; standfirst, tags and authors B; body C)
 made with the version language's configuration from `REVIEW_SEARCH_CONFIGS`, in the accent-blind
-copy the migration makes (`review_<name>`), under a GIN index, which finds the matches. They are
-ranked by `headline` (the A and B part alone: small, stored in the row), so ranking never reads the
-large documents; matches in the body alone follow, newest first. The reader's words go through
-`websearch_to_tsquery` (quotes, `or`, `-word`), never raw tsquery syntax; snippets come from
-`ts_headline`. SQLite: an FTS5 table with the Porter stemmer (English) and diacritics removed; the
-reader's words are quoted as FTS5 strings, with the same quotes, `or` and `-word`.
+copy the migration makes (`review_<name>`). Each document also carries where the listing index shows
+its version (`shown_in`: the languages of its "all" rows; `handover`: {language: the moment a
+scheduled local version takes over}), its `published_at`, section and kind, copied from the listing
+rows whenever they are rebuilt. One GIN index on (shown_in, document) then answers "documents shown
+in L that match" in a single index scan, however large L's listing is; time and filters are checked
+on the matching rows only. They are ranked by `headline` (the A and B part alone: small, stored in
+the row), so ranking never reads the large documents; matches in the body alone follow, newest
+first. The reader's words go through `websearch_to_tsquery` (quotes, `or`, `-word`), never raw
+tsquery syntax; snippets come from `ts_headline`. SQLite: an FTS5 table with the Porter stemmer
+(English) and diacritics removed, joined to L's listing rows; the reader's words are quoted as FTS5
+strings, with the same quotes, `or` and `-word`.
 
 Everything here is raw SQL on the tables, so the migration can build the index with it too.
 """
@@ -74,9 +79,22 @@ def index_pieces(piece_ids, version_ids=None, using=None):
         where += " AND a.id IN ({})".format(", ".join(["%s"] * len(version_ids)))
         params += version_ids
     _write(conn, where, params)
+    if version_ids is not None:  # the pieces' other versions: where they are shown may have changed too
+        _refresh_shown(conn, f"a.piece_id IN ({', '.join(['%s'] * len(piece_ids))}) AND NOT ({where})", [*piece_ids, *params])
 
 
-GIN_INDEX = "CREATE INDEX articles_search_document_gin ON articles_searchdocument USING gin (document)"
+# "Documents shown in L that match", in one scan: the languages a version is shown in and its words, in one index.
+GIN_INDEX = "CREATE INDEX articles_search_document_gin ON articles_searchdocument USING gin (shown_in, document)"
+
+# Where the listing index shows each version `a`, and what search filters on, from its "all" rows and its piece.
+SHOWN_SQL = (
+    """SELECT coalesce(array_agg(le.language::text ORDER BY le.language), '{{}}') AS shown_in,
+    jsonb_object_agg(le.language, le.visible_until) FILTER (WHERE le.visible_until IS NOT NULL) AS handover,
+    min(le.published_at) AS published_at, min(le.section_id) AS section_id, min(le.kind_id) AS kind_id
+    FROM articles_listingentry le WHERE le.version_id = {version} AND le.facet = '"""
+    + ALL
+    + "'"
+)
 
 
 def rebuild_all(using=None):
@@ -130,15 +148,20 @@ def _write(conn, where, params):
             )
             body = f"setweight(to_tsvector(c.config, {PLAIN_SQL.format(col='a.body')}), 'C')"
             cursor.execute(
-                f"""INSERT INTO articles_searchdocument (version_id, config, headline, document)
-                SELECT a.id, c.config::text, h.headline, h.headline || {body}
+                f"""INSERT INTO articles_searchdocument
+                (version_id, config, headline, document, shown_in, handover, published_at, section_id, kind_id)
+                SELECT a.id, c.config::text, h.headline, h.headline || {body},
+                    w.shown_in, w.handover, w.published_at, w.section_id, w.kind_id
                 FROM articles_article a
                 CROSS JOIN LATERAL (SELECT ({case})::regconfig AS config) c
                 CROSS JOIN LATERAL (SELECT {EXTRA_SQL.format(agg="string_agg")} AS extra) x
                 CROSS JOIN LATERAL (SELECT {headline} AS headline) h
+                CROSS JOIN LATERAL ({SHOWN_SQL.format(version="a.id")}) w
                 WHERE {where}
                 ON CONFLICT (version_id) DO UPDATE
-                SET config = EXCLUDED.config, headline = EXCLUDED.headline, document = EXCLUDED.document""",
+                SET config = EXCLUDED.config, headline = EXCLUDED.headline, document = EXCLUDED.document,
+                    shown_in = EXCLUDED.shown_in, handover = EXCLUDED.handover, published_at = EXCLUDED.published_at,
+                    section_id = EXCLUDED.section_id, kind_id = EXCLUDED.kind_id""",
                 [*case_params, *params],
             )
             return
@@ -157,6 +180,21 @@ def _write(conn, where, params):
         )
         cursor.executemany(
             "INSERT INTO articles_searchdocument (version_id, config) VALUES (%s, %s)", [(pk, "fts5") for pk, *_rest in rows]
+        )
+
+
+def _refresh_shown(conn, where, params):
+    """PostgreSQL: copy the listing's rows into the documents of the versions `a` matching `where` (words untouched)."""
+    if conn.vendor != "postgresql":
+        return  # SQLite joins the listing index at query time
+    columns = ("shown_in", "handover", "published_at", "section_id", "kind_id")
+    with conn.cursor() as cursor:
+        cursor.execute(
+            f"""UPDATE articles_searchdocument s SET {", ".join(f"{name} = w.{name}" for name in columns)}
+            FROM articles_article a CROSS JOIN LATERAL ({SHOWN_SQL.format(version="a.id")}) w
+            WHERE s.version_id = a.id AND ({where})
+            AND ({", ".join(f"s.{name}" for name in columns)}) IS DISTINCT FROM ({", ".join(f"w.{name}" for name in columns)})""",
+            params,
         )
 
 
@@ -259,49 +297,55 @@ class Results:
     @cached_property
     def ranked(self):
         """The version ids of the matching listing rows (one per version in a language's listing), best first;
-        ties (and body-only matches) newest first. Only indexed columns of the listing are read."""
+        ties (and body-only matches) newest first."""
         if self.empty:
             return []
-        shown, shown_params = self._shown()
         if self.vendor == "postgresql":
-            # Both sides materialised: the listing range from its index, the matches from the GIN index
-            # (a planner left free to scan the documents in order would read every one), then a hash join.
-            # Each configuration's reading of the words is computed once, to rank by the small headline vector.
+            # One GIN scan finds the documents shown in this language whose words match (one reading of the words
+            # per configuration the language's listing can show); time and filters are checked on those rows only.
             configs = configs_shown(self.language)
             match = " OR ".join(["s.document @@ websearch_to_tsquery(%s::regconfig, %s)"] * len(configs))
             readings = ", ".join(["(%s, websearch_to_tsquery(%s::regconfig, %s))"] * len(configs))
-            sql = f"""WITH shown AS MATERIALIZED (SELECT le.version_id, le.published_at FROM articles_listingentry le WHERE {shown}),
-                found AS MATERIALIZED (SELECT s.version_id, s.config, s.headline FROM articles_searchdocument s WHERE {match})
-                SELECT shown.version_id FROM shown JOIN found ON found.version_id = shown.version_id
-                LEFT JOIN (VALUES {readings}) AS q(config, query) ON q.config = found.config
-                ORDER BY ts_rank(found.headline, q.query) DESC NULLS LAST, shown.published_at DESC, shown.version_id DESC"""
+            shown, shown_params = self._shown("s", handover=True)
+            sql = f"""SELECT s.version_id FROM articles_searchdocument s
+                LEFT JOIN (VALUES {readings}) AS q(config, query) ON q.config = s.config
+                WHERE s.shown_in @> ARRAY[%s]::text[] AND ({match}) AND {shown}
+                ORDER BY ts_rank(s.headline, q.query) DESC NULLS LAST, s.published_at DESC, s.version_id DESC"""
             params = [
-                *shown_params,
-                *(value for config in configs for value in (config, self.query)),
                 *(value for config in configs for value in (config, config, self.query)),
+                self.language,
+                *(value for config in configs for value in (config, self.query)),
+                *shown_params,
             ]
         else:
+            shown, shown_params = self._shown("le")
             sql = f"""SELECT le.version_id FROM {FTS_TABLE} JOIN articles_listingentry le ON le.version_id = {FTS_TABLE}.rowid
                 JOIN articles_searchdocument s ON s.version_id = le.version_id
-                WHERE {FTS_TABLE} MATCH %s AND {shown}
+                WHERE {FTS_TABLE} MATCH %s AND le.language = %s AND le.facet = %s AND {shown}
                 ORDER BY bm25({FTS_TABLE}, 10.0, 4.0, 1.0, 4.0), le.published_at DESC, le.version_id DESC"""
-            params = [self.fts, *shown_params]
+            params = [self.fts, self.language, ALL, *shown_params]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return [row[0] for row in cursor.fetchall()]
 
-    def _shown(self):
-        """SQL condition (and parameters) on the listing rows `le` the reader may see, with the filters."""
-        clauses = ["le.language = %s", "le.facet = %s", "le.published_at <= %s", "(le.visible_until IS NULL OR le.visible_until > %s)"]
-        params = [self.language, ALL, self.now, self.now]
+    def _shown(self, table, handover=False):
+        """SQL condition (and parameters) on a listing row or a document (`table`) that the reader may see now,
+        with the filters; `handover`: the document's own record of when a local version takes over."""
+        now = self.now
+        if handover:
+            clauses = [f"{table}.published_at <= %s", f"({table}.handover ->> %s IS NULL OR ({table}.handover ->> %s)::timestamptz > %s)"]
+            params = [now, self.language, self.language, now]
+        else:
+            clauses = [f"{table}.published_at <= %s", f"({table}.visible_until IS NULL OR {table}.visible_until > %s)"]
+            params = [now, now]
         if self.filters.section_id:
-            clauses.append("le.section_id = %s")
+            clauses.append(f"{table}.section_id = %s")
             params.append(self.filters.section_id)
         if self.filters.kind_id:
-            clauses.append("le.kind_id = %s")
+            clauses.append(f"{table}.kind_id = %s")
             params.append(self.filters.kind_id)
         if self.filters.year_bounds:
-            clauses.append("le.published_at >= %s AND le.published_at < %s")
+            clauses.append(f"{table}.published_at >= %s AND {table}.published_at < %s")
             params += list(self.filters.year_bounds)
         return " AND ".join(clauses), params
 

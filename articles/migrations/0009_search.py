@@ -40,7 +40,7 @@ def install(apps, schema_editor):
             "CREATE VIRTUAL TABLE articles_search_fts USING fts5(title, standfirst, body, extra, "
             "tokenize = 'porter unicode61 remove_diacritics 2')"
         )
-    # The documents of what exists are written by 0011, once the table has all its columns.
+    # The documents of what exists are written by 0013, once the table has all its columns.
 
 
 def uninstall(apps, schema_editor):

@@ -5,9 +5,7 @@ from django.db import migrations
 
 
 def rebuild(apps, schema_editor):
-    from articles import search
-
-    search.rebuild_all(using=schema_editor.connection.alias)
+    pass  # the documents are rewritten by 0013, once the table has every column articles/search.py writes
 
 
 class Migration(migrations.Migration):

@@ -2,7 +2,9 @@
 
 Derived data, like the listing index: the services rewrite a piece's documents in the same
 transaction as the change. On PostgreSQL `document` is a weighted tsvector under a GIN index (made
-by the migration, PostgreSQL only); on SQLite the words live in the FTS5 table `articles_search_fts`
+by the migration, PostgreSQL only) together with the languages whose listing shows the version, and
+the row also carries the listing's `handover`, `published_at`, `section_id` and `kind_id` (PostgreSQL
+columns the migrations add, outside the model: see 0013); on SQLite the words live in the FTS5 table `articles_search_fts`
 (rowid = version id) and `document` stays empty.
 """
 

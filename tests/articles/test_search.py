@@ -77,9 +77,36 @@ def test_search_follows_the_fallback_rule(make_article):
     make_article(translation_of=translated, language="fr", title="La guerre asymétrique", slug="guerre", body="<p>Menaces.</p>")
     _response, html = found("/fr/search/?q=hybrid")
     assert set(titles(html)) == {"Cyber resilience"}  # the English version of the translated piece is not shown in French
+    assert search.Results("fr", "hybrid").count() == 1  # nor counted
     _response, html = found("/fr/search/?q=asymetrique")
     assert titles(html) == ["La guerre asymétrique"]
     assert f'hreflang="en">{english_only.title}' in found("/fr/search/?q=hybrid")[1]  # labelled as the English original
+
+
+def test_a_scheduled_translation_takes_over_from_its_source_at_its_time(make_article):
+    """Until the French version's time, French search finds the English source; from then on, the French version only."""
+    source = make_article(title="Kaliningrad corridor", body="<p>Kaliningrad.</p>")
+    at = timezone.now() + timedelta(days=2)
+    make_article(translation_of=source, language="fr", title="Le corridor", slug="corridor", body="<p>Kaliningrad.</p>", published_at=at)
+
+    def found_in_french(now):
+        results = search.Results("fr", "kaliningrad", now=now)
+        return results.count(), [row.version.title for row in results[0:10]]
+
+    assert found_in_french(timezone.now()) == (1, ["Kaliningrad corridor"])
+    assert found_in_french(at + timedelta(minutes=1)) == (1, ["Le corridor"])
+    assert [row.version.title for row in search.Results("en", "kaliningrad", now=at + timedelta(minutes=1))[0:10]] == [
+        "Kaliningrad corridor"
+    ]
+
+
+def test_moving_a_piece_to_another_section_moves_it_in_the_search_filter(make_article, section):
+    piece = make_article(title="Readiness", body="<p>Readiness.</p>")
+    _response, html = found("/en/search/?q=readiness&section=collective-defence")
+    assert titles(html) == []
+    services.update_piece(piece=piece.piece, by=None, section=section)
+    _response, html = found("/en/search/?q=readiness&section=collective-defence")
+    assert titles(html) == ["Readiness"]
 
 
 def test_unpublishing_deleting_and_editing_change_what_is_found(make_article):
