@@ -17,6 +17,7 @@ change_event = Signal()  # send(sender=ChangeEvent, event=ChangeEvent(...))
 
 VERSION_PUBLISHED = "version.published"
 VERSION_CHANGED = "version.changed"
+CHANGES_PENDING = "version.changes_pending"  # a published version's working copy changed: nothing public did
 VERSION_UNPUBLISHED = "version.unpublished"
 VERSION_MOVED = "version.moved"
 VERSION_DELETED = "version.deleted"

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage, storages
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -30,7 +30,7 @@ from reversion.models import Version
 from . import events, images, listing, policies, search, selectors
 from .errors import Conflict, EditConflict, NotAllowed, RuleBroken
 from .languages import language_codes, language_info
-from .models import Article, ArticleImage, ArticleRedirect, Author, Image, ImageState, Kind, Piece, Section, Status
+from .models import Article, ArticleImage, ArticleRedirect, Author, Image, ImageState, Kind, PendingChange, Piece, Section, Status
 from .sanitize import sanitize_html
 from .segments import image_segments, plain
 
@@ -273,7 +273,7 @@ def create_piece(*, by, language, changes, section=None, kind=None, authors=(), 
 @transaction.atomic
 def save_version(
     *, version, by, changes, expected_edit_version=None, section=..., kind=..., authors=..., tags=None, images=None,
-    matches_source_revision=None,
+    matches_source_revision=None, go_live=False,
 ):  # fmt: skip
     """Change one version (and, for editors, the shared fields of its piece) in one step.
 
@@ -282,9 +282,19 @@ def save_version(
     `matches_source_revision`: for a translation, the source's content revision its text now
     matches — the one the translator was shown, never simply the latest (it may have moved since).
     A changed image, caption or alt text is a change of content, as a changed word is.
+
+    A published version (live or scheduled) that stays published is not changed: the change is
+    kept as its pending changes (`PendingChange`), which readers do not see, until someone who may
+    publish in its language makes them live (`publish_changes`, or `go_live=True` here). Shared
+    fields of the piece are not text: they change at once, as `update_piece` changes them.
     """
     current = _lock(version, expected_edit_version)
     _may_edit(by, current.language)
+    if _stays_published(current, changes) and not go_live:
+        return _stage(current, by=by, changes=changes, tags=tags, images=images, matches_source_revision=matches_source_revision,
+                      piece_changes={"section": section, "kind": kind, "authors": authors})  # fmt: skip
+    if current.status == Status.PUBLISHED:
+        _may_publish(by, current.language)  # changing what is (or is scheduled to be) public is publishing
     before_published, before_url = current.is_published(), current.get_absolute_url()
     old_status, old_slug, before_revision = current.status, current.slug, current.content_revision
     for field_name, value in changes.items():
@@ -318,12 +328,131 @@ def save_version(
             remember_moved_url(version=current, old_url=before_url)
         if current.is_source and current.content_revision > before_revision:
             _source_changed(current)
+        if old_status == Status.PUBLISHED:
+            PendingChange.objects.filter(version=current).delete()  # what was pending is what was just saved, or given up
     events.emit(
         _event_kind(before_published, before_url, current), touched["urls"], piece_id=current.piece_id, version_id=current.pk,
         language=current.language,
     )  # fmt: skip
     if piece_changed:
         events.emit(events.PIECE_CHANGED, touched["urls"], piece_id=current.piece_id)
+    return current
+
+
+# Pending changes ------------------------------------------------------------------------------------
+
+
+def _stays_published(current, changes):
+    return current.status == Status.PUBLISHED and changes.get("status", Status.PUBLISHED) == Status.PUBLISHED
+
+
+def pending_usages(pending):
+    """The pending changes' images as the usage dicts the services take (with Image objects); ones deleted since are left out."""
+    found = Image.objects.in_bulk([u["image"] for u in pending.images])
+    return [{**u, "image": found[u["image"]]} for u in pending.images if u["image"] in found]
+
+
+def _stored_usages(usages):
+    """Usage dicts as JSON keeps them: the image by id."""
+    return [
+        {"image": getattr(u["image"], "pk", u["image"]), "alt_text": u.get("alt_text") or "", "decorative": bool(u.get("decorative")),
+         "caption": u.get("caption") or "", "order": u.get("order") or 0}
+        for u in usages
+    ]  # fmt: skip
+
+
+def working_copy(version):
+    """`version` as its pending changes would make it (an unsaved copy, with `pending_tags`, `pending_usages` and
+    `pending_record`), or None when nothing is pending. For the form, the preview and the diff."""
+    pending = PendingChange.objects.filter(version_id=version.pk).first()
+    if pending is None:
+        return None
+    copy = Article.objects.get(pk=version.pk)
+    for name in PendingChange.FIELDS:
+        setattr(copy, name, getattr(pending, name))
+    copy.pending_tags, copy.pending_usages, copy.pending_record = list(pending.tags), pending_usages(pending), pending
+    return copy
+
+
+def _stage(current, *, by, changes, tags, images, matches_source_revision, piece_changes):
+    """Keep `changes` as `current`'s pending changes; the version readers see is left as it is."""
+    pending = PendingChange.objects.select_for_update().filter(version=current).first()
+    if pending is None:
+        pending = PendingChange(version=current, created_by=by, tags=[t.name for t in current.tags.all()],
+                                images=_stored_usages(_usages_of(current)),
+                                **{name: getattr(current, name) for name in PendingChange.FIELDS})  # fmt: skip
+    copy = Article(pk=current.pk, piece=current.piece, language=current.language, status=Status.PUBLISHED,
+                   **{name: getattr(pending, name) for name in PendingChange.FIELDS})  # fmt: skip
+    for name in PendingChange.FIELDS:
+        if name in changes:
+            setattr(copy, name, changes[name])
+    copy.body = sanitize_html(copy.body)
+    if not (copy.slug or "").strip():
+        copy.slug = _slug_from(copy.language, copy.title, exclude=current.pk)
+    _check_slug_free(copy)
+    usages = images if images is not None else pending_usages(pending)
+    _check_publishable(copy, usages)
+    if matches_source_revision is not None and not current.is_source:
+        _mark_current(copy, matches_source_revision)
+        pending.matches_source_revision = copy.translated_from_revision
+    for name in PendingChange.FIELDS:
+        setattr(pending, name, getattr(copy, name))
+    if tags is not None:
+        pending.tags = sorted({name.strip() for name in tags if name.strip()}, key=str.lower)
+    pending.images = _stored_usages(usages)
+    pending.updated_by = by
+    piece_changes = {k: v for k, v in piece_changes.items() if v is not ...}
+    if piece_changes and _piece_differs(current.piece, **piece_changes):
+        update_piece(piece=current.piece, by=by, **piece_changes)
+    unchanged = _same_as_live(current, pending)
+    if unchanged and not pending._state.adding:
+        pending.delete()  # saved back to what readers see: nothing is pending any more
+    elif not unchanged:
+        pending.save()
+    Article.objects.filter(pk=current.pk).update(edit_version=F("edit_version") + 1)  # the edit lock covers the working copy
+    current.edit_version += 1
+    events.emit(events.CHANGES_PENDING, set(), piece_id=current.piece_id, version_id=current.pk, language=current.language)
+    return current
+
+
+def _same_as_live(version, pending):
+    if any(getattr(version, name) != getattr(pending, name) for name in PendingChange.FIELDS):
+        return False
+    if sorted(pending.tags, key=str.lower) != sorted((t.name for t in version.tags.all()), key=str.lower):
+        return False
+    if pending.matches_source_revision is not None and pending.matches_source_revision != version.translated_from_revision:
+        return False
+    return _image_texts(pending_usages(pending)) == _image_texts(_usages_of(version))
+
+
+@transaction.atomic
+def publish_changes(*, version, by, expected_edit_version=None):
+    """Make a published version's pending changes what readers see: the ordinary save, with its rules and events."""
+    current = _lock(version, expected_edit_version)
+    _may_publish(by, current.language)
+    pending = PendingChange.objects.select_for_update().filter(version=current).first()
+    if pending is None:
+        raise Conflict(_("This version has no pending changes to publish."))
+    usages = pending_usages(pending)
+    if len(usages) != len(pending.images):
+        raise Conflict(_("An image of these pending changes has been deleted since: open the form, check the images and save again."))
+    with _revision(by, _("Published the pending changes")):
+        return save_version(
+            version=current, by=by, changes={name: getattr(pending, name) for name in PendingChange.FIELDS}, tags=pending.tags,
+            images=usages, matches_source_revision=pending.matches_source_revision, go_live=True,
+        )  # fmt: skip
+
+
+@transaction.atomic
+def discard_changes(*, version, by):
+    """Give up a published version's pending changes: readers saw none of them, and the form shows the live text again."""
+    current = _lock(version)
+    _may_edit(by, current.language)
+    deleted, _rows = PendingChange.objects.filter(version=current).delete()
+    if not deleted:
+        raise Conflict(_("This version has no pending changes."))
+    Article.objects.filter(pk=current.pk).update(edit_version=F("edit_version") + 1)
+    events.emit(events.CHANGES_PENDING, set(), piece_id=current.piece_id, version_id=current.pk, language=current.language)
     return current
 
 
@@ -409,13 +538,29 @@ def publish(*, versions, by):
 
     Refused as a whole if any of them uses an image without alt text that is not marked decorative.
     """
-    return _set_status(versions, by, Status.PUBLISHED, _("Published"))
+    versions = list(versions)
+    count = _set_status(versions, by, Status.PUBLISHED, _("Published"))
+    for pending in PendingChange.objects.filter(version__in=[v.pk for v in versions]).select_related("version"):
+        publish_changes(version=pending.version, by=by)  # already published: publishing it makes its pending changes live
+        count += 1
+    return count
 
 
 @transaction.atomic
 def unpublish(*, versions, by):
-    """Take these versions back to draft: readers get a 404 until they are published again."""
-    return _set_status(versions, by, Status.DRAFT, _("Unpublished"))
+    """Take these versions back to draft: readers get a 404 until they are published again.
+
+    Pending changes become the draft's text: once nothing is public there is only one text to work on.
+    """
+    versions = list(versions)
+    count = _set_status(versions, by, Status.DRAFT, _("Unpublished"))
+    for pending in PendingChange.objects.filter(version__in=[v.pk for v in versions]).select_related("version"):
+        draft = pending.version
+        usages = pending_usages(pending)
+        save_version(version=draft, by=by, changes={name: getattr(pending, name) for name in PendingChange.FIELDS}, tags=pending.tags,
+                     images=usages, matches_source_revision=pending.matches_source_revision)  # fmt: skip
+        pending.delete()
+    return count
 
 
 # Review ---------------------------------------------------------------------------------------------
@@ -436,9 +581,17 @@ def add_comment(*, version, by, text, kind=None):
 
 @transaction.atomic
 def submit_for_review(*, version, by, comment=""):
-    """A draft is ready: a reviser of its language approves it or sends it back."""
+    """A draft (or a published version's pending changes) is ready: a reviser of its language approves it or sends it back."""
     current = _lock(version)
     _may_edit(by, current.language)
+    if current.status == Status.PUBLISHED:
+        pending = PendingChange.objects.select_for_update().filter(version=current).first()
+        if pending is None:
+            raise Conflict(_("This version is published and nothing is pending: change it first, then submit the changes."))
+        PendingChange.objects.filter(pk=pending.pk).update(in_review=True)
+        if comment and comment.strip():
+            add_comment(version=current, by=by, text=comment)
+        return current
     if current.status != Status.DRAFT:
         raise Conflict(
             _("Only a draft can be submitted for review; this version is “%(status)s”.") % {"status": current.get_status_display()}
@@ -451,15 +604,20 @@ def submit_for_review(*, version, by, comment=""):
 
 @transaction.atomic
 def send_back(*, version, by, comment):
-    """A reviser returns a version in review to draft, saying why; its translator sees the comment on the form."""
+    """A reviser returns a version (or pending changes) in review, saying why; its translator sees the comment on the form."""
     from .models import VersionComment
 
     current = _lock(version)
     _may_publish(by, current.language)
-    if current.status != Status.REVIEW:
+    in_review = PendingChange.objects.filter(version=current, in_review=True)
+    if current.status != Status.REVIEW and not (current.status == Status.PUBLISHED and in_review.exists()):
         raise Conflict(_("Only a version in review can be sent back."))
     if not (comment or "").strip():
         raise RuleBroken(_("Say what needs changing: the translator reads it beside the form."), field="text")
+    if current.status == Status.PUBLISHED:
+        in_review.update(in_review=False)  # the pending changes stay, for their author to change
+        add_comment(version=current, by=by, text=comment, kind=VersionComment.REJECTION)
+        return current
     saved = save_version(version=current, by=by, changes={"status": Status.DRAFT})
     add_comment(version=saved, by=by, text=comment, kind=VersionComment.REJECTION)
     return saved
@@ -467,8 +625,10 @@ def send_back(*, version, by, comment):
 
 @transaction.atomic
 def approve(*, version, by):
-    """A reviser approves a version in review: it is published (at its date, or now)."""
+    """A reviser approves a version in review (published at its date, or now), or pending changes in review (made live)."""
     current = _lock(version)
+    if current.status == Status.PUBLISHED and PendingChange.objects.filter(version=current, in_review=True).exists():
+        return publish_changes(version=current, by=by)
     if current.status != Status.REVIEW:
         raise Conflict(_("Only a version in review can be approved."))
     return publish(versions=[current], by=by)

@@ -14,14 +14,15 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
+from django.utils.text import slugify
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import search, selectors, sharing, taxonomy
+from . import search, selectors, services, sharing, taxonomy
 from .forms import ArticleFilterForm, SearchForm
 from .languages import current_language, language_codes, language_info, language_order
-from .models import Article, ArticleRedirect, Author, FeaturedPiece, PublicationPage, SectionText, Tag
+from .models import Article, ArticleImage, ArticleRedirect, Author, FeaturedPiece, PendingChange, PublicationPage, SectionText, Tag
 from .models.listing import ALL, FALLBACK, LOCAL
 from .policies import may_read_version
 
@@ -335,10 +336,34 @@ class ArticlePreviewView(ArticleDetailView):
         self.object = get_object_or_404(Article.objects.for_detail(), pk=kwargs["pk"], language=current_language())
         if not may_read_version(user, self.object):  # a translator previews their drafts and the sources they translate
             raise PermissionDenied
-        response = self.render_to_response(self.get_context_data(object=self.object, preview=True))
+        self.pending = services.working_copy(self.object)
+        if self.pending is not None:  # a published version with pending changes: the preview shows them
+            for name in PendingChange.FIELDS:
+                setattr(self.object, name, getattr(self.pending, name))
+        response = self.render_to_response(self.get_context_data(object=self.object, preview=True, pending=self.pending))
         add_never_cache_headers(response)
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
+
+    @cached_property
+    def facts(self):
+        facts = super().facts
+        if self.pending is None:
+            return facts
+        known = {tag.name.lower(): tag for tag in Tag.objects.filter(language=self.object.language, name__in=self.pending.pending_tags)}
+        tags = [known.get(name.lower()) or Tag(name=name, slug=slugify(name, allow_unicode=True), language=self.object.language)
+                for name in self.pending.pending_tags]  # fmt: skip
+        return {**facts, "tags": [TagLink(tag.pk, tag.name, tag.slug, tag.language) for tag in tags]}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.pending is not None:
+            context["usages"] = [
+                ArticleImage(article=self.object, image=u["image"], alt_text=u["alt_text"], decorative=u["decorative"],
+                             caption=u["caption"], order=u["order"])
+                for u in sorted(self.pending.pending_usages, key=lambda u: u["order"]) if u["image"].file
+            ]  # fmt: skip
+        return context
 
 
 class SectionDetailView(ListingMixin, ListView):

@@ -77,7 +77,7 @@ def main():
         showing = [url for url in sorted(events.piece_urls([version.piece_id])) if shown in load(args.base + url)[1]]
         originals[version.pk] = version.title
         marker = f"purge-round-{n}-{version.pk}"
-        services.save_version(version=version, by=None, changes={"title": f"{version.title} {marker}"})  # purges at commit
+        services.save_version(version=version, by=None, changes={"title": f"{version.title} {marker}"}, go_live=True)  # purges at commit
         for url in showing:  # every page that showed the piece must show the edit on the next request
             checked += 1
             state, page = load(args.base + url)
@@ -89,7 +89,7 @@ def main():
     for thread in threads:
         thread.join(30)
     for version in edited:
-        services.save_version(version=Article.objects.get(pk=version.pk), by=None, changes={"title": originals[version.pk]})
+        services.save_version(version=Article.objects.get(pk=version.pk), by=None, changes={"title": originals[version.pk]}, go_live=True)
     connection.close()
 
     def ratio(group):

@@ -5,11 +5,12 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from .. import desk, exchange, services, taxonomy
 from ..diff import field_diffs, labelled
 from ..errors import DomainError, NotAllowed
 from ..languages import current_language, language_codes, language_info, language_order
-from ..models import Article, ArticleImage, Status
+from ..models import Article, ArticleImage, PendingChange, Status
 from ..policies import (
     is_translator,
     may_delete,
@@ -31,6 +32,7 @@ from ..policies import (
     may_publish_language,
     may_read_version,
     may_view_history,
+    publishing_languages,
     readable_versions,
     translator_languages,
 )  # fmt: skip
@@ -68,12 +70,37 @@ class ArticleImageInline(TabularInline):
         return super().has_delete_permission(request, obj) and self._writes(request, obj)
 
     def get_formset(self, request, obj=None, **kwargs):
+        pending = pending_images(obj)
+        if pending is not None:
+            kwargs["extra"] = len(pending)  # the working copy's images, as forms to edit (get_formset_kwargs fills them)
         formset = super().get_formset(request, obj, **kwargs)
         if obj is not None:  # alt text and caption are written in the version's language and direction
             for name in ("alt_text", "caption"):
                 if name in formset.form.base_fields:
                     formset.form.base_fields[name].widget.attrs.update(direction_attrs(obj.language))
-        return formset
+        if pending is None:
+            return formset
+
+        class PendingImagesFormSet(formset):
+            def get_form_kwargs(self, index):
+                form_kwargs = super().get_form_kwargs(index)
+                if index is not None and index < len(self.initial_extra or []):  # None: the blank template form
+                    form_kwargs["empty_permitted"] = False  # an image kept unchanged is still one of the pending images
+                return form_kwargs
+
+        return PendingImagesFormSet
+
+
+def pending_images(obj):
+    """A published version's pending images as initial form data, or None when nothing is pending (read once per request)."""
+    if obj is None or not obj.pk:
+        return None
+    if not hasattr(obj, "_pending_images"):
+        copy = services.working_copy(obj)
+        obj._pending_images = None if copy is None else [
+            {**usage, "image": usage["image"].pk} for usage in sorted(copy.pending_usages, key=lambda u: u.get("order") or 0)
+        ]  # fmt: skip
+    return obj._pending_images
 
 
 class TranslationStateFilter(admin.SimpleListFilter):
@@ -101,6 +128,27 @@ class MissingLanguageFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         return desk.in_state(queryset, desk.MISSING, self.value()) if self.value() else queryset
+
+
+class ReviewFilter(admin.SimpleListFilter):
+    """What waits for this person's review (drafts in review and pending changes in review, in the languages they
+    publish in), and the published versions with pending changes."""
+
+    title = gettext_lazy("review")
+    parameter_name = "review"
+    MINE, PENDING = "mine", "pending"
+
+    def lookups(self, request, model_admin):
+        return [(self.MINE, _("Waiting for my review")), (self.PENDING, _("With pending changes"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.PENDING:
+            return queryset.filter(pending__isnull=False)
+        if self.value() == self.MINE:
+            languages = publishing_languages(request.user)
+            waiting = queryset.filter(Q(status=Status.REVIEW) | Q(status=Status.PUBLISHED, pending__in_review=True))
+            return waiting if languages is None else waiting.filter(language__in=languages)
+        return queryset
 
 
 class TagFilter(admin.SimpleListFilter):
@@ -131,7 +179,10 @@ class VersionsChangeList(ChangeList):
         ):
             siblings.setdefault(sibling.piece_id, []).append(sibling)
         languages = translator_languages(request.user)
+        ids = [article.pk for article in self.result_list]
+        pending = dict(PendingChange.objects.filter(version_id__in=ids).values_list("version_id", "in_review"))
         for article in self.result_list:
+            article.pending_state = pending.get(article.pk)
             article.siblings = sorted(siblings.get(article.piece_id, []), key=lambda sibling: language_order(sibling.language))
             source = next((s for s in article.siblings if s.pk == article.piece.source_id), None)
             have = {sibling.language for sibling in article.siblings}
@@ -146,8 +197,9 @@ class VersionsChangeList(ChangeList):
 @admin.register(Article)
 class ArticleAdmin(HardenedAdmin, VersionAdmin):
     form = ArticleAdminForm
-    list_display = ["title", "language", "status", "published_at", "section", "kind", "translation_state", "links"]
-    list_filter = ["language", "status", TranslationStateFilter, MissingLanguageFilter, "piece__section", "piece__kind", TagFilter]
+    list_display = ["title", "language", "state", "published_at", "section", "kind", "translation_state", "links"]
+    list_filter = ["language", "status", ReviewFilter, TranslationStateFilter, MissingLanguageFilter, "piece__section", "piece__kind",
+                   TagFilter]  # fmt: skip
     search_fields = ["title", "standfirst"]
     date_hierarchy = "published_at"
     list_select_related = ["piece"]
@@ -201,6 +253,13 @@ class ArticleAdmin(HardenedAdmin, VersionAdmin):
 
         return RequestForm
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        pending = pending_images(obj) if isinstance(inline, ArticleImageInline) else None
+        if pending is not None:  # the form edits the pending images, not the rows readers see
+            kwargs.update(queryset=ArticleImage.objects.none(), initial=pending)
+        return kwargs
+
     def get_queryset(self, request):
         # Every list, search, count, date drill-down and object lookup of this admin reads from here.
         return super().get_queryset(request).filter(readable_versions(request.user)).defer("body")
@@ -232,6 +291,14 @@ class ArticleAdmin(HardenedAdmin, VersionAdmin):
             return (css, sibling.language, f" ({marker})" if marker else "")
 
         return format_html_join(" ", '<span class="{}">{}{}</span>', (label(s) for s in siblings))
+
+    @admin.display(description=gettext_lazy("status"), ordering="status")
+    def state(self, article):
+        pending = getattr(article, "pending_state", None)
+        if pending is None:
+            return article.get_status_display()
+        note = _("pending changes, in review") if pending else _("pending changes")
+        return format_html('{} <span class="review-pending-badge">{}</span>', article.get_status_display(), note)
 
     @admin.display(description=gettext_lazy("links"))
     def links(self, article):
@@ -351,7 +418,7 @@ class ArticleAdmin(HardenedAdmin, VersionAdmin):
             seen = form.cleaned_data.get("seen_edit_version")
             saved = services.save_version(
                 version=form.instance, expected_edit_version=-1 if seen is None else seen,
-                matches_source_revision=form.matches_source_revision(), **common,
+                matches_source_revision=form.matches_source_revision(), go_live="_publish_changes" in request.POST, **common,
             )  # fmt: skip
         else:
             saved = services.create_piece(language=form.cleaned_data["language"], **common)
@@ -362,7 +429,10 @@ class ArticleAdmin(HardenedAdmin, VersionAdmin):
                 "you were shown; the newer changes are listed above."
             )
             self.message_user(request, message, messages.WARNING)
-        if saved.status == Status.PUBLISHED:
+        if change and "_publish_changes" not in request.POST and services.working_copy(saved) is not None:
+            message = _("Your changes are pending: readers still see the live text until the changes are published.")
+            self.message_user(request, message, messages.INFO)
+        elif saved.status == Status.PUBLISHED:
             self.warn_untranslated([saved], request)
 
     def warn_untranslated(self, versions, request):
@@ -464,6 +534,8 @@ class ArticleAdmin(HardenedAdmin, VersionAdmin):
         "approve": lambda version, by, text: services.approve(version=version, by=by),
         "send_back": lambda version, by, text: services.send_back(version=version, by=by, comment=text),
         "comment": lambda version, by, text: services.add_comment(version=version, by=by, text=text),
+        "publish_changes": lambda version, by, text: services.publish_changes(version=version, by=by),
+        "discard_changes": lambda version, by, text: services.discard_changes(version=version, by=by),
     }
 
     def review_view(self, request, object_id):
@@ -482,7 +554,9 @@ class ArticleAdmin(HardenedAdmin, VersionAdmin):
             messages.error(request, str(refusal))
         else:
             done = {"submit": _("Submitted for review."), "approve": _("Approved and published."),
-                    "send_back": _("Sent back to the translator with your comment."), "comment": _("Comment added.")}  # fmt: skip
+                    "send_back": _("Sent back to the translator with your comment."), "comment": _("Comment added."),
+                    "publish_changes": _("The pending changes are live."),
+                    "discard_changes": _("The pending changes were discarded; the form shows the live text.")}  # fmt: skip
             messages.success(request, done[request.POST["step"]])
         if not may_read_version(request.user, Article.objects.get(pk=article.pk)):
             return redirect("admin:articles_article_changelist")
@@ -495,15 +569,34 @@ class ArticleAdmin(HardenedAdmin, VersionAdmin):
         user = request.user
         editing = may_edit_language(user, article.language)
         revising = may_publish_language(user, article.language)
-        return {
+        copy = services.working_copy(article) if article.status == Status.PUBLISHED else None
+        pending = copy.pending_record if copy else None
+        in_review = article.status == Status.REVIEW or bool(pending and pending.in_review)
+        context = {
             "comments": list(article.comments.select_related("author")[:50]),
             "review_steps": {
-                "submit": editing and article.status == Status.DRAFT,
-                "approve": revising and article.status == Status.REVIEW,
-                "send_back": revising and article.status == Status.REVIEW,
+                "submit": editing and (article.status == Status.DRAFT or bool(pending and not pending.in_review)),
+                "approve": revising and in_review,
+                "send_back": revising and in_review,
                 "comment": may_read_version(user, article),
+                "publish_changes": revising and pending is not None,
+                "discard_changes": editing and pending is not None,
             },
+            "staged": article.status == Status.PUBLISHED and editing,
+            "may_publish_here": revising,
         }
+        if pending:
+
+            def settings_of(version):
+                when = version.published_at
+                return {"slug": version.slug, "published_at": timezone.localtime(when).strftime("%Y-%m-%d %H:%M") if when else ""}
+
+            live = {**services.texts_of(article), **settings_of(article)}
+            changes = {**{name: getattr(copy, name) for name in Article.CONTENT_FIELDS}, "images": copy.pending_usages, **settings_of(copy)}
+            fields = [*Article.CONTENT_FIELDS, "images", "slug", "published_at"]
+            context.update(pending=pending, pending_diffs=labelled(Article, field_diffs(live, changes, fields)),
+                           pending_dir=direction_attrs(article.language).get("dir", "ltr"))  # fmt: skip
+        return context
 
     def export_view(self, request):
         """Choose the language and format of an exchange file for the chosen pieces, then download it."""

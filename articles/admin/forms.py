@@ -8,9 +8,10 @@ from taggit.utils import parse_tags
 from ..diff import field_diffs, labelled
 from ..errors import EditConflict
 from ..languages import language_codes, language_info
-from ..models import Article, Author, Kind, Piece, Section, Status, Tag
+from ..models import Article, Author, Kind, PendingChange, Piece, Section, Status, Tag
 from ..policies import may_edit_piece, may_publish, may_publish_language
 from ..sanitize import sanitize_html
+from ..services import working_copy
 from .hardening import SafeAutocompleteSelect, SafeAutocompleteSelectMultiple, SafeModelMultipleChoiceField
 from .scoping import language_choices
 
@@ -108,6 +109,7 @@ class ArticleAdminForm(forms.ModelForm):
         )
         self.fields["slug"].required = False  # left empty, the services make it from the title
         self.fields["slug"].help_text = _("The end of the address. Leave empty to make it from the title.")
+        self.working_copy = working_copy(article) if article.pk else None
         if article.pk:
             self.fields["language"].disabled = True  # a version's language is its identity; translate instead
             self.initial["existing_tags"] = list(article.tags.all())
@@ -116,6 +118,12 @@ class ArticleAdminForm(forms.ModelForm):
             self.initial.update(section=piece.section_id, kind=piece.kind_id, authors=list(piece.authors.all()))
             if not article.is_source:
                 self.initial["seen_source_revision"] = piece.source.content_revision
+        if self.working_copy is not None:  # a published version's pending changes are what the form edits
+            copy = self.working_copy
+            self.initial.update({name: getattr(copy, name) for name in PendingChange.FIELDS})
+            known = {tag.name.lower(): tag for tag in Tag.objects.filter(language=article.language, name__in=copy.pending_tags)}
+            self.initial["existing_tags"] = [known[name.lower()] for name in copy.pending_tags if name.lower() in known]
+            self.initial["new_tags"] = ", ".join(name for name in copy.pending_tags if name.lower() not in known)
         language = article.language if article.pk else self._new_language()
         for name in self.TEXT_FIELDS:
             self.fields[name].widget.attrs.update(direction_attrs(language))

@@ -1,5 +1,5 @@
 from .article import Article, ArticleQuerySet, Status
-from .editorial import ArticleRedirect, Assignment, FeaturedPiece, TranslatorLanguage, VersionComment
+from .editorial import ArticleRedirect, Assignment, FeaturedPiece, PendingChange, TranslatorLanguage, VersionComment
 from .listing import ListingEntry
 from .media import ArticleImage, Image, ImageState
 from .pages import PageKind, PublicationPage
@@ -22,6 +22,7 @@ __all__ = [
     "Kind",
     "ListingEntry",
     "PageKind",
+    "PendingChange",
     "Piece",
     "PublicationPage",
     "SearchDocument",

@@ -1,4 +1,4 @@
-"""What editors arrange around pieces: old URLs, the home page, translators' languages."""
+"""What editors arrange around pieces: old URLs, the home page, translators' languages, comments, assignments, pending changes."""
 
 from django.conf import settings
 from django.db import models
@@ -79,6 +79,47 @@ class VersionComment(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.version_id}"
+
+
+class PendingChange(models.Model):
+    """Changes to a published version that readers do not see yet: its working copy.
+
+    Saving a published (live or scheduled) version stores the new text here and leaves the version
+    row, which readers, feeds, search and the caches read, as it was. Someone who may publish in
+    the version's language makes the change live (`services.publish_changes`), which applies it
+    through the ordinary save, or discards it. Images are kept as the usage dicts the services take
+    (`image` is an image id); tags as names.
+    """
+
+    version = models.OneToOneField(
+        "articles.Article", on_delete=models.CASCADE, primary_key=True, related_name="pending", verbose_name=_("version")
+    )
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=200, allow_unicode=True)
+    standfirst = models.TextField(_("standfirst"), blank=True)
+    body = models.TextField(_("body"), blank=True)
+    published_at = models.DateTimeField(_("publication date"), null=True, blank=True)
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    images = models.JSONField(_("images"), default=list, blank=True)
+    matches_source_revision = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    in_review = models.BooleanField(_("waiting for review"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("started by")
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("last changed by")
+    )
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    FIELDS = ("title", "slug", "standfirst", "body", "published_at")
+
+    class Meta:
+        verbose_name = _("pending change")
+        verbose_name_plural = _("pending changes")
+
+    def __str__(self):
+        return f"Pending changes of {self.version_id}"
 
 
 class AssignmentQuerySet(models.QuerySet):

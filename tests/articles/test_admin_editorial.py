@@ -138,15 +138,17 @@ def test_second_of_two_concurrent_saves_is_refused_and_both_texts_survive(editor
 def test_changing_slug_or_date_of_a_published_version_keeps_the_old_url_working(editor):
     piece = Article.objects.get(language="en", slug="could-isil-go-nuclear")
     old_url = piece.get_absolute_url()
-    editor.submit(change_url(piece), {"slug": "isil-and-the-bomb"})
+    editor.submit(change_url(piece), {"slug": "isil-and-the-bomb"}, button="_publish_changes")
     piece.refresh_from_db()
     assert Client().get(old_url).status_code == 301
     assert Client().get(old_url)["Location"] == piece.get_absolute_url() == "/en/articles/2015/05/26/isil-and-the-bomb/"
-    editor.submit(change_url(piece), {"published_at_0": "2015-06-01"})
+    editor.submit(change_url(piece), {"published_at_0": "2015-06-01"}, button="_publish_changes")
     piece.refresh_from_db()
     for url in [old_url, "/en/articles/2015/05/26/isil-and-the-bomb/"]:
         assert Client().get(url)["Location"] == "/en/articles/2015/06/01/isil-and-the-bomb/"
-    editor.submit(change_url(piece), {"slug": "could-isil-go-nuclear", "published_at_0": "2015-05-26"})  # moved back
+    editor.submit(
+        change_url(piece), {"slug": "could-isil-go-nuclear", "published_at_0": "2015-05-26"}, button="_publish_changes"
+    )  # moved back
     assert Client().get(old_url).status_code == 200
     assert not ArticleRedirect.objects.filter(old_path=old_url).exists()
 

@@ -20,7 +20,9 @@ def german():
     """A German version of the Nordic-Baltic piece, with one saved change so it has two revisions."""
     source = Article.objects.get(language="en", slug="securing-the-nordic-baltic-region")
     version = services.create_translation(source=source, language="de", by=None)
-    return services.save_version(version=version, by=None, changes={"title": "Die nordisch-baltische Region sichern"}, tags=["Ostsee"])
+    return services.save_version(
+        version=version, by=None, changes={"title": "Die nordisch-baltische Region sichern"}, tags=["Ostsee"], go_live=True
+    )
 
 
 def versions_of(article):
@@ -129,7 +131,11 @@ def test_outdated_translations_are_flagged_with_a_diff_until_updated(translator)
     french = Article.objects.get(piece_id=source.piece_id, language="fr")
     assert french.pk not in outdated_ids(editor)
 
-    editor.submit(f"/admin/articles/article/{source.pk}/change/", {"standfirst": "How are Allies and partners defending the region now?"})
+    editor.submit(
+        f"/admin/articles/article/{source.pk}/change/",
+        {"standfirst": "How are Allies and partners defending the region now?"},
+        button="_publish_changes",
+    )
     assert french.pk in outdated_ids(editor)
     row = editor.get(LIST + "?q=Nordic").content.decode()
     assert '<span class="review-outdated">fr (outdated)</span>' in row
@@ -143,6 +149,9 @@ def test_outdated_translations_are_flagged_with_a_diff_until_updated(translator)
 
     response = translator.submit(f"/admin/articles/article/{french.pk}/change/", {"mark_up_to_date": "on"})
     assert response.status_code == 302
+    french.refresh_from_db()
+    assert french.is_outdated()  # a published translation: the tick is pending until a reviser publishes it
+    services.publish_changes(version=french, by=None)
     french.refresh_from_db()
     assert not french.is_outdated() and french.pk not in outdated_ids(editor)
 

@@ -19,7 +19,7 @@ BODY = "<p>Acquiring a weapon is <strong>hard</strong>.</p><ul><li>Material is <
 def pieces():
     isil = Article.objects.get(language="en", slug="could-isil-go-nuclear")
     odessa = Article.objects.get(language="en", slug="odessa-ukraines-secret-weapon")
-    services.save_version(version=isil, by=None, changes={"body": BODY})
+    services.save_version(version=isil, by=None, changes={"body": BODY}, go_live=True)
     return [Article.objects.get(pk=isil.pk), odessa]
 
 
@@ -70,7 +70,7 @@ def test_round_trip_drafts_both_pieces_with_markup_intact_and_current_against_th
 def test_a_file_made_from_an_older_source_leaves_the_translation_outdated(translator, pieces, fmt, name):
     isil = pieces[0]
     data = download(translator, [isil], fmt=fmt)
-    services.save_version(version=isil, by=None, changes={"standfirst": "A new standfirst after the export."})
+    services.save_version(version=isil, by=None, changes={"standfirst": "A new standfirst after the export."}, go_live=True)
     upload(translator, translated(data, fmt), name)
     french = Article.objects.get(piece=isil.piece, language="fr")
     isil.refresh_from_db()

@@ -66,7 +66,7 @@ def test_the_years_list_follows_a_piece_moved_to_another_year(make_article, clie
     this_year = f"/en/articles/{recent.local_date.year}/"
     archive = client.get(this_year).content.decode()
     assert 'href="/en/articles/2019/"' in archive and 'href="/en/articles/2018/"' not in archive
-    services.save_version(version=piece, by=None, changes={"published_at": datetime(2018, 3, 1, tzinfo=ZoneInfo("UTC"))})
+    services.save_version(version=piece, by=None, changes={"published_at": datetime(2018, 3, 1, tzinfo=ZoneInfo("UTC"))}, go_live=True)
     archive = client.get(this_year).content.decode()
     assert 'href="/en/articles/2019/"' not in archive and 'href="/en/articles/2018/"' in archive
     assert client.get("/en/articles/2019/").status_code == 404
@@ -102,12 +102,12 @@ def test_the_article_page_follows_its_byline_tags_and_translations(make_article,
     url = piece.get_absolute_url()
     page = client.get(url).content.decode()
     assert author.name in page and "First tag" in page and 'hreflang="fr"' not in page
-    services.save_version(version=piece, by=None, changes={}, authors=[], tags=["Second tag"])
+    services.save_version(version=piece, by=None, changes={}, authors=[], tags=["Second tag"], go_live=True)
     french = make_article(translation_of=piece, language="fr", title="Signé", slug="signe")
     page = client.get(url).content.decode()
     assert author.name not in page and "First tag" not in page and "Second tag" in page
     assert f'hreflang="fr" href="http://testserver{french.get_absolute_url()}"' in page
-    services.save_version(version=piece, by=None, changes={}, authors=[author])
+    services.save_version(version=piece, by=None, changes={}, authors=[author], go_live=True)
     author.name = "Renamed Writer"
     author.save()
     services.taxonomy_changed(instance=author)  # as the author admin does after a save

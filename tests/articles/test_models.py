@@ -14,7 +14,7 @@ def create_translation(*, source, language):
 
 
 def set_tags(*, article, names):
-    services.save_version(version=article, by=None, changes={}, tags=names)
+    services.save_version(version=article, by=None, changes={}, tags=names, go_live=True)
 
 
 def test_published_means_status_and_a_date_not_in_the_future(make_article):
@@ -58,11 +58,11 @@ def test_a_translation_is_outdated_once_its_source_text_changes(make_article):
     french = create_translation(source=source, language="fr")
     assert not french.is_outdated()
 
-    services.save_version(version=source, by=None, changes={"status": Status.REVIEW})  # not a text change
+    services.save_version(version=source, by=None, changes={"status": Status.REVIEW}, go_live=True)  # not a text change
     french.refresh_from_db()
     assert not french.is_outdated()
 
-    services.save_version(version=source, by=None, changes={"standfirst": "A new standfirst."})
+    services.save_version(version=source, by=None, changes={"standfirst": "A new standfirst."}, go_live=True)
     source.refresh_from_db()
     french = Article.objects.get(pk=french.pk)
     assert source.content_revision == 2

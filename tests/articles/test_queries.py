@@ -27,7 +27,7 @@ def many_pieces(request, make_article, make_image, section, kind, author):
         piece = make_article(section=section, kind=kind, authors=[author], tags=["Shared", f"Own {n}"], image=make_image())
         if n % 3 == 0:
             french = services.create_translation(source=piece, language="fr", by=None)
-            services.save_version(version=french, by=None, changes={"slug": f"fr-{piece.slug}", "status": piece.status})
+            services.save_version(version=french, by=None, changes={"slug": f"fr-{piece.slug}", "status": piece.status}, go_live=True)
         pieces.append(piece)
     return pieces
 

@@ -113,7 +113,7 @@ def test_unpublishing_deleting_and_editing_change_what_is_found(make_article):
     by = None
     piece = make_article(title="Arctic posture", body="<p>Icebreakers.</p>")
     assert titles(found("/en/search/?q=icebreakers")[1]) == ["Arctic posture"]
-    piece = services.save_version(version=piece, by=by, changes={"body": "<p>Submarines.</p>"})
+    piece = services.save_version(version=piece, by=by, changes={"body": "<p>Submarines.</p>"}, go_live=True)
     assert titles(found("/en/search/?q=icebreakers")[1]) == []
     assert titles(found("/en/search/?q=submarines")[1]) == ["Arctic posture"]
     services.unpublish(versions=[piece], by=by)

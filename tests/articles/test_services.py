@@ -13,7 +13,7 @@ from reversion.models import Version
 from articles import services
 from articles.errors import Conflict, NotAllowed, RuleBroken
 from articles.events import change_event
-from articles.models import Article, ArticleImage, Image, Piece, Section, Status
+from articles.models import Article, ArticleImage, Image, PendingChange, Piece, Section, Status
 from tests.admin_client import AdminUser
 
 LIST = "/admin/articles/article/"
@@ -95,7 +95,7 @@ def test_every_service_keeps_every_piece_with_its_source(demo, make_image):
     source = Article.objects.get(language="en", slug="could-isil-go-nuclear")
     checks = [
         lambda: services.create_translation(source=source, language="de", by=None),
-        lambda: services.save_version(version=source, by=None, changes={"title": "Changed"}),
+        lambda: services.save_version(version=source, by=None, changes={"title": "Changed"}, go_live=True),
         lambda: services.unpublish(versions=[source], by=None),
         lambda: services.publish(versions=[source], by=None),
         lambda: services.make_source(version=Article.objects.get(piece=source.piece, language="de"), by=None),
@@ -138,7 +138,7 @@ def test_a_taken_slug_is_a_form_error_in_the_admin_and_a_conflict_in_the_service
     assert response.status_code == 200 and "Article with this Language and Slug already exists." in page
     assert "My new title" in page  # nothing typed is lost
     with pytest.raises(Conflict):
-        services.save_version(version=odessa, by=None, changes={"slug": "could-isil-go-nuclear"})
+        services.save_version(version=odessa, by=None, changes={"slug": "could-isil-go-nuclear"}, go_live=True)
     odessa.refresh_from_db()
     assert odessa.slug.startswith("odessa")
 
@@ -157,7 +157,7 @@ def test_the_alt_text_rule_refuses_the_same_publication_from_the_admin_and_the_s
 def test_restoring_a_revision_whose_slug_section_or_image_is_gone_ends_with_a_message(editor, make_article, make_image):
     source = Article.objects.get(language="en", slug="could-isil-go-nuclear")
     old = Version.objects.get_for_object(source).first()
-    services.save_version(version=source, by=None, changes={"slug": "isil-and-the-bomb"})
+    services.save_version(version=source, by=None, changes={"slug": "isil-and-the-bomb"}, go_live=True)
     make_article(slug="could-isil-go-nuclear", title="Someone else took the slug")
     restore = f"/admin/articles/article/{source.pk}/restore/{old.pk}/"
     response = editor.post(restore, {}, follow=True)
@@ -171,9 +171,9 @@ def test_restoring_a_revision_whose_slug_section_or_image_is_gone_ends_with_a_me
     assert "section this revision used has been deleted" in response.content.decode()
 
     image = make_image()
-    services.save_version(version=source, by=None, changes={}, images=[{"image": image, "alt_text": "A picture"}])
+    services.save_version(version=source, by=None, changes={}, images=[{"image": image, "alt_text": "A picture"}], go_live=True)
     with_image = Version.objects.get_for_object(source).first()
-    services.save_version(version=source, by=None, changes={}, images=[])
+    services.save_version(version=source, by=None, changes={}, images=[], go_live=True)
     Image.objects.filter(pk=image.pk).delete()
     response = editor.post(f"/admin/articles/article/{source.pk}/restore/{with_image.pk}/", {}, follow=True)
     assert response.status_code == 200 and "images that have since been deleted" in response.content.decode()
@@ -182,7 +182,7 @@ def test_restoring_a_revision_whose_slug_section_or_image_is_gone_ends_with_a_me
 def test_a_stale_form_is_refused_by_the_service_lock(editor):
     odessa = Article.objects.get(language="en", slug__startswith="odessa")
     _page, form = editor.open_form(change_url(odessa), "article_form")
-    services.save_version(version=odessa, by=None, changes={"standfirst": "Changed meanwhile."})
+    services.save_version(version=odessa, by=None, changes={"standfirst": "Changed meanwhile."}, go_live=True)
     form.update({"title": ["Mine"], "_save": ["Save"]})
     response = editor.post(change_url(odessa), form)
     assert response.status_code == 200 and "Someone else saved this version" in response.content.decode()
@@ -253,7 +253,7 @@ def test_publishing_a_source_emits_one_event_naming_every_page_that_shows_it(mak
 
     with django_capture_on_commit_callbacks(execute=True):
         french = services.create_translation(source=draft, language="fr", by=None)
-        french = services.save_version(version=french, by=None, changes={"slug": "piece-arctique"})
+        french = services.save_version(version=french, by=None, changes={"slug": "piece-arctique"}, go_live=True)
     events.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.publish(versions=[french], by=None)
@@ -263,7 +263,7 @@ def test_publishing_a_source_emits_one_event_naming_every_page_that_shows_it(mak
 
     events.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.save_version(version=draft, by=None, changes={"slug": "arctic-moved"})
+        services.save_version(version=draft, by=None, changes={"slug": "arctic-moved"}, go_live=True)
     assert [event.kind for event in events] == ["version.moved"]
     assert {"/en/articles/" + draft.get_absolute_url().split("/articles/")[1], "/en/"} <= events[0].urls  # the old URL too
 
@@ -298,7 +298,7 @@ def test_the_canonical_link_has_no_query_string(client, make_article):
 
 def test_staff_without_article_permissions_cannot_open_history_or_compare(demo):
     article = Article.objects.get(language="en", slug="could-isil-go-nuclear")
-    services.save_version(version=article, by=None, changes={"standfirst": "Second."})
+    services.save_version(version=article, by=None, changes={"standfirst": "Second."}, go_live=True)
     newer, older = Version.objects.get_for_object(article).values_list("pk", flat=True)[:2]
     clerk = User.objects.create_user("clerk", password="clerk-pass-123", is_staff=True)
     clerk.user_permissions.add(Permission.objects.get(codename="view_image"))
@@ -340,7 +340,8 @@ def test_two_editors_saving_one_version_at_once_get_a_save_and_a_conflict_messag
         thread.join(30)
     assert sorted(status for status, _title in results) == [200, 302]  # one saved; the other sees the conflict form
     saved = next(title for status, title in results if status == 302)
-    assert Article.objects.get(pk=version.pk).title == saved
+    assert PendingChange.objects.get(version_id=version.pk).title == saved  # a published version: the save is pending
+    assert Article.objects.get(pk=version.pk).title == "Could ISIL go nuclear?"
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA journal_mode")

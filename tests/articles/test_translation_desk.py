@@ -28,20 +28,20 @@ def test_readers_of_a_translation_are_told_when_the_original_changed_until_it_ca
     assert translation.is_published()
     assert "original-updated" not in client.get(translation.get_absolute_url()).content.decode()
 
-    services.save_version(version=source, by=None, changes={"standfirst": "How do Allies defend the region today?"})
+    services.save_version(version=source, by=None, changes={"standfirst": "How do Allies defend the region today?"}, go_live=True)
     source.refresh_from_db()
     html = client.get(translation.get_absolute_url()).content.decode()
     notice = html.split('class="original-updated"')[1].split("</p>")[0]
     assert says in notice.lower() and f'href="{source.get_absolute_url()}" hreflang="en"' in notice
     assert "original-updated" not in client.get(source.get_absolute_url()).content.decode()  # the original itself: nothing
 
-    services.save_version(version=translation, by=None, changes={}, matches_source_revision=source.content_revision)
+    services.save_version(version=translation, by=None, changes={}, matches_source_revision=source.content_revision, go_live=True)
     assert "original-updated" not in client.get(translation.get_absolute_url()).content.decode()
 
 
 def test_an_unpublished_original_is_never_named_to_readers(client):
     source, french = nordic("en"), nordic("fr")
-    services.save_version(version=source, by=None, changes={"standfirst": "Changed."})
+    services.save_version(version=source, by=None, changes={"standfirst": "Changed."}, go_live=True)
     services.unpublish(versions=[source], by=None)
     html = client.get(french.get_absolute_url()).content.decode()
     assert "original-updated" not in html and source.slug not in html
@@ -66,10 +66,10 @@ def every_state():
     for language in ("fr", "de", "ru"):
         services.create_translation(source=draft, language=language, by=None)
         in_review = services.create_translation(source=review, language=language, by=None)
-        services.save_version(version=in_review, by=None, changes={"status": Status.REVIEW})
+        services.save_version(version=in_review, by=None, changes={"status": Status.REVIEW}, go_live=True)
         for source in (current, outdated):
             services.publish(versions=[services.create_translation(source=source, language=language, by=None)], by=None)
-    services.save_version(version=outdated, by=None, changes={"standfirst": "Rewritten."})
+    services.save_version(version=outdated, by=None, changes={"standfirst": "Rewritten."}, go_live=True)
 
 
 def independent_counts(language):
@@ -224,12 +224,14 @@ def test_hostile_review_posts_get_a_4xx_or_a_message(reviser):
 def test_publishing_every_ready_language_of_a_piece_is_all_or_none(settings):
     source = english("could-isil-go-nuclear")
     french, german = in_review("fr"), in_review("de")
-    services.save_version(version=german, by=None, changes={}, images=[{**u, "alt_text": ""} for u in services._usages_of(german)])
+    services.save_version(
+        version=german, by=None, changes={}, images=[{**u, "alt_text": ""} for u in services._usages_of(german)], go_live=True
+    )
     with pytest.raises(RuleBroken):
         services.publish_ready(pieces=[source.piece_id], by=None)
     assert not Article.objects.filter(pk__in=[french.pk, german.pk], status=Status.PUBLISHED).exists()
 
-    services.save_version(version=german, by=None, changes={}, images=services._usages_of(source))
+    services.save_version(version=german, by=None, changes={}, images=services._usages_of(source), go_live=True)
     editor = AdminUser("editor", "review-editor")
     response = editor.post(LIST, {"action": "publish_ready_selected", "_selected_action": [source.pk], "index": 0}, follow=True)
     assert "2 versions published." in response.content.decode()
@@ -270,8 +272,8 @@ def test_an_editor_assigns_a_piece_and_the_translator_is_mailed_then_told_when_t
     assert "Could ISIL go nuclear?" in first and "to you" in first  # what was asked of them comes first
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.save_version(version=source, by=None, changes={"standfirst": "A new standfirst."})
-        services.save_version(version=source, by=None, changes={"status": Status.PUBLISHED})  # no new text: no mail
+        services.save_version(version=source, by=None, changes={"standfirst": "A new standfirst."}, go_live=True)
+        services.save_version(version=source, by=None, changes={"status": Status.PUBLISHED}, go_live=True)  # no new text: no mail
     assert len(mailoutbox) == 2 and "changed" in mailoutbox[1].subject
     with django_capture_on_commit_callbacks(execute=True):
         services.mail_assignment(assignment_id=Assignment.objects.get().pk, reason="source_changed")  # a job run twice
@@ -306,11 +308,15 @@ def test_only_a_translator_of_the_language_can_be_assigned_and_overdue_is_a_filt
 
 def test_side_by_side_aligns_segments_and_marks_the_source_segments_changed_since_the_translation(translator):
     source, french = nordic("en"), nordic("fr")
-    services.save_version(version=source, by=None, changes={"body": "<p>First <em>point</em>.</p><ul><li>One.</li></ul><p>Third.</p>"})
+    services.save_version(
+        version=source, by=None, changes={"body": "<p>First <em>point</em>.</p><ul><li>One.</li></ul><p>Third.</p>"}, go_live=True
+    )
     source.refresh_from_db()
     services.save_version(version=french, by=None, changes={"body": "<p>Premier <em>point</em>.</p><ul><li>Un.</li></ul>"},
-                          matches_source_revision=source.content_revision)  # fmt: skip
-    services.save_version(version=source, by=None, changes={"body": "<p>First <em>point</em>.</p><ul><li>Two.</li></ul><p>Third.</p>"})
+                          matches_source_revision=source.content_revision, go_live=True)  # fmt: skip
+    services.save_version(
+        version=source, by=None, changes={"body": "<p>First <em>point</em>.</p><ul><li>Two.</li></ul><p>Third.</p>"}, go_live=True
+    )
 
     rows = {row.key: row for row in desk.side_by_side(Article.objects.get(pk=source.pk), Article.objects.get(pk=french.pk))}
     assert rows["body.1"].source.html == "First <em>point</em>." and rows["body.1"].translation.html == "Premier <em>point</em>."

@@ -34,14 +34,17 @@ def field_tag(html, name):
 
 def test_the_tick_marks_current_only_against_the_source_text_the_translator_saw(translator, editor):
     source, french = nordic("en"), nordic("fr")
-    editor.submit(change_url(source), {"standfirst": "How do Allies defend the region today?"})
+    editor.submit(change_url(source), {"standfirst": "How do Allies defend the region today?"}, button="_publish_changes")
     source.refresh_from_db()
     seen = source.content_revision
     _page, form = translator.open_form(change_url(french), "article_form")  # the translator reads revision `seen`
 
-    editor.submit(change_url(source), {"standfirst": "How do Allies and partners defend the region today?"})  # meanwhile
+    editor.submit(
+        change_url(source), {"standfirst": "How do Allies and partners defend the region today?"}, button="_publish_changes"
+    )  # meanwhile
     form.update({"mark_up_to_date": ["on"], "_save": ["Save"]})
     response = translator.post(change_url(french), form, follow=True)
+    services.publish_changes(version=french, by=None)  # a published translation: a reviser makes the tick live
 
     french.refresh_from_db()
     source.refresh_from_db()
@@ -52,7 +55,7 @@ def test_the_tick_marks_current_only_against_the_source_text_the_translator_saw(
 
 def test_a_forged_tick_cannot_claim_a_revision_newer_than_the_source(translator, editor):
     source, french = nordic("en"), nordic("fr")
-    editor.submit(change_url(source), {"standfirst": "Changed."})
+    editor.submit(change_url(source), {"standfirst": "Changed."}, button="_publish_changes")
     source.refresh_from_db()
     _page, form = translator.open_form(change_url(french), "article_form")
     form.update({"mark_up_to_date": ["on"], "seen_source_revision": [str(source.content_revision + 5)], "_save": ["Save"]})
@@ -74,7 +77,9 @@ def test_caption_alt_text_and_image_changes_mark_translations_outdated(translato
     source, french = nordic("en"), nordic("fr")
     assert source.image_usages.exists() and not french.is_outdated()
 
-    response = editor.submit(change_url(source), {"image_usages-0-caption": "Allied ships in the Baltic Sea, June 2025."})
+    response = editor.submit(
+        change_url(source), {"image_usages-0-caption": "Allied ships in the Baltic Sea, June 2025."}, button="_publish_changes"
+    )
     assert response.status_code == 302
     french.refresh_from_db()
     assert french.is_outdated()
@@ -83,22 +88,22 @@ def test_caption_alt_text_and_image_changes_mark_translations_outdated(translato
 
     for change in ({"alt_text": "Three frigates in line."}, {"decorative": True}):
         services.save_version(
-            version=french, by=None, changes={}, matches_source_revision=Article.objects.get(pk=source.pk).content_revision
+            version=french, by=None, changes={}, matches_source_revision=Article.objects.get(pk=source.pk).content_revision, go_live=True
         )
         french.refresh_from_db()
         assert not french.is_outdated()
-        services.save_version(version=source, by=None, changes={}, images=usages(source, **change))
+        services.save_version(version=source, by=None, changes={}, images=usages(source, **change), go_live=True)
         french.refresh_from_db()
         assert french.is_outdated(), change
 
     source.refresh_from_db()
-    services.save_version(version=french, by=None, changes={}, matches_source_revision=source.content_revision)
-    services.save_version(version=source, by=None, changes={}, images=[])  # the picture removed
+    services.save_version(version=french, by=None, changes={}, matches_source_revision=source.content_revision, go_live=True)
+    services.save_version(version=source, by=None, changes={}, images=[], go_live=True)  # the picture removed
     french.refresh_from_db()
     assert french.is_outdated()
 
     unchanged = Article.objects.get(pk=source.pk).content_revision
-    services.save_version(version=source, by=None, changes={}, images=[])  # saved again with nothing changed
+    services.save_version(version=source, by=None, changes={}, images=[], go_live=True)  # saved again with nothing changed
     assert Article.objects.get(pk=source.pk).content_revision == unchanged
 
 
@@ -107,10 +112,12 @@ def test_caption_alt_text_and_image_changes_mark_translations_outdated(translato
 
 def test_the_outdated_diff_and_history_compare_keep_paragraphs_apart(translator, editor):
     source, french = nordic("en"), nordic("fr")
-    services.save_version(version=source, by=None, changes={"body": "<p>New risks.</p><p>A routine.</p><p>Deterrence holds.</p>"})
+    services.save_version(
+        version=source, by=None, changes={"body": "<p>New risks.</p><p>A routine.</p><p>Deterrence holds.</p>"}, go_live=True
+    )
     source.refresh_from_db()
-    services.save_version(version=french, by=None, changes={}, matches_source_revision=source.content_revision)
-    editor.submit(change_url(source), {"body": "<p>New risks.</p><p>Allies act.</p><p>Deterrence holds.</p>"})
+    services.save_version(version=french, by=None, changes={}, matches_source_revision=source.content_revision, go_live=True)
+    editor.submit(change_url(source), {"body": "<p>New risks.</p><p>Allies act.</p><p>Deterrence holds.</p>"}, button="_publish_changes")
 
     panel = translator.get(change_url(french)).content.decode().split("review-panel--outdated")[1].split("</section>")[0]
     for html in (panel, compare_latest(editor, source)):
@@ -128,8 +135,10 @@ def compare_latest(user, version):
 def test_history_shows_no_publication_date_change_for_the_same_instant_in_another_time_zone(editor):
     source = nordic("en")
     when = source.published_at.astimezone(UTC)
-    services.save_version(version=source, by=None, changes={"published_at": when})  # a job saves in UTC
-    editor.submit(change_url(source), {"standfirst": "A new standfirst."})  # the form saves in the site's time zone
+    services.save_version(version=source, by=None, changes={"published_at": when}, go_live=True)  # a job saves in UTC
+    editor.submit(
+        change_url(source), {"standfirst": "A new standfirst."}, button="_publish_changes"
+    )  # the form saves in the site's time zone
     html = compare_latest(editor, source)
     assert "Standfirst" in html and "Publication date" not in html
 
@@ -243,7 +252,7 @@ def test_the_up_to_date_box_shows_only_on_an_outdated_translation(translator, ed
     source = Article.objects.get(language="en", slug="could-isil-go-nuclear")
     french = services.create_translation(source=source, language="fr", by=None)
     assert 'name="mark_up_to_date"' not in translator.get(change_url(french)).content.decode()
-    editor.submit(change_url(source), {"standfirst": "New standfirst."})
+    editor.submit(change_url(source), {"standfirst": "New standfirst."}, button="_publish_changes")
     assert 'name="mark_up_to_date"' in translator.get(change_url(french)).content.decode()
 
 

@@ -42,7 +42,7 @@ def unreadable(make_article, make_image):
     german = services.save_version(
         version=german, by=None, changes={"title": f"{SECRET} auf Deutsch", "status": Status.REVIEW}, images=[
             {"image": image, "alt_text": f"{SECRET} vom Ufer", "caption": f"{SECRET} im Morgengrauen"}
-        ],
+        ], go_live=True,
     )  # fmt: skip
     return {"draft": draft, "german": german, "image": image}
 
@@ -52,7 +52,10 @@ def readable(make_article):
     """What the French translator may read: a scheduled English source and their own French draft."""
     scheduled = make_article(title="Harbour security ahead", slug="harbour-ahead", published_at=timezone.now() + timedelta(days=2))
     french = services.create_translation(source=scheduled, language="fr", by=None)
-    return {"scheduled": scheduled, "french": services.save_version(version=french, by=None, changes={"title": "Sécurité portuaire"})}
+    return {
+        "scheduled": scheduled,
+        "french": services.save_version(version=french, by=None, changes={"title": "Sécurité portuaire"}, go_live=True),
+    }
 
 
 def page_text(response):

@@ -16,7 +16,9 @@ def hidden_pieces(make_article, section, kind, author):
     common = {"section": section, "kind": kind, "tags": ["Secret-tag"], "authors": [author]}
     live = make_article(title="Live piece", slug="live", **common)
     french_draft = services.create_translation(source=live, language="fr", by=None)
-    french_draft = services.save_version(version=french_draft, by=None, changes={"title": "Version brouillon", "slug": "version-brouillon"})
+    french_draft = services.save_version(
+        version=french_draft, by=None, changes={"title": "Version brouillon", "slug": "version-brouillon"}, go_live=True
+    )
     draft = make_article(title="Draft piece", slug="draft", status=Status.DRAFT, **common)
     in_review = make_article(title="Review piece", slug="in-review", status=Status.REVIEW, **common)
     scheduled = make_article(title="Scheduled piece", slug="scheduled", published_at=timezone.now() + timedelta(hours=2), **common)

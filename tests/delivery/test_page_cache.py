@@ -145,7 +145,7 @@ def test_publishing_purges_listings_in_every_language_and_nothing_else(make_arti
 def test_editing_purges_the_page_and_its_listings(make_article, committed, other):
     article = make_article(title="Baltic brief", tags=["Baltic"])
     warm(article.get_absolute_url(), "/en/articles/", "/en/tags/baltic/", "/fr/articles/", *unrelated(other))
-    committed(services.save_version, version=article, by=None, changes={"title": "Baltic brief, revised"})
+    committed(services.save_version, version=article, by=None, changes={"title": "Baltic brief, revised"}, go_live=True)
     for url in [article.get_absolute_url(), "/en/articles/", "/en/tags/baltic/", "/fr/articles/"]:
         assert_fresh(url, "Baltic brief, revised")
     assert_still_cached(*unrelated(other))
@@ -165,7 +165,7 @@ def test_moving_purges_the_old_and_the_new_address(make_article, committed, othe
     article = make_article(title="Moving piece", slug="moving-piece")
     old = article.get_absolute_url()
     warm(old, "/en/articles/", *unrelated(other))
-    moved = committed(services.save_version, version=article, by=None, changes={"slug": "moved-piece"})
+    moved = committed(services.save_version, version=article, by=None, changes={"slug": "moved-piece"}, go_live=True)
     assert Client().get(old).status_code == 301
     assert_fresh(moved.get_absolute_url(), "Moving piece")
     assert_fresh("/en/articles/", moved.get_absolute_url())
@@ -234,13 +234,13 @@ def test_a_source_edit_purges_a_fallback_listing_but_not_one_with_its_own_versio
     make_article(language="fr", translation_of=translated, title="Aussi en français", status=Status.PUBLISHED)
     warm("/fr/articles/", "/de/articles/", *unrelated(other))
 
-    committed(services.save_version, version=source, by=None, changes={"standfirst": "A new English standfirst."})
+    committed(services.save_version, version=source, by=None, changes={"standfirst": "A new English standfirst."}, go_live=True)
     assert_fresh("/fr/articles/", "A new English standfirst.")  # French shows the English source: purged
     assert_fresh("/de/articles/", "A new English standfirst.")
     assert_still_cached(*unrelated(other))
 
     warm("/fr/articles/")
-    committed(services.save_version, version=translated, by=None, changes={"standfirst": "Changed in English."})
+    committed(services.save_version, version=translated, by=None, changes={"standfirst": "Changed in English."}, go_live=True)
     assert_still_cached("/fr/articles/")  # French shows its own version of that piece: not purged
     assert_fresh("/de/articles/", "Changed in English.")
 

@@ -79,7 +79,9 @@ def test_varnish_serves_a_page_an_edit_bans_it_and_it_is_cached_again(varnish, m
     assert through(varnish, unrelated)[0] == "miss" and through(varnish, unrelated)[0] == "hit"
     assert through(varnish, url + "?utm=1")[0] == "miss" and through(varnish, url + "?utm=1")[0] == "hit"
 
-    services.save_version(version=article, by=None, changes={"title": "Through the proxy, edited"})  # commits: the ban is sent
+    services.save_version(
+        version=article, by=None, changes={"title": "Through the proxy, edited"}, go_live=True
+    )  # commits: the ban is sent
 
     state, page = through(varnish, url)
     assert state == "miss" and "Through the proxy, edited" in page

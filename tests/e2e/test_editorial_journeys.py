@@ -2,6 +2,7 @@
 
 import re
 
+from articles import services
 from articles.models import Article, Status
 
 from .conftest import save_screenshot
@@ -115,3 +116,50 @@ def test_an_arabic_version_is_edited_right_to_left(open_page, live_demo):
     assert editor.get_attribute("dir") == "rtl" and editor.get_attribute("lang") == "ar"
     assert page.locator("#id_title").evaluate("element => getComputedStyle(element).direction") == "rtl"
     save_screenshot(page, "editor-arabic-rtl")
+
+
+def test_an_edit_of_a_live_piece_waits_as_pending_changes_until_it_is_published(open_page, live_demo):
+    odessa = Article.objects.get(language="en", slug="odessa-ukraines-secret-weapon")
+    reader = open_page(odessa.get_absolute_url())
+    live_title = reader.locator("h1").inner_text()
+
+    page = log_in(open_page, "editor", "review-editor")
+    page.goto(live_demo.url + f"/admin/articles/article/{odessa.pk}/change/")
+    assert page.locator(".review-staged-note").is_visible()  # the editor is told before saving
+    page.get_by_label("Title:").fill("Odessa: Ukraine’s secret weapon, revisited")
+    page.get_by_role("button", name="Save and continue editing").click()
+    page.wait_for_url(re.compile(r"/admin/articles/article/\d+/change/$"))
+    banner = page.locator(".review-panel--pending")
+    assert banner.is_visible() and "revisited" in banner.locator("ins").first.inner_text()
+    assert page.get_by_label("Title:").input_value() == "Odessa: Ukraine’s secret weapon, revisited"  # the form edits the pending text
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # 1440 px: nothing clipped
+    save_screenshot(page, "editor-pending-changes")
+
+    reader.reload()
+    assert reader.locator("h1").inner_text() == live_title  # readers keep the live text
+
+    page.get_by_role("button", name="Publish the pending changes").click()
+    page.wait_for_url(re.compile(r"/admin/articles/article/\d+/change/$"))
+    assert page.locator(".review-panel--pending").count() == 0
+    reader.reload()
+    assert "revisited" in reader.locator("h1").inner_text()
+
+
+def test_pending_changes_of_an_arabic_version_in_the_arabic_admin(open_page, live_demo):
+    arabic = Article.objects.filter(language="ar", status=Status.PUBLISHED).first()
+    services.save_version(version=arabic, by=None, changes={"standfirst": arabic.standfirst + " تحديث قيد المراجعة."})
+    page = open_page("/admin/login/?next=/admin/", accept_language="ar")
+    page.locator("#id_username").fill("editor")
+    page.locator("#id_password").fill("review-editor")
+    page.locator("input[type=submit]").click()
+    page.wait_for_url(re.compile(r"/admin/$"))
+    page.goto(live_demo.url + f"/admin/articles/article/{arabic.pk}/change/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    banner = page.locator(".review-panel--pending")
+    assert banner.is_visible() and banner.locator(".review-diff").first.get_attribute("dir") == "rtl"
+    assert "تحديث قيد المراجعة" in banner.locator("ins").first.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    save_screenshot(page, "editor-pending-changes-ar")
+    page.goto(live_demo.url + "/admin/articles/article/?review=pending")
+    assert page.locator(".review-pending-badge").count() == 1
+    save_screenshot(page, "editor-pending-list-ar")

@@ -156,7 +156,7 @@ def test_a_reader_of_an_outdated_translation_is_pointed_to_the_updated_original(
     page = open_page(translation.get_absolute_url())
     assert page.locator(".original-updated").count() == 0
 
-    services.save_version(version=source, by=None, changes={"standfirst": "How do Allies defend the region today?"})
+    services.save_version(version=source, by=None, changes={"standfirst": "How do Allies defend the region today?"}, go_live=True)
     page.reload()
     notice = page.get_by_role("note")
     assert notice.is_visible() and notice.locator("xpath=ancestor-or-self::*[@lang][1]").get_attribute("lang") == language
@@ -166,6 +166,6 @@ def test_a_reader_of_an_outdated_translation_is_pointed_to_the_updated_original(
     assert "How do Allies defend the region today?" in page.locator(".lede").inner_text()
 
     source.refresh_from_db()
-    services.save_version(version=translation, by=None, changes={}, matches_source_revision=source.content_revision)
+    services.save_version(version=translation, by=None, changes={}, matches_source_revision=source.content_revision, go_live=True)
     page.goto(live_demo.url + translation.get_absolute_url())
     assert page.locator(".original-updated").count() == 0

@@ -162,15 +162,16 @@ class Command(BaseCommand):
                   "authors": [authors[slug] for slug in piece.get("authors", [])]}  # fmt: skip
         source = Article.objects.filter(language=first["language"], slug=changes(first)["slug"]).first()
         if source:
-            source = services.save_version(version=source, by=None, changes=changes(first), **shared, **extras(first))
+            source = services.save_version(version=source, by=None, changes=changes(first), go_live=True, **shared, **extras(first))
         else:
             source = services.create_piece(by=None, language=first["language"], changes=changes(first), **shared, **extras(first))
         for version in others:
             existing = Article.objects.filter(piece_id=source.piece_id, language=version["language"]).first()
             existing = existing or services.create_translation(source=source, language=version["language"], by=None)
             services.save_version(
-                version=existing, by=None, changes=changes(version), matches_source_revision=source.content_revision, **extras(version)
-            )
+                version=existing, by=None, changes=changes(version), matches_source_revision=source.content_revision, go_live=True,
+                **extras(version),
+            )  # fmt: skip
         return len(piece["versions"])
 
     def load_people(self):
