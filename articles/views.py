@@ -22,9 +22,9 @@ from django.views.generic import DetailView, ListView, TemplateView
 from . import search, selectors, services, sharing, taxonomy
 from .forms import ArticleFilterForm, SearchForm
 from .languages import current_language, language_codes, language_info, language_order
-from .models import Article, ArticleImage, ArticleRedirect, Author, FeaturedPiece, PendingChange, PublicationPage, SectionText, Tag
+from .models import Article, ArticleImage, ArticleRedirect, Author, FeaturedPiece, Image, PendingChange, PublicationPage, SectionText, Tag
 from .models.listing import ALL, FALLBACK, LOCAL
-from .policies import may_read_version
+from .policies import may_read_version, may_view_history
 
 
 class LanguageAlternatesMixin:
@@ -327,7 +327,13 @@ class ArticleDetailView(LanguageAlternatesMixin, DetailView):
 
 
 class ArticlePreviewView(ArticleDetailView):
-    """Any version as it will look, for staff who may see it; a 404 for everyone else. Never cached."""
+    """Any version as it will look, for staff who may see it; a 404 for everyone else. Never cached.
+
+    A published version with pending changes is shown with them; `?revision=<id>` shows a revision
+    from its history (its text and images), to look at before restoring it.
+    """
+
+    overlay = None  # {"fields": {...}, "tags": [names] or None, "usages": [usage dicts] or None}
 
     def get(self, request, *args, **kwargs):
         user = request.user
@@ -336,33 +342,58 @@ class ArticlePreviewView(ArticleDetailView):
         self.object = get_object_or_404(Article.objects.for_detail(), pk=kwargs["pk"], language=current_language())
         if not may_read_version(user, self.object):  # a translator previews their drafts and the sources they translate
             raise PermissionDenied
-        self.pending = services.working_copy(self.object)
-        if self.pending is not None:  # a published version with pending changes: the preview shows them
-            for name in PendingChange.FIELDS:
-                setattr(self.object, name, getattr(self.pending, name))
-        response = self.render_to_response(self.get_context_data(object=self.object, preview=True, pending=self.pending))
+        revision = request.GET.get("revision")
+        self.overlay = self.revision_overlay(user, revision) if revision is not None else self.pending_overlay()
+        for name, value in (self.overlay or {}).get("fields", {}).items():
+            setattr(self.object, name, value)
+        context = self.get_context_data(object=self.object, preview=True, pending=self.overlay and self.overlay.get("pending"))
+        response = self.render_to_response(context)
         add_never_cache_headers(response)
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
+    def pending_overlay(self):
+        copy = services.working_copy(self.object)
+        if copy is None:
+            return None
+        fields = {name: getattr(copy, name) for name in PendingChange.FIELDS}
+        return {"fields": fields, "tags": copy.pending_tags, "usages": copy.pending_usages, "pending": copy.pending_record}
+
+    def revision_overlay(self, user, revision):
+        from reversion.models import Version
+
+        if not may_view_history(user, self.object.language):
+            raise PermissionDenied
+        if not (revision.isdigit() and len(revision) < 12):
+            raise Http404
+        kept = get_object_or_404(Version.objects.get_for_object(self.object).select_related("revision"), pk=revision)
+        texts = services.texts_kept(kept)
+        images = Image.objects.in_bulk([u["image_id"] for u in texts["images"]])
+        usages = [{**u, "image": images[u["image_id"]]} for u in texts["images"] if u["image_id"] in images]  # deleted since: left out
+        fields = {name: texts[name] for name in Article.CONTENT_FIELDS}
+        return {"fields": fields, "tags": None, "usages": usages, "revision": kept}
+
     @cached_property
     def facts(self):
         facts = super().facts
-        if self.pending is None:
+        names = (self.overlay or {}).get("tags")
+        if names is None:
             return facts
-        known = {tag.name.lower(): tag for tag in Tag.objects.filter(language=self.object.language, name__in=self.pending.pending_tags)}
+        known = {tag.name.lower(): tag for tag in Tag.objects.filter(language=self.object.language, name__in=names)}
         tags = [known.get(name.lower()) or Tag(name=name, slug=slugify(name, allow_unicode=True), language=self.object.language)
-                for name in self.pending.pending_tags]  # fmt: skip
+                for name in names]  # fmt: skip
         return {**facts, "tags": [TagLink(tag.pk, tag.name, tag.slug, tag.language) for tag in tags]}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if self.pending is not None:
+        usages = (self.overlay or {}).get("usages")
+        if usages is not None:
             context["usages"] = [
-                ArticleImage(article=self.object, image=u["image"], alt_text=u["alt_text"], decorative=u["decorative"],
-                             caption=u["caption"], order=u["order"])
-                for u in sorted(self.pending.pending_usages, key=lambda u: u["order"]) if u["image"].file
+                ArticleImage(article=self.object, image=u["image"], alt_text=u.get("alt_text") or "", decorative=bool(u.get("decorative")),
+                             caption=u.get("caption") or "", order=u.get("order") or 0)
+                for u in sorted(usages, key=lambda u: u.get("order") or 0) if u["image"].file
             ]  # fmt: skip
+        context["preview_revision"] = (self.overlay or {}).get("revision")
         return context
 
 

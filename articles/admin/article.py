@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -156,10 +157,15 @@ class TagFilter(admin.SimpleListFilter):
     parameter_name = "tag"
 
     def lookups(self, request, model_admin):
+        """The tags of the language the list is filtered to (none before a language is chosen: thirty languages'
+        tags in one column help nobody)."""
         from ..models import Tag
 
-        used = Tag.objects.filter(tagged_articles__content_object__in=model_admin.get_queryset(request)).distinct()
-        return [(str(tag.pk), f"{tag.name} [{tag.language}]") for tag in used]
+        language = request.GET.get("language__exact", "")
+        if language not in language_codes():
+            return []
+        used = Tag.objects.filter(language=language, tagged_articles__content_object__in=model_admin.get_queryset(request))
+        return [(str(tag.pk), tag.name) for tag in used.distinct().order_by("name")]
 
     def queryset(self, request, queryset):
         return queryset.filter(tagged_items__tag_id=self.value()) if self.value() and self.value().isdigit() else queryset
@@ -197,7 +203,7 @@ class VersionsChangeList(ChangeList):
 @admin.register(Article)
 class ArticleAdmin(HardenedAdmin, VersionAdmin):
     form = ArticleAdminForm
-    list_display = ["title", "language", "state", "published_at", "section", "kind", "translation_state", "links"]
+    list_display = ["title", "language", "state", "date", "filed_under", "translation_state", "links"]
     list_filter = ["language", "status", ReviewFilter, TranslationStateFilter, MissingLanguageFilter, "piece__section", "piece__kind",
                    TagFilter]  # fmt: skip
     search_fields = ["title", "standfirst"]
@@ -278,19 +284,47 @@ class ArticleAdmin(HardenedAdmin, VersionAdmin):
     def kind(self, article):
         return taxonomy.for_language(current_language()).kind_names.get(article.piece.kind_id, "—")
 
+    @admin.display(description=gettext_lazy("section and kind"), ordering="piece__section")
+    def filed_under(self, article):
+        return format_html('{}<br><span class="review-quiet">{}</span>', self.section(article), self.kind(article))
+
+    @admin.display(description=gettext_lazy("date"), ordering="published_at")
+    def date(self, article):
+        if not article.published_at:
+            return "—"
+        when = timezone.localtime(article.published_at)
+        return format_html('<time datetime="{}" title="{}">{}</time>', when.isoformat(), date_format(when, "DATETIME_FORMAT"),
+                           date_format(when, "SHORT_DATE_FORMAT"))  # fmt: skip
+
     @admin.display(description=gettext_lazy("translations"))
     def translation_state(self, article):
+        """One small badge per language version (source, up to date, outdated, not published yet), then how many are missing."""
         siblings = getattr(article, "siblings", [])
         source = next((s for s in siblings if s.pk == article.piece.source_id), None)
 
-        def label(sibling):
-            is_source = sibling is source
-            outdated = source and not is_source and (sibling.translated_from_revision or 0) < source.content_revision
-            marker = _("source") if is_source else (_("outdated") if outdated else "")
-            css = "review-outdated" if outdated else ""
-            return (css, sibling.language, f" ({marker})" if marker else "")
+        def badge(sibling):
+            if sibling is source:
+                state, label = "source", _("source")
+            elif source and (sibling.translated_from_revision or 0) < source.content_revision:
+                state, label = "outdated", _("outdated")
+            elif sibling.status != Status.PUBLISHED:
+                state, label = "draft", sibling.get_status_display()
+            else:
+                state, label = "current", _("up to date")
+            return state, label, sibling.language, label
 
-        return format_html_join(" ", '<span class="{}">{}{}</span>', (label(s) for s in siblings))
+        badges = format_html_join(
+            "", '<span class="review-badge review-badge--{}" title="{}">{}<span class="review-sr"> ({})</span></span>',
+            (badge(s) for s in siblings),
+        )  # fmt: skip
+        missing = [code for code in language_codes() if code not in {s.language for s in siblings}]
+        if not missing:
+            return badges
+        label = ngettext("%(count)d language missing", "%(count)d languages missing", len(missing)) % {"count": len(missing)}
+        missing_badge = (
+            '<span class="review-badge review-badge--missing" dir="ltr" title="{}: {}">−{}<span class="review-sr"> ({})</span></span>'
+        )
+        return format_html("{}" + missing_badge, badges, label, ", ".join(missing), len(missing), label)
 
     @admin.display(description=gettext_lazy("status"), ordering="status")
     def state(self, article):
@@ -313,7 +347,7 @@ class ArticleAdmin(HardenedAdmin, VersionAdmin):
             for code in into:
                 label = _("Translate into %(language)s") % {"language": language_info(code)["name_local"]}
                 links.append(format_html('<a href="{}?language={}">{}</a>', translate, code, label))
-        return format_html_join(" · ", "{}", ((link,) for link in links))
+        return format_html('<ul class="review-links">{}</ul>', format_html_join("", "<li>{}</li>", ((link,) for link in links)))
 
     def view_on_site(self, article):
         return article.get_absolute_url() if article.is_published() else None
@@ -360,6 +394,7 @@ class ArticleAdmin(HardenedAdmin, VersionAdmin):
             "opts": self.opts,
             "original": article,
             "title": _("History: %(title)s") % {"title": article.title},
+            "preview_url": preview_url(article),
             "rows": [(version, versions[i + 1] if i + 1 < len(versions) else None) for i, version in enumerate(versions)],
         }
         return TemplateResponse(request, "admin/articles/article/history.html", context)
@@ -524,6 +559,7 @@ class ArticleAdmin(HardenedAdmin, VersionAdmin):
             path("exchange/import/", view(self.import_view), name=f"{name}_import"),
             path("<path:object_id>/translate/", view(self.translate_view), name=f"{name}_translate"),
             path("<path:object_id>/review/", view(self.review_view), name=f"{name}_review"),
+            path("<path:object_id>/compare/", view(self.compare_choice_view), name=f"{name}_compare_choice"),
             path("<path:object_id>/compare/<int:old_id>/<int:new_id>/", view(self.compare_view), name=f"{name}_compare"),
             path("<path:object_id>/restore/<int:version_id>/", view(self.restore_view), name=f"{name}_restore"),
             *super().get_urls(),
@@ -762,6 +798,18 @@ class ArticleAdmin(HardenedAdmin, VersionAdmin):
         }
         return TemplateResponse(request, "admin/articles/article/compare.html", context)
 
+    def compare_choice_view(self, request, object_id):
+        """The history's "compare the two chosen revisions": any two, older first."""
+        article = self.viewable_version(request, object_id)
+        chosen = [request.GET.get(name, "") for name in ("old", "new")]
+        if not all(value.isdigit() and len(value) < 12 for value in chosen) or chosen[0] == chosen[1]:
+            return HttpResponseBadRequest(_("Choose two different revisions to compare."))
+        ids = set(Version.objects.get_for_object(article).filter(pk__in=chosen).values_list("pk", flat=True))
+        if len(ids) != 2:
+            return HttpResponseBadRequest(_("These revisions are not revisions of this version."))
+        old, new = sorted(int(value) for value in chosen)
+        return redirect("admin:articles_article_compare", article.pk, old, new)
+
     def restore_view(self, request, object_id, version_id):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
@@ -776,5 +824,10 @@ class ArticleAdmin(HardenedAdmin, VersionAdmin):
         except DomainError as refusal:
             messages.error(request, _("Not restored: %(reason)s") % {"reason": refusal})
             return redirect("admin:articles_article_history", article.pk)
-        messages.success(request, _("Revision restored. The text before the restore is kept in the history."))
+        if Article.objects.filter(pk=article.pk, status=Status.PUBLISHED).exists() and services.working_copy(article):
+            messages.success(
+                request, _("The revision is now this version’s pending changes: readers keep the live text until they are published.")
+            )
+        else:
+            messages.success(request, _("Revision restored. The text before the restore is kept in the history."))
         return redirect("admin:articles_article_change", article.pk)

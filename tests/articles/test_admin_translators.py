@@ -138,7 +138,7 @@ def test_outdated_translations_are_flagged_with_a_diff_until_updated(translator)
     )
     assert french.pk in outdated_ids(editor)
     row = editor.get(LIST + "?q=Nordic").content.decode()
-    assert '<span class="review-outdated">fr (outdated)</span>' in row
+    assert '<span class="review-badge review-badge--outdated" title="outdated">fr<span class="review-sr"> (outdated)</span></span>' in row
 
     page = translator.get(f"/admin/articles/article/{french.pk}/change/").content.decode()
     assert "Outdated: the source changed after this translation was made" in page

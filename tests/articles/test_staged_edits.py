@@ -4,6 +4,7 @@ publish makes the pending changes live; the review flow works on pending changes
 import re
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from articles import search, services
@@ -258,3 +259,53 @@ def test_the_list_shows_pending_changes_and_filters_what_waits_for_my_review(tra
     assert all(v.status == Status.REVIEW or PendingChange.objects.filter(version=v, in_review=True).exists() for v in waiting)
     assert listed(translator, "?review=mine")[1] == set()  # translator-fr does not revise: nothing waits for them
     assert listed(editor, "?review=pending")[1] == {french.pk}
+
+
+def test_the_list_shows_each_language_as_a_badge_and_scopes_the_tag_filter_to_one_language(editor):
+    source = nordic("en")
+    page = editor.get(LIST + "?q=Nordic").content.decode()
+    row = re.search(rf"<tr>(?:(?!</tr>).)*?/{source.pk}/change/(?:(?!</tr>).)*</tr>", page, re.S).group(0)
+    assert 'review-badge--source" title="source">en<' in row
+    assert 'review-badge--current" title="up to date">fr<' in row
+    versions = Article.objects.filter(piece_id=source.piece_id).count()
+    missing = len(settings.LANGUAGES) - versions
+    assert f'review-badge--missing" dir="ltr" title="{missing} languages missing: ' in row
+
+    assert "By tag" not in page and "?tag=" not in page  # thirty languages' tags in one column help nobody
+    french = editor.get(LIST + "?language__exact=fr").content.decode()
+    tag_links = re.findall(r'href="\?[^"]*tag=\d+[^"]*"[^>]*>([^<]+)<', french)
+    assert tag_links and all("[" not in name for name in tag_links)
+    from articles.models import Tag
+
+    assert set(tag_links) <= set(Tag.objects.filter(language="fr").values_list("name", flat=True))
+
+
+def test_history_compares_any_two_revisions_and_previews_one_before_restoring_it(editor, translator):
+    from reversion.models import Version
+
+    source = nordic("en")
+    first_title = source.title
+    for title in ("Second title", "Third title"):
+        services.save_version(version=source, by=None, changes={"title": title}, go_live=True)
+    kept = list(Version.objects.get_for_object(source).order_by("pk"))
+    oldest, newest = kept[0], kept[-1]
+
+    history = editor.get(f"{LIST}{source.pk}/history/").content.decode()
+    assert 'name="old"' in history and 'name="new"' in history and f"?revision={oldest.pk}" in history
+    response = editor.get(f"{LIST}{source.pk}/compare/", {"old": newest.pk, "new": oldest.pk})
+    assert response.status_code == 302 and response["Location"].endswith(f"/compare/{oldest.pk}/{newest.pk}/")
+    compared = editor.get(response["Location"]).content.decode()
+    assert "Third title" in compared and first_title.split()[0] in compared
+    for hostile in ({"old": "x", "new": "1"}, {"old": oldest.pk, "new": oldest.pk}, {"old": oldest.pk, "new": 10**9}, {}):
+        assert editor.get(f"{LIST}{source.pk}/compare/", hostile).status_code == 400
+
+    preview = editor.get(f"/en/preview/{source.pk}/?revision={oldest.pk}").content.decode()
+    assert "<h1" in preview and first_title in preview and "a revision from the history" in preview
+    assert "Third title" in public(source.get_absolute_url())
+    assert editor.get(f"/en/preview/{source.pk}/?revision=abc").status_code == 404
+    assert editor.get(f"/en/preview/{source.pk}/?revision={10**9}").status_code == 404
+    assert translator.get(f"/en/preview/{source.pk}/?revision={oldest.pk}").status_code == 403  # no history outside their language
+
+    response = editor.post(f"{LIST}{source.pk}/restore/{oldest.pk}/", {}, follow=True)
+    assert "pending changes" in response.content.decode()
+    assert PendingChange.objects.get(version=source).title == first_title

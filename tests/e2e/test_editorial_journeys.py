@@ -163,3 +163,42 @@ def test_pending_changes_of_an_arabic_version_in_the_arabic_admin(open_page, liv
     page.goto(live_demo.url + "/admin/articles/article/?review=pending")
     assert page.locator(".review-pending-badge").count() == 1
     save_screenshot(page, "editor-pending-list-ar")
+
+
+def test_the_article_list_fits_1440_px_in_english_and_arabic(open_page, live_demo):
+    for language in ("en", "ar"):
+        page = open_page("/admin/login/?next=/admin/", accept_language=language)
+        page.locator("#id_username").fill("editor")
+        page.locator("#id_password").fill("review-editor")
+        page.locator("input[type=submit]").click()
+        page.wait_for_url(re.compile(r"/admin/$"))
+        page.goto(live_demo.url + "/admin/articles/article/")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), language
+        results = page.locator("#changelist .results")
+        assert results.evaluate("box => box.scrollWidth <= box.clientWidth + 1"), f"{language}: the table is cut off"
+        lines = page.locator("#result_list .field-title a").evaluate_all("links => links.map(link => link.getClientRects().length)")
+        assert lines and max(lines) <= 3, (language, lines)  # no title wraps to four lines
+        assert page.locator("#result_list .review-badge").count() > 0
+        save_screenshot(page, f"editor-article-list-{language}")
+
+
+def test_history_compares_two_chosen_revisions_in_english_and_arabic(open_page, live_demo):
+    for language, slug in (("en", "could-isil-go-nuclear"), ("ar", None)):
+        version = Article.objects.filter(language=language, status=Status.PUBLISHED).order_by("pk").first()
+        if slug:
+            version = Article.objects.get(language=language, slug=slug)
+        for n in (1, 2):
+            services.save_version(version=version, by=None, changes={"standfirst": f"{version.standfirst} ({n})"}, go_live=True)
+        page = open_page("/admin/login/?next=/admin/", accept_language=language)
+        page.locator("#id_username").fill("editor")
+        page.locator("#id_password").fill("review-editor")
+        page.locator("input[type=submit]").click()
+        page.wait_for_url(re.compile(r"/admin/$"))
+        page.goto(live_demo.url + f"/admin/articles/article/{version.pk}/history/")
+        page.locator("input[name=old]").last.check()  # the oldest revision against the newest
+        save_screenshot(page, f"editor-history-{language}")
+        page.locator("button[form=review-compare]").click()
+        page.wait_for_url(re.compile(r"/compare/\d+/\d+/$"))
+        assert page.locator(".review-diff ins").count() >= 1
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        save_screenshot(page, f"editor-compare-{language}")
