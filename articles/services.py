@@ -10,6 +10,7 @@ change), keeps the listing index in step, and emits one change event per change.
 import logging
 import secrets
 from contextlib import contextmanager
+from copy import copy as shallow_copy
 from datetime import timedelta
 
 import reversion
@@ -367,7 +368,7 @@ def working_copy(version):
     pending = PendingChange.objects.filter(version_id=version.pk).first()
     if pending is None:
         return None
-    copy = Article.objects.get(pk=version.pk)
+    copy = shallow_copy(version)  # the version as loaded, its pending fields then laid over it: no second read
     for name in PendingChange.FIELDS:
         setattr(copy, name, getattr(pending, name))
     copy.pending_tags, copy.pending_usages, copy.pending_record = list(pending.tags), pending_usages(pending), pending
@@ -425,6 +426,12 @@ def _same_as_live(version, pending):
     return _image_texts(pending_usages(pending)) == _image_texts(_usages_of(version))
 
 
+def _saved_from(pending):
+    """save_version's arguments that write `pending`'s text, tags, images and source revision to its version."""
+    return {"changes": {name: getattr(pending, name) for name in PendingChange.FIELDS}, "tags": pending.tags,
+            "images": pending_usages(pending), "matches_source_revision": pending.matches_source_revision}  # fmt: skip
+
+
 @transaction.atomic
 def publish_changes(*, version, by, expected_edit_version=None):
     """Make a published version's pending changes what readers see: the ordinary save, with its rules and events."""
@@ -433,14 +440,11 @@ def publish_changes(*, version, by, expected_edit_version=None):
     pending = PendingChange.objects.select_for_update().filter(version=current).first()
     if pending is None:
         raise Conflict(_("This version has no pending changes to publish."))
-    usages = pending_usages(pending)
-    if len(usages) != len(pending.images):
+    saved_from = _saved_from(pending)
+    if len(saved_from["images"]) != len(pending.images):
         raise Conflict(_("An image of these pending changes has been deleted since: open the form, check the images and save again."))
     with _revision(by, _("Published the pending changes")):
-        return save_version(
-            version=current, by=by, changes={name: getattr(pending, name) for name in PendingChange.FIELDS}, tags=pending.tags,
-            images=usages, matches_source_revision=pending.matches_source_revision, go_live=True,
-        )  # fmt: skip
+        return save_version(version=current, by=by, go_live=True, **saved_from)
 
 
 @transaction.atomic
@@ -555,10 +559,7 @@ def unpublish(*, versions, by):
     versions = list(versions)
     count = _set_status(versions, by, Status.DRAFT, _("Unpublished"))
     for pending in PendingChange.objects.filter(version__in=[v.pk for v in versions]).select_related("version"):
-        draft = pending.version
-        usages = pending_usages(pending)
-        save_version(version=draft, by=by, changes={name: getattr(pending, name) for name in PendingChange.FIELDS}, tags=pending.tags,
-                     images=usages, matches_source_revision=pending.matches_source_revision)  # fmt: skip
+        save_version(version=pending.version, by=by, **_saved_from(pending))
         pending.delete()
     return count
 

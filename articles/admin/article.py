@@ -38,7 +38,7 @@ from ..policies import (
     translator_languages,
 )  # fmt: skip
 from ..segments import image_segments
-from .forms import ArticleAdminForm, ExportForm, ImportForm, direction_attrs
+from .forms import ArticleAdminForm, ExportForm, ImportForm, direction_attrs, working_copy_for
 from .hardening import HardenedAdmin, TabularInline, pk_or_404
 from .scoping import deny_forged_languages, deny_unless_language, language_choices
 
@@ -71,7 +71,7 @@ class ArticleImageInline(TabularInline):
         return super().has_delete_permission(request, obj) and self._writes(request, obj)
 
     def get_formset(self, request, obj=None, **kwargs):
-        pending = pending_images(obj)
+        pending = pending_images(request, obj)
         if pending is not None:
             kwargs["extra"] = len(pending)  # the working copy's images, as forms to edit (get_formset_kwargs fills them)
         formset = super().get_formset(request, obj, **kwargs)
@@ -92,16 +92,12 @@ class ArticleImageInline(TabularInline):
         return PendingImagesFormSet
 
 
-def pending_images(obj):
-    """A published version's pending images as initial form data, or None when nothing is pending (read once per request)."""
-    if obj is None or not obj.pk:
+def pending_images(request, obj):
+    """A published version's pending images as initial form data, or None when nothing is pending."""
+    copy = working_copy_for(request, obj)
+    if copy is None:
         return None
-    if not hasattr(obj, "_pending_images"):
-        copy = services.working_copy(obj)
-        obj._pending_images = None if copy is None else [
-            {**usage, "image": usage["image"].pk} for usage in sorted(copy.pending_usages, key=lambda u: u.get("order") or 0)
-        ]  # fmt: skip
-    return obj._pending_images
+    return [{**usage, "image": usage["image"].pk} for usage in sorted(copy.pending_usages, key=lambda u: u.get("order") or 0)]
 
 
 class TranslationStateFilter(admin.SimpleListFilter):
@@ -261,7 +257,7 @@ class ArticleAdmin(HardenedAdmin, VersionAdmin):
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        pending = pending_images(obj) if isinstance(inline, ArticleImageInline) else None
+        pending = pending_images(request, obj) if isinstance(inline, ArticleImageInline) else None
         if pending is not None:  # the form edits the pending images, not the rows readers see
             kwargs.update(queryset=ArticleImage.objects.none(), initial=pending)
         return kwargs
@@ -464,7 +460,7 @@ class ArticleAdmin(HardenedAdmin, VersionAdmin):
                 "you were shown; the newer changes are listed above."
             )
             self.message_user(request, message, messages.WARNING)
-        if change and "_publish_changes" not in request.POST and services.working_copy(saved) is not None:
+        if change and "_publish_changes" not in request.POST and PendingChange.objects.filter(version_id=saved.pk).exists():
             message = _("Your changes are pending: readers still see the live text until the changes are published.")
             self.message_user(request, message, messages.INFO)
         elif saved.status == Status.PUBLISHED:
@@ -605,7 +601,7 @@ class ArticleAdmin(HardenedAdmin, VersionAdmin):
         user = request.user
         editing = may_edit_language(user, article.language)
         revising = may_publish_language(user, article.language)
-        copy = services.working_copy(article) if article.status == Status.PUBLISHED else None
+        copy = working_copy_for(request, article) if article.status == Status.PUBLISHED else None
         pending = copy.pending_record if copy else None
         in_review = article.status == Status.REVIEW or bool(pending and pending.in_review)
         context = {
@@ -824,7 +820,7 @@ class ArticleAdmin(HardenedAdmin, VersionAdmin):
         except DomainError as refusal:
             messages.error(request, _("Not restored: %(reason)s") % {"reason": refusal})
             return redirect("admin:articles_article_history", article.pk)
-        if Article.objects.filter(pk=article.pk, status=Status.PUBLISHED).exists() and services.working_copy(article):
+        if PendingChange.objects.filter(version_id=article.pk).exists():  # a live version: the restore is pending
             messages.success(
                 request, _("The revision is now this version’s pending changes: readers keep the live text until they are published.")
             )

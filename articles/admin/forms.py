@@ -5,13 +5,13 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import AdminProseEditorWidget
 from taggit.utils import parse_tags
 
+from .. import services
 from ..diff import field_diffs, labelled
 from ..errors import EditConflict
 from ..languages import language_codes, language_info
 from ..models import Article, Author, Kind, PendingChange, Piece, Section, Status, Tag
 from ..policies import may_edit_piece, may_publish, may_publish_language
 from ..sanitize import sanitize_html
-from ..services import working_copy
 from .hardening import SafeAutocompleteSelect, SafeAutocompleteSelectMultiple, SafeModelMultipleChoiceField
 from .scoping import language_choices
 
@@ -39,6 +39,16 @@ def direction_attrs(language):
     if language not in language_codes():
         return {}
     return {"lang": language, "dir": "rtl" if language_info(language)["bidi"] else "ltr"}
+
+
+def working_copy_for(request, article):
+    """`services.working_copy(article)`, read once per request (the form, the images inline and the panels all ask)."""
+    if article is None or not article.pk:
+        return None
+    copies = request.__dict__.setdefault("_review_working_copies", {})
+    if article.pk not in copies:
+        copies[article.pk] = services.working_copy(article)
+    return copies[article.pk]
 
 
 class LanguageTagsWidget(SafeAutocompleteSelectMultiple):
@@ -109,7 +119,7 @@ class ArticleAdminForm(forms.ModelForm):
         )
         self.fields["slug"].required = False  # left empty, the services make it from the title
         self.fields["slug"].help_text = _("The end of the address. Leave empty to make it from the title.")
-        self.working_copy = working_copy(article) if article.pk else None
+        self.working_copy = working_copy_for(request, article)
         if article.pk:
             self.fields["language"].disabled = True  # a version's language is its identity; translate instead
             self.initial["existing_tags"] = list(article.tags.all())
