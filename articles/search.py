@@ -11,9 +11,12 @@ its version (`shown_in`: the languages of its "all" rows; `handover`: {language:
 scheduled local version takes over}), its `published_at`, section and kind, copied from the listing
 rows whenever they are rebuilt. One GIN index on (shown_in, document) then answers "documents shown
 in L that match" in a single index scan, however large L's listing is; time and filters are checked
-on the matching rows only. They are ranked by `headline` (the A and B part alone: small, stored in
-the row), so ranking never reads the large documents; matches in the body alone follow, newest
-first. The reader's words go through `websearch_to_tsquery` (quotes, `or`, `-word`), never raw
+on the matching rows only. Ranking is in tiers: every word in the title, then every word in the
+title, standfirst, tags or authors, then the rest; newest first within a tier. Two more GIN indexes,
+on the title part (`ts_filter(document, '{a}')`) and the lead part (`'{a,b}'`), give the first two
+tiers as sets of rows, so ranking reads no vector at all and the table stays narrow (the listing
+columns and the document, which a piece's body makes long enough to live out of line in TOAST): the
+pages one query visits stay few and cached. The reader's words go through `websearch_to_tsquery` (quotes, `or`, `-word`), never raw
 tsquery syntax; snippets come from `ts_headline`. SQLite: an FTS5 table with the Porter stemmer
 (English) and diacritics removed, joined to L's listing rows; the reader's words are quoted as FTS5
 strings, with the same quotes, `or` and `-word`.
@@ -83,8 +86,14 @@ def index_pieces(piece_ids, version_ids=None, using=None):
         _refresh_shown(conn, f"a.piece_id IN ({', '.join(['%s'] * len(piece_ids))}) AND NOT ({where})", [*piece_ids, *params])
 
 
-# "Documents shown in L that match", in one scan: the languages a version is shown in and its words, in one index.
-GIN_INDEX = "CREATE INDEX articles_search_document_gin ON articles_searchdocument USING gin (shown_in, document)"
+# "Documents shown in L that match", in one scan: the languages a version is shown in and its words, in one index;
+# the same for the title alone (weight A) and the lead (title, standfirst, tags and authors: A and B), for ranking.
+TITLE_SQL, LEAD_SQL = "ts_filter({table}.document, '{{a}}')", "ts_filter({table}.document, '{{a,b}}')"
+GIN_INDEXES = {
+    "articles_search_document_gin": "shown_in, document",
+    "articles_search_title_gin": f"shown_in, ({TITLE_SQL.format(table='articles_searchdocument')})",
+    "articles_search_lead_gin": f"shown_in, ({LEAD_SQL.format(table='articles_searchdocument')})",
+}
 
 # Where the listing index shows each version `a`, and what search filters on, from its "all" rows and its piece.
 SHOWN_SQL = (
@@ -110,11 +119,13 @@ def rebuild_all(using=None):
             cursor.execute(f"DELETE FROM {FTS_TABLE}")
             _write(conn, "1 = 1", [])
             return
-        cursor.execute("DROP INDEX IF EXISTS articles_search_document_gin")
+        for name in GIN_INDEXES:
+            cursor.execute(f"DROP INDEX IF EXISTS {name}")
         _write(conn, "1 = 1", [])
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the deferred foreign key checks first: an index cannot wait on them
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-        cursor.execute(GIN_INDEX)
+        for name, columns in GIN_INDEXES.items():
+            cursor.execute(f"CREATE INDEX {name} ON articles_searchdocument USING gin ({columns})")
 
 
 def forget_orphans(using=None):
@@ -143,23 +154,22 @@ def _write(conn, where, params):
     with conn.cursor() as cursor:
         if conn.vendor == "postgresql":
             case, case_params = _config_case()
-            headline = (
+            document = (
                 "setweight(to_tsvector(c.config, a.title), 'A') || setweight(to_tsvector(c.config, a.standfirst || ' ' || x.extra), 'B')"
+                f" || setweight(to_tsvector(c.config, {PLAIN_SQL.format(col='a.body')}), 'C')"
             )
-            body = f"setweight(to_tsvector(c.config, {PLAIN_SQL.format(col='a.body')}), 'C')"
             cursor.execute(
                 f"""INSERT INTO articles_searchdocument
-                (version_id, config, headline, document, shown_in, handover, published_at, section_id, kind_id)
-                SELECT a.id, c.config::text, h.headline, h.headline || {body},
+                (version_id, config, document, shown_in, handover, published_at, section_id, kind_id)
+                SELECT a.id, c.config::text, {document},
                     w.shown_in, w.handover, w.published_at, w.section_id, w.kind_id
                 FROM articles_article a
                 CROSS JOIN LATERAL (SELECT ({case})::regconfig AS config) c
                 CROSS JOIN LATERAL (SELECT {EXTRA_SQL.format(agg="string_agg")} AS extra) x
-                CROSS JOIN LATERAL (SELECT {headline} AS headline) h
                 CROSS JOIN LATERAL ({SHOWN_SQL.format(version="a.id")}) w
                 WHERE {where}
                 ON CONFLICT (version_id) DO UPDATE
-                SET config = EXCLUDED.config, headline = EXCLUDED.headline, document = EXCLUDED.document,
+                SET config = EXCLUDED.config, document = EXCLUDED.document,
                     shown_in = EXCLUDED.shown_in, handover = EXCLUDED.handover, published_at = EXCLUDED.published_at,
                     section_id = EXCLUDED.section_id, kind_id = EXCLUDED.kind_id""",
                 [*case_params, *params],
@@ -296,27 +306,31 @@ class Results:
 
     @cached_property
     def ranked(self):
-        """The version ids of the matching listing rows (one per version in a language's listing), best first;
-        ties (and body-only matches) newest first."""
+        """The version ids of the matching listing rows (one per version in a language's listing), best first:
+        every word in the title, then every word in the lead, then the rest; newest first within each."""
         if self.empty:
             return []
         if self.vendor == "postgresql":
             # One GIN scan finds the documents shown in this language whose words match (one reading of the words
             # per configuration the language's listing can show); time and filters are checked on those rows only.
+            # The tiers are two more GIN scans (title, lead), each a set of ids: no vector is read to rank.
             configs = configs_shown(self.language)
-            match = " OR ".join(["s.document @@ websearch_to_tsquery(%s::regconfig, %s)"] * len(configs))
-            readings = ", ".join(["(%s, websearch_to_tsquery(%s::regconfig, %s))"] * len(configs))
+            readings = [value for config in configs for value in (config, self.query)]
+
+            def matching(vector):
+                return " OR ".join([f"{vector} @@ websearch_to_tsquery(%s::regconfig, %s)"] * len(configs))
+
+            def tier(part):
+                return (
+                    f"s.version_id IN (SELECT t.version_id FROM articles_searchdocument t "
+                    f"WHERE t.shown_in @> ARRAY[%s]::text[] AND ({matching(part.format(table='t'))}))"
+                )
+
             shown, shown_params = self._shown("s", handover=True)
             sql = f"""SELECT s.version_id FROM articles_searchdocument s
-                LEFT JOIN (VALUES {readings}) AS q(config, query) ON q.config = s.config
-                WHERE s.shown_in @> ARRAY[%s]::text[] AND ({match}) AND {shown}
-                ORDER BY ts_rank(s.headline, q.query) DESC NULLS LAST, s.published_at DESC, s.version_id DESC"""
-            params = [
-                *(value for config in configs for value in (config, config, self.query)),
-                self.language,
-                *(value for config in configs for value in (config, self.query)),
-                *shown_params,
-            ]
+                WHERE s.shown_in @> ARRAY[%s]::text[] AND ({matching("s.document")}) AND {shown}
+                ORDER BY {tier(TITLE_SQL)} DESC, {tier(LEAD_SQL)} DESC, s.published_at DESC, s.version_id DESC"""
+            params = [self.language, *readings, *shown_params, self.language, *readings, self.language, *readings]
         else:
             shown, shown_params = self._shown("le")
             sql = f"""SELECT le.version_id FROM {FTS_TABLE} JOIN articles_listingentry le ON le.version_id = {FTS_TABLE}.rowid

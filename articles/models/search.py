@@ -16,7 +16,6 @@ class SearchDocument(models.Model):
     version = models.OneToOneField("articles.Article", on_delete=models.CASCADE, primary_key=True, related_name="+")
     config = models.CharField(max_length=63)  # the text search configuration the document was made with
     document = SearchVectorField(null=True)  # everything, for finding
-    headline = SearchVectorField(null=True)  # title, standfirst, tags and authors, for ranking (small: no TOAST read)
 
     def __str__(self):
         return f"{self.version_id} ({self.config})"

@@ -63,6 +63,35 @@ def test_english_stemming_applies_to_the_title_and_ranks_it_first(make_article):
     assert titles(html)[0] == "Deterring aggression"  # a title match outranks a body match, whatever the date
 
 
+@POSTGRES_ONLY
+def test_results_rank_in_tiers_title_then_lead_then_body_newest_first_within_each(make_article):
+    """Every word in the title first, then every word in the title, standfirst, tags or authors, then the rest."""
+    now = timezone.now()
+
+    def piece(title, days, **fields):
+        make_article(title=title, published_at=now - timedelta(days=days), **fields)
+
+    piece("Body only, newest", 1, body="<p>Arctic patrols resumed.</p>")
+    piece("Arctic patrols at sea", 40)
+    piece("Lead match", 5, standfirst="Why Arctic patrols matter.")
+    piece("Arctic patrols, the newer title", 20)
+    piece("Tagged", 3, tags=["Arctic patrols"])
+    piece("Arctic split", 2, body="<p>Patrols elsewhere.</p>")  # one word in the title, the other in the body only
+    piece("Neither", 1, body="<p>Nothing to find.</p>")
+    _response, html = found("/en/search/?q=arctic+patrols")
+    assert titles(html) == [
+        "Arctic patrols, the newer title",
+        "Arctic patrols at sea",
+        "Tagged",
+        "Lead match",
+        "Body only, newest",
+        "Arctic split",
+    ]
+    with connection.cursor() as cursor:  # the tiers are index scans, not a reading of every match's vectors
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'articles_searchdocument'")
+        assert set(search.GIN_INDEXES) <= {name for (name,) in cursor.fetchall()}
+
+
 def test_an_arabic_query_finds_an_arabic_piece(make_article):
     make_article(language="ar", title="أمن البحر الأسود", slug="black-sea", body="<p>يعتمد أمن المنطقة على الحلفاء.</p>")
     make_article(title="Black Sea security", body="<p>Allies.</p>")
