@@ -452,3 +452,44 @@ PUBLICATION_PAGES = [
         "Les photos et vidéos appartiennent à leurs auteurs crédités et ne peuvent être reproduites sans leur accord.",
     )),
 ]  # fmt: skip
+
+
+# Every state a newcomer should see in the admin, made by `load_demo` after the pieces (keyed by the source's slug).
+FEATURED = {  # the home page's featured pieces, per language, in order
+    "en": ["securing-the-nordic-baltic-region", "could-isil-go-nuclear"],
+    "fr": ["securing-the-nordic-baltic-region"],
+    "ar": ["securing-the-nordic-baltic-region"],
+}
+SCHEDULED_TRANSLATION = {  # goes live a week after the demo is loaded, at 09:00
+    "source": "could-isil-go-nuclear",
+    "language": "fr",
+    "title": "L’EIIL pourrait-il passer au nucléaire ?",
+    "standfirst": "Alors que le journaliste attitré de l’EIIL affirme que le risque d’une attaque nucléaire du groupe contre "
+    "l’Occident est « infiniment » plus grand, Wolfgang Rudischhauser examine la part de bluff de cette affirmation – et "
+    "ce qui doit être pris au sérieux.",
+    "body": "<p>Se procurer une arme nucléaire est difficile ; se procurer des matières radioactives pour un engin rudimentaire "
+    "l’est moins. La différence compte pour mesurer la gravité de la menace.</p>\n<p>Cette analyse sépare la propagande des "
+    "capacités réelles et expose ce que font les Alliés pour tenir les matières dangereuses hors de portée des terroristes.</p>",
+    "tags": ["EIIL", "Nucléaire", "Terrorisme"],
+    "alt": "Un symbole d’avertissement jaune sur fond sombre",
+    "caption": "Il est plus facile de se procurer des matières radioactives qu’une arme.",
+}
+IN_REVIEW_TRANSLATION = {  # translator-fr submitted it with a comment; an editor approves or sends it back
+    "source": "odessa-ukraines-secret-weapon",
+    "language": "fr",
+    "title": "Odessa : l’arme secrète de l’Ukraine ?",
+    "standfirst": "Odessa a été attaquée. À maintes reprises. Mais elle a trouvé le moyen de faire de ces attaques un facteur "
+    "d’unité. NATO Review s’est rendue dans cette région du sud de l’Ukraine pour percer le secret de sa réussite.",
+    "body": "<p>Attentats, désinformation et pressions sur son port visaient tous à diviser la ville. Au lieu de cela, "
+    "bénévoles, élus locaux et entreprises se sont organisés ensemble.</p>\n<p>Ce film suit les personnes qui mènent "
+    "cette riposte et se demande ce que d’autres régions peuvent en apprendre.</p>",
+    "tags": ["Ukraine", "Odessa", "Résilience"],
+    "alt": "Des grues au-dessus du port d’Odessa dans la lumière chaude du soir",
+    "caption": "Le port d’Odessa.",
+    "comment": "Prête pour relecture. J’ai gardé « Odessa » comme dans la version anglaise plutôt qu’« Odesa » : à confirmer.",
+}
+PENDING_CHANGE = {  # an editor's change to a live piece, waiting to be published
+    "slug": "collective-defence",
+    "language": "en",
+    "standfirst_suffix": " Updated with the decisions of the 2024 Washington Summit.",
+}

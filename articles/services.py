@@ -7,6 +7,7 @@ change), keeps the listing index in step, and emits one change event per change.
 `by=None` is the system (a scheduled job, a data import): it passes every policy.
 """
 
+import hashlib
 import logging
 import secrets
 from contextlib import contextmanager
@@ -31,7 +32,20 @@ from reversion.models import Version
 from . import events, images, listing, policies, search, selectors
 from .errors import Conflict, EditConflict, NotAllowed, RuleBroken
 from .languages import language_codes, language_info
-from .models import Article, ArticleImage, ArticleRedirect, Author, Image, ImageState, Kind, PendingChange, Piece, Section, Status
+from .models import (
+    Article,
+    ArticleImage,
+    ArticleRedirect,
+    Author,
+    FeaturedPiece,
+    Image,
+    ImageState,
+    Kind,
+    PendingChange,
+    Piece,
+    Section,
+    Status,
+)
 from .sanitize import sanitize_html
 from .segments import image_segments, plain
 
@@ -274,7 +288,7 @@ def create_piece(*, by, language, changes, section=None, kind=None, authors=(), 
 @transaction.atomic
 def save_version(
     *, version, by, changes, expected_edit_version=None, section=..., kind=..., authors=..., tags=None, images=None,
-    matches_source_revision=None, go_live=False,
+    matches_source_revision=None, go_live=False, _keep_pending=False,
 ):  # fmt: skip
     """Change one version (and, for editors, the shared fields of its piece) in one step.
 
@@ -329,7 +343,7 @@ def save_version(
             remember_moved_url(version=current, old_url=before_url)
         if current.is_source and current.content_revision > before_revision:
             _source_changed(current)
-        if old_status == Status.PUBLISHED:
+        if old_status == Status.PUBLISHED and not _keep_pending:
             PendingChange.objects.filter(version=current).delete()  # what was pending is what was just saved, or given up
     events.emit(
         _event_kind(before_published, before_url, current), touched["urls"], piece_id=current.piece_id, version_id=current.pk,
@@ -445,6 +459,33 @@ def publish_changes(*, version, by, expected_edit_version=None):
         raise Conflict(_("An image of these pending changes has been deleted since: open the form, check the images and save again."))
     with _revision(by, _("Published the pending changes")):
         return save_version(version=current, by=by, go_live=True, **saved_from)
+
+
+@transaction.atomic
+def reschedule(*, version, by, published_at, expected_edit_version=None):
+    """Move a scheduled version, or a draft's planned date, to another time (the editorial calendar's form).
+
+    A scheduled version needs the right to publish in its language and a time still in the future:
+    publishing now is publishing, not rescheduling. A draft's or review's planned date needs only the
+    right to edit. A live version is not rescheduled: its date is part of its address and what readers
+    were told. Pending changes keep their text and move with the date.
+    """
+    current = _lock(version, expected_edit_version)
+    _may_edit(by, current.language)
+    if published_at is None:
+        raise RuleBroken(_("Give the new date and time."), field="published_at")
+    if current.is_published():
+        raise RuleBroken(_("This version is already live: its date can only be changed in its form, as a change readers will see."))
+    if current.status == Status.PUBLISHED:
+        _may_publish(by, current.language)
+        if published_at <= timezone.now():
+            raise RuleBroken(
+                _("A scheduled version's new time must be in the future; to publish it now, publish it."), field="published_at"
+            )
+    old_time = current.published_at
+    PendingChange.objects.filter(version=current, published_at=old_time).update(published_at=published_at)
+    with _revision(by, _("Rescheduled")):
+        return save_version(version=current, by=by, changes={"published_at": published_at}, go_live=True, _keep_pending=True)
 
 
 @transaction.atomic
@@ -1151,6 +1192,68 @@ def delete_featured(*, featured, by):
     _may_edit_piece(by)
     featured.delete()
     _home_arrangement_changed(featured)
+
+
+MAX_FEATURED = 12
+
+
+def home_arrangement(language):
+    """One language's home as editors arranged it: (featured piece ids, section ids), each in order."""
+    from .models import HomeSection
+
+    featured = FeaturedPiece.objects.filter(language=language).order_by("order", "id").values_list("piece_id", flat=True)
+    sections = HomeSection.objects.filter(language=language).order_by("order", "id").values_list("section_id", flat=True)
+    return list(featured), list(sections)
+
+
+def arrangement_stamp(language):
+    """A short fingerprint of a language's arrangement: a form keeps it, so a save never overwrites someone else's."""
+    return hashlib.sha256(repr(home_arrangement(language)).encode()).hexdigest()[:16]
+
+
+@transaction.atomic
+def arrange_home(*, language, pieces, sections, by, expected_stamp=None):
+    """Set one language's home page: its featured pieces and the order of its section blocks, in one step.
+
+    Every featured piece must be one this language's readers see (its own version or the source, by the
+    fallback rule; a scheduled one counts, shown from its time); sections not named keep their own order
+    after those named. `expected_stamp` (from `arrangement_stamp` when the form opened) refuses a save
+    over someone else's newer arrangement.
+    """
+    from .models import HomeSection, ListingEntry
+    from .models.listing import ALL
+
+    _may_edit_piece(by)
+    if language not in language_codes():
+        raise RuleBroken(_("Choose one of the publication's languages."), field="language")
+    list(Section.objects.select_for_update().order_by("pk").values_list("pk", flat=True))  # one arrangement at a time
+    if expected_stamp is not None and expected_stamp != arrangement_stamp(language):
+        raise Conflict(_("Someone else changed this home page after you opened it. Nothing was overwritten: "
+                         "look at their arrangement and make your change again."))  # fmt: skip
+    pieces, sections = list(dict.fromkeys(pieces)), list(dict.fromkeys(sections))
+    if len(pieces) > MAX_FEATURED:
+        raise RuleBroken(_("Feature at most %(count)s pieces; the home page shows no more.") % {"count": MAX_FEATURED}, field="pieces")
+    existing = set(Piece.objects.filter(pk__in=pieces).values_list("pk", flat=True))
+    if len(existing) < len(pieces):
+        raise Conflict(_("A piece in the list has been deleted meanwhile. Look at the list again."), field="pieces")
+    shown = set(ListingEntry.objects.filter(language=language, facet=ALL, piece_id__in=pieces).values_list("piece_id", flat=True))
+    hidden = [pk for pk in pieces if pk not in shown]
+    if hidden:
+        piece = Piece.objects.select_related("source").get(pk=hidden[0])
+        raise RuleBroken(
+            _("“%(title)s” has nothing published that %(language)s readers would see, so it cannot be featured there.")
+            % {"title": str(piece), "language": _language_name(language)},
+            field="pieces",
+        )
+    if set(sections) - set(Section.objects.filter(pk__in=sections).values_list("pk", flat=True)):
+        raise Conflict(_("A section in the list has been deleted meanwhile. Look at the list again."), field="sections")
+    FeaturedPiece.objects.filter(language=language).delete()
+    FeaturedPiece.objects.bulk_create([FeaturedPiece(language=language, piece_id=pk, order=n) for n, pk in enumerate(pieces)])
+    HomeSection.objects.filter(language=language).delete()
+    HomeSection.objects.bulk_create([HomeSection(language=language, section_id=pk, order=n) for n, pk in enumerate(sections)])
+    selectors.next_generation()  # the home page's arrangement is cached per epoch
+    events.emit(events.PIECE_CHANGED, {events.reverse_in(language, "articles:home")}, language=language)
+    return home_arrangement(language)
 
 
 # The publication's own pages ---------------------------------------------------------------------

@@ -21,6 +21,7 @@ urlpatterns = [
     path("articles/<yyyy:year>/", views.YearArchiveView.as_view(), name="year-archive"),
     path("articles/<yyyy:year>/<dd:month>/<dd:day>/<uslug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="preview"),
+    path("preview/home/", views.HomePreviewView.as_view(), name="home-preview"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("sections/<uslug:slug>/", views.SectionDetailView.as_view(), name="section"),
     path("tags/<uslug:slug>/", views.TagDetailView.as_view(), name="tag"),

@@ -22,9 +22,9 @@ from django.views.generic import DetailView, ListView, TemplateView
 from . import search, selectors, services, sharing, taxonomy
 from .forms import ArticleFilterForm, SearchForm
 from .languages import current_language, language_codes, language_info, language_order
-from .models import Article, ArticleImage, ArticleRedirect, Author, FeaturedPiece, Image, PendingChange, PublicationPage, SectionText, Tag
+from .models import Article, ArticleImage, ArticleRedirect, Author, Image, PendingChange, PublicationPage, SectionText, Tag
 from .models.listing import ALL, FALLBACK, LOCAL
-from .policies import may_read_version, may_view_history
+from .policies import may_edit_language, may_edit_piece, may_read_version, may_view_history
 
 
 class LanguageAlternatesMixin:
@@ -119,15 +119,20 @@ class ListingPaginator(Paginator):
 
 
 class HomeView(LanguageAlternatesMixin, TemplateView):
-    """Editors' featured pieces first, then the pieces that exist in this language, then the latest fallbacks."""
+    """Editors' featured pieces first, then the pieces that exist in this language, then the latest fallbacks;
+    the section blocks in the editors' order for this language."""
 
     template_name = "articles/home.html"
+
+    def arrangement(self, language):
+        """(featured piece ids, section ids) as editors arranged this language's home: cached per listing epoch."""
+        return selectors.derived(("home", language), lambda: services.home_arrangement(language))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         language, wanted = current_language(), settings.REVIEW_HOME_LATEST
-        featured = FeaturedPiece.objects.filter(language=language).order_by("order", "id")
-        featured_ids = selectors.derived(("featured", language), lambda: list(featured.values_list("piece_id", flat=True)[:wanted]))
+        featured_ids, section_ids = self.arrangement(language)
+        featured_ids = featured_ids[:wanted]
         rows = []
         if featured_ids:
             by_piece = {row.piece_id: row for row in selectors.entries(language).filter(piece_id__in=featured_ids)}
@@ -136,8 +141,36 @@ class HomeView(LanguageAlternatesMixin, TemplateView):
             if len(rows) < wanted:
                 rows += list(selectors.entries(language, facet).exclude(piece_id__in=featured_ids)[: wanted - len(rows)])
         context["articles"] = selectors.cards(rows, language)
-        context["section_blocks"] = [section for section in taxonomy.for_language(language).sections if section.on_home]
+        place = {pk: n for n, pk in enumerate(section_ids)}
+        sections = [section for section in taxonomy.for_language(language).sections if section.on_home]
+        context["section_blocks"] = sorted(sections, key=lambda section: (place.get(section.id, len(place)), section.order))
         return context
+
+
+class HomePreviewView(HomeView):
+    """The home page as an arrangement being edited would make it (POSTed by the admin's arrangement page, which
+    shows it in a frame beside the lists): for editors only, a 404 for everyone else; never cached, never saved."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        if not (request.user.is_active and request.user.is_staff and may_edit_piece(request.user)):
+            raise Http404
+        self.proposed = (ids_from(request.POST.getlist("pieces")), ids_from(request.POST.getlist("sections")))
+        response = self.render_to_response(self.get_context_data(preview=True))
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["X-Frame-Options"] = "SAMEORIGIN"
+        response._csp_replace = {"frame-ancestors": ["'self'"]}
+        return response
+
+    def arrangement(self, language):
+        return self.proposed
+
+
+def ids_from(values, limit=100):
+    """Positive integer ids from form values, in order; anything else is left out."""
+    return [int(value) for value in values[:limit] if value.isdigit() and len(value) < 12]
 
 
 class ArticleListView(ListingMixin, ListView):
@@ -334,19 +367,45 @@ class ArticlePreviewView(ArticleDetailView):
     """
 
     overlay = None  # {"fields": {...}, "tags": [names] or None, "usages": [usage dicts] or None}
+    LIVE_FIELDS = {"title": 300, "standfirst": 5000, "body": 500_000}  # what the form's live preview sends, and how much of it
 
     def get(self, request, *args, **kwargs):
+        self.object = self.version_to_preview(request, kwargs["pk"])
+        revision = request.GET.get("revision")
+        self.overlay = self.revision_overlay(request.user, revision) if revision is not None else self.pending_overlay()
+        return self.preview_response()
+
+    def post(self, request, *args, **kwargs):
+        """The change form's live preview: its unsaved title, standfirst and body over the working copy; nothing is saved."""
+        from .sanitize import sanitize_html
+
+        self.object = self.version_to_preview(request, kwargs["pk"])
+        if not may_edit_language(request.user, self.object.language):
+            raise PermissionDenied
+        self.overlay = self.pending_overlay() or {}
+        typed = {name: request.POST.get(name, "")[:limit] for name, limit in self.LIVE_FIELDS.items() if name in request.POST}
+        if "body" in typed:
+            typed["body"] = sanitize_html(typed["body"])
+        self.overlay = {**self.overlay, "fields": {**self.overlay.get("fields", {}), **typed}, "live": True}
+        response = self.preview_response()
+        response["X-Frame-Options"] = "SAMEORIGIN"  # shown in a frame beside the form
+        response._csp_replace = {"frame-ancestors": ["'self'"]}
+        return response
+
+    def version_to_preview(self, request, pk):
         user = request.user
         if not (user.is_active and user.is_staff and user.has_perm("articles.view_article")):
             raise Http404
-        self.object = get_object_or_404(Article.objects.for_detail(), pk=kwargs["pk"], language=current_language())
-        if not may_read_version(user, self.object):  # a translator previews their drafts and the sources they translate
+        version = get_object_or_404(Article.objects.for_detail(), pk=pk, language=current_language())
+        if not may_read_version(user, version):  # a translator previews their drafts and the sources they translate
             raise PermissionDenied
-        revision = request.GET.get("revision")
-        self.overlay = self.revision_overlay(user, revision) if revision is not None else self.pending_overlay()
+        return version
+
+    def preview_response(self):
         for name, value in (self.overlay or {}).get("fields", {}).items():
             setattr(self.object, name, value)
-        context = self.get_context_data(object=self.object, preview=True, pending=self.overlay and self.overlay.get("pending"))
+        overlay = self.overlay or {}
+        context = self.get_context_data(object=self.object, preview=True, pending=overlay.get("pending"), live_preview=overlay.get("live"))
         response = self.render_to_response(context)
         add_never_cache_headers(response)
         response["X-Robots-Tag"] = "noindex, nofollow"

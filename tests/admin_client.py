@@ -12,10 +12,15 @@ class FormReader(HTMLParser):
     def __init__(self, form_id):
         super().__init__(convert_charrefs=True)
         self.form_id, self.inside, self.data = form_id, False, []
+        self.templates = 0  # inside <template>: inert markup a browser never submits
         self.select, self.textarea, self.text = None, None, ""
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if tag == "template":
+            self.templates += 1
+        if self.templates:
+            return
         if tag == "form" and (self.form_id is None or attrs.get("id") == self.form_id):
             self.inside = True
         if not self.inside or "disabled" in attrs:
@@ -34,7 +39,9 @@ class FormReader(HTMLParser):
             self.textarea, self.text = name, ""
 
     def handle_endtag(self, tag):
-        if tag == "form":
+        if tag == "template":
+            self.templates -= 1
+        elif tag == "form":
             self.inside = False
         elif tag == "select":
             self.select = None

@@ -33,8 +33,10 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture
 def demo(db):
-    """The demo publication exactly as `make run` loads it."""
-    call_command("load_demo", skip_renditions=True, stdout=io.StringIO())
+    """The demo publication as `make run` loads it: the seeds' pieces, people and pages. The editorial states it
+    leaves for newcomers (arranged home pages, a scheduled, an in-review and a pending version) are left out here,
+    so each test starts from the seeds alone; tests/articles/test_demo.py checks them."""
+    call_command("load_demo", skip_renditions=True, without_states=True, stdout=io.StringIO())
 
 
 @pytest.fixture

@@ -38,6 +38,7 @@ from ..policies import (
     translator_languages,
 )  # fmt: skip
 from ..segments import image_segments
+from .calendar import CalendarViews
 from .forms import ArticleAdminForm, ExportForm, ImportForm, direction_attrs, working_copy_for
 from .hardening import HardenedAdmin, TabularInline, pk_or_404
 from .scoping import deny_forged_languages, deny_unless_language, language_choices
@@ -197,7 +198,7 @@ class VersionsChangeList(ChangeList):
 
 
 @admin.register(Article)
-class ArticleAdmin(HardenedAdmin, VersionAdmin):
+class ArticleAdmin(CalendarViews, HardenedAdmin, VersionAdmin):
     form = ArticleAdminForm
     list_display = ["title", "language", "state", "date", "filed_under", "translation_state", "links"]
     list_filter = ["language", "status", ReviewFilter, TranslationStateFilter, MissingLanguageFilter, "piece__section", "piece__kind",
@@ -218,7 +219,7 @@ class ArticleAdmin(HardenedAdmin, VersionAdmin):
     change_form_template = "admin/articles/article/change_form.html"
 
     class Media:
-        js = ["js/admin-direction.js"]
+        js = ["js/admin-direction.js", "js/live-preview.js"]
 
     readonly_fields = ["body_as_read"]
 
@@ -553,6 +554,7 @@ class ArticleAdmin(HardenedAdmin, VersionAdmin):
             path("queue/", view(self.queue_view), name=f"{name}_queue"),
             path("exchange/export/", view(self.export_view), name=f"{name}_export"),
             path("exchange/import/", view(self.import_view), name=f"{name}_import"),
+            *self.calendar_urls(name),
             path("<path:object_id>/translate/", view(self.translate_view), name=f"{name}_translate"),
             path("<path:object_id>/review/", view(self.review_view), name=f"{name}_review"),
             path("<path:object_id>/compare/", view(self.compare_choice_view), name=f"{name}_compare_choice"),

@@ -27,6 +27,7 @@ from ..models import (
 )  # fmt: skip
 from ..policies import is_translator, may_delete, may_edit_piece, readable_versions, translator_languages
 from .hardening import HardenedAdmin, ModelAdmin, StackedInline, TabularInline
+from .home import HomeArrangementViews
 from .scoping import LanguageTextsInline, TaxonomyEvents, TranslatedThingAdmin
 
 
@@ -186,11 +187,16 @@ class TagAdmin(TaxonomyEvents, ModelAdmin):
 
 
 @admin.register(FeaturedPiece)
-class FeaturedPieceAdmin(ModelAdmin):
+class FeaturedPieceAdmin(HomeArrangementViews, ModelAdmin):
+    """The rows behind the home arrangement page (arrange/), which is where editors work; the list stays for a look at all languages."""
+
     list_display = ["piece", "language", "order"]
     list_editable = ["order"]
     list_filter = ["language"]
     autocomplete_fields = ["piece"]
+
+    def get_urls(self):
+        return [*self.arrangement_urls(f"{self.opts.app_label}_{self.opts.model_name}"), *super().get_urls()]
 
     def save_model(self, request, obj, form, change):
         services.save_featured(featured=obj, by=request.user)

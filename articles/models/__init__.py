@@ -1,5 +1,5 @@
 from .article import Article, ArticleQuerySet, Status
-from .editorial import ArticleRedirect, Assignment, FeaturedPiece, PendingChange, TranslatorLanguage, VersionComment
+from .editorial import ArticleRedirect, Assignment, FeaturedPiece, HomeSection, PendingChange, TranslatorLanguage, VersionComment
 from .listing import ListingEntry
 from .media import ArticleImage, Image, ImageState
 from .pages import PageKind, PublicationPage
@@ -14,6 +14,7 @@ __all__ = [
     "ArticleRedirect",
     "Assignment",
     "FeaturedPiece",
+    "HomeSection",
     "ArticleQuerySet",
     "Author",
     "AuthorBio",

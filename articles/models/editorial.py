@@ -39,6 +39,24 @@ class FeaturedPiece(models.Model):
         return f"{self.piece} on /{self.language}/"
 
 
+class HomeSection(models.Model):
+    """A section block's place on one language's home page, in the editor's order (sections without one follow,
+    in their own order). Whether a section has a block at all is the section's `show_on_home`."""
+
+    language = language_field()
+    section = models.ForeignKey("articles.Section", on_delete=models.CASCADE, related_name="home_places", verbose_name=_("section"))
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["language", "order", "id"]
+        verbose_name = _("home section block")
+        verbose_name_plural = _("home section blocks")
+        constraints = [models.UniqueConstraint(fields=["language", "section"], name="home_section_once_per_language")]
+
+    def __str__(self):
+        return f"{self.section_id} on /{self.language}/ ({self.order})"
+
+
 class TranslatorLanguage(models.Model):
     """A language a translator may add, change and preview versions in."""
 
@@ -123,19 +141,23 @@ class PendingChange(models.Model):
 
 
 class AssignmentQuerySet(models.QuerySet):
-    def overdue(self, today=None):
-        """Due before `today` and the translation not yet done (missing, a draft, in review or outdated)."""
+    def waiting(self):
+        """Assignments whose translation is not yet done (missing, a draft, in review or outdated)."""
         from django.db.models import Exists, F, OuterRef
-        from django.utils import timezone
 
         from .article import Article, Status
 
-        today = today or timezone.localdate()
         done = Article.objects.filter(
             piece=OuterRef("piece"), language=OuterRef("language"), status=Status.PUBLISHED,
             translated_from_revision__gte=F("piece__source__content_revision"),
         )  # fmt: skip
-        return self.filter(due_on__lt=today).exclude(Exists(done))
+        return self.exclude(Exists(done))
+
+    def overdue(self, today=None):
+        """Due before `today` and the translation not yet done."""
+        from django.utils import timezone
+
+        return self.waiting().filter(due_on__lt=today or timezone.localdate())
 
 
 class Assignment(models.Model):

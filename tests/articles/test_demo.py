@@ -58,3 +58,30 @@ def test_the_printed_admin_login_works():
     assert client.get("/admin/articles/article/").status_code == 200
     section = SectionText.objects.get(language="en", slug="collective-defence").section
     assert client.get(f"/admin/articles/section/{section.pk}/change/").status_code == 200
+
+
+def test_the_demo_leaves_every_editorial_state_for_a_newcomer_and_loads_again_unchanged():
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from articles.models import FeaturedPiece, PendingChange, Status, VersionComment
+
+    for _run in range(2):  # `make run` again: the same states, nothing doubled
+        call_command("load_demo", skip_renditions=True, stdout=StringIO())
+        featured = [f.piece.source.slug for f in FeaturedPiece.objects.filter(language="en").select_related("piece__source")]
+        assert featured == ["securing-the-nordic-baltic-region", "could-isil-go-nuclear"]
+        assert FeaturedPiece.objects.filter(language="ar").count() == 1
+        isil = Article.objects.get(language="en", slug="could-isil-go-nuclear")
+        scheduled = Article.objects.get(piece_id=isil.piece_id, language="fr")
+        assert scheduled.status == Status.PUBLISHED and scheduled.published_at > timezone.now() and not scheduled.is_published()
+        odessa = Article.objects.get(language="en", slug="odessa-ukraines-secret-weapon")
+        in_review = Article.objects.get(piece_id=odessa.piece_id, language="fr")
+        assert in_review.status == Status.REVIEW
+        comments = VersionComment.objects.filter(version=in_review)
+        assert comments.count() == 1 and comments.get().author.username == "translator-fr"
+        pending = PendingChange.objects.get(version__slug="collective-defence", version__language="en")
+        assert pending.standfirst.endswith("2024 Washington Summit.") and not pending.version.standfirst.endswith("Summit.")
+    html = AdminUser("editor", "review-editor").get("/admin/articles/article/?review=mine").content.decode()
+    assert "Odessa : l’arme secrète de l’Ukraine ?" in html  # waiting for the editor's review

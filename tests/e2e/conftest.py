@@ -54,7 +54,7 @@ def browser():
 @pytest.fixture
 def live_demo(transactional_db, live_server):
     """The demo publication, visible to the live server's thread."""
-    call_command("load_demo", skip_renditions=True, stdout=io.StringIO())
+    call_command("load_demo", skip_renditions=True, without_states=True, stdout=io.StringIO())
     return live_server
 
 

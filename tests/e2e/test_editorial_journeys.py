@@ -5,14 +5,15 @@ import re
 from articles import services
 from articles.models import Article, Status
 
-from .conftest import save_screenshot
+from .conftest import save_screenshot, wait_until
 
 
-def log_in(open_page, username, password):
-    page = open_page("/admin/login/?next=/admin/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+def log_in(open_page, username, password, **options):
+    """A new browser page logged in to the admin (options: open_page's accept_language, width)."""
+    page = open_page("/admin/login/?next=/admin/", **options)
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    page.locator("input[type=submit]").click()
     page.wait_for_url(re.compile(r"/admin/$"))
     return page
 
@@ -148,11 +149,7 @@ def test_an_edit_of_a_live_piece_waits_as_pending_changes_until_it_is_published(
 def test_pending_changes_of_an_arabic_version_in_the_arabic_admin(open_page, live_demo):
     arabic = Article.objects.filter(language="ar", status=Status.PUBLISHED).first()
     services.save_version(version=arabic, by=None, changes={"standfirst": arabic.standfirst + " تحديث قيد المراجعة."})
-    page = open_page("/admin/login/?next=/admin/", accept_language="ar")
-    page.locator("#id_username").fill("editor")
-    page.locator("#id_password").fill("review-editor")
-    page.locator("input[type=submit]").click()
-    page.wait_for_url(re.compile(r"/admin/$"))
+    page = log_in(open_page, "editor", "review-editor", accept_language="ar")
     page.goto(live_demo.url + f"/admin/articles/article/{arabic.pk}/change/")
     assert page.locator("html").get_attribute("dir") == "rtl"
     banner = page.locator(".review-panel--pending")
@@ -167,11 +164,7 @@ def test_pending_changes_of_an_arabic_version_in_the_arabic_admin(open_page, liv
 
 def test_the_article_list_fits_1440_px_in_english_and_arabic(open_page, live_demo):
     for language in ("en", "ar"):
-        page = open_page("/admin/login/?next=/admin/", accept_language=language)
-        page.locator("#id_username").fill("editor")
-        page.locator("#id_password").fill("review-editor")
-        page.locator("input[type=submit]").click()
-        page.wait_for_url(re.compile(r"/admin/$"))
+        page = log_in(open_page, "editor", "review-editor", accept_language=language)
         page.goto(live_demo.url + "/admin/articles/article/")
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), language
         results = page.locator("#changelist .results")
@@ -189,11 +182,7 @@ def test_history_compares_two_chosen_revisions_in_english_and_arabic(open_page, 
             version = Article.objects.get(language=language, slug=slug)
         for n in (1, 2):
             services.save_version(version=version, by=None, changes={"standfirst": f"{version.standfirst} ({n})"}, go_live=True)
-        page = open_page("/admin/login/?next=/admin/", accept_language=language)
-        page.locator("#id_username").fill("editor")
-        page.locator("#id_password").fill("review-editor")
-        page.locator("input[type=submit]").click()
-        page.wait_for_url(re.compile(r"/admin/$"))
+        page = log_in(open_page, "editor", "review-editor", accept_language=language)
         page.goto(live_demo.url + f"/admin/articles/article/{version.pk}/history/")
         page.locator("input[name=old]").last.check()  # the oldest revision against the newest
         save_screenshot(page, f"editor-history-{language}")
@@ -202,3 +191,129 @@ def test_history_compares_two_chosen_revisions_in_english_and_arabic(open_page, 
         assert page.locator(".review-diff ins").count() >= 1
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         save_screenshot(page, f"editor-compare-{language}")
+
+
+def test_the_editorial_calendar_reschedules_through_its_form_in_english_and_arabic(open_page, live_demo):
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    source = Article.objects.get(language="en", slug="could-isil-go-nuclear")
+    soon = timezone.make_aware(datetime(2031, 5, 14, 9, 0))
+    scheduled = services.create_piece(by=None, language="en", changes={
+        "title": "Sea lanes of the High North", "standfirst": "What the Arctic thaw means for the Alliance.", "body": "<p>Text.</p>",
+        "status": Status.PUBLISHED, "published_at": soon.replace(hour=9, minute=0, second=0, microsecond=0)})  # fmt: skip
+    services.create_piece(by=None, language="ar", changes={
+        "title": "أمن البحر الأسود", "standfirst": "ملخص.", "body": "<p>نص.</p>", "status": Status.DRAFT,
+        "published_at": soon.replace(hour=14, minute=0, second=0, microsecond=0)})  # fmt: skip
+    assert source.status == Status.PUBLISHED
+    for language in ("en", "ar"):
+        page = log_in(open_page, "editor", "review-editor", accept_language=language)
+        page.locator("a[href$='/admin/articles/article/calendar/']").first.click()
+        page.wait_for_url(re.compile(r"/calendar/$"))
+        page.goto(live_demo.url + f"/admin/articles/article/calendar/?date={soon.date().isoformat()}")
+        cell = page.locator(f"td[data-day='{soon.date().isoformat()}']")
+        assert "Sea lanes of the High North" in cell.inner_text() and "أمن البحر الأسود" in cell.inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), language
+        save_screenshot(page, f"editor-calendar-month-{language}")
+        page.locator(".review-calendar__views a").nth(1).click()  # the week
+        page.wait_for_url(re.compile(r"view=week"))
+        save_screenshot(page, f"editor-calendar-week-{language}")
+    page.locator(f"a[href*='/{scheduled.pk}/reschedule/']").click()
+    later = soon + timedelta(days=1)
+    page.locator("#id_published_at_0").fill(later.date().isoformat())
+    page.locator("#id_published_at_1").fill("11:30")
+    save_screenshot(page, "editor-reschedule-ar")
+    page.locator("input[type=submit]").click()
+    page.wait_for_url(re.compile(r"/calendar/"))
+    assert "Sea lanes of the High North" in page.locator(f"td[data-day='{later.date().isoformat()}']").inner_text()
+    scheduled.refresh_from_db()
+    assert timezone.localtime(scheduled.published_at).strftime("%Y-%m-%d %H:%M") == f"{later.date().isoformat()} 11:30"
+    phone = log_in(open_page, "editor", "review-editor", width=375)
+    phone.goto(live_demo.url + f"/admin/articles/article/calendar/?date={later.date().isoformat()}")
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert phone.locator(f"td[data-day='{later.date().isoformat()}']").is_visible()
+    save_screenshot(phone, "editor-calendar-phone")
+
+
+def preview_titles(page):
+    frame = page.frame(name="home-preview")
+    return frame.locator(".card__title a").all_inner_texts() if frame else []
+
+
+def test_featured_pieces_are_ordered_by_drag_and_by_keyboard_and_the_home_page_follows(open_page, live_demo):
+    nordic, isil = (
+        Article.objects.get(language="en", slug=slug).piece_id for slug in ("securing-the-nordic-baltic-region", "could-isil-go-nuclear")
+    )
+    services.arrange_home(language="en", pieces=[nordic, isil], sections=[], by=None)  # as `make run`'s demo arranges it
+    page = log_in(open_page, "editor", "review-editor")
+    page.goto(live_demo.url + "/admin/articles/featuredpiece/arrange/?language=en")
+    labels = page.locator("#featured-list .review-arrange__label")
+    assert labels.all_inner_texts() == ["Securing the Nordic-Baltic region", "Could ISIL go nuclear?"]  # as the demo arranged it
+    page.locator("#featured-list li", has_text="Nordic").locator(".review-arrange__remove").click()
+    page.locator(".review-arrange__add .select2-selection").click()
+    page.locator(".select2-search__field").fill("Odessa")
+    page.locator(".select2-results__option", has_text="Odessa: Ukraine’s secret weapon?").click()
+    page.locator("#featured-list li", has_text="Odessa").wait_for()
+    assert labels.all_inner_texts() == ["Could ISIL go nuclear?", "Odessa: Ukraine’s secret weapon?"]
+    wait_until(page, "document.querySelector('#home-preview').contentDocument.querySelectorAll('.card__title').length > 2")
+    page.locator("#featured-list li").nth(1).drag_to(page.locator("#featured-list li").nth(0), target_position={"x": 20, "y": 5})
+    assert labels.all_inner_texts() == ["Odessa: Ukraine’s secret weapon?", "Could ISIL go nuclear?"]
+    page.wait_for_timeout(600)  # the preview follows each change
+    assert preview_titles(page)[:2] == ["Odessa: Ukraine’s secret weapon?", "Could ISIL go nuclear?"]
+    down = page.locator("#featured-list li").nth(0).locator(".review-arrange__move[data-step='1']")
+    down.focus()
+    page.keyboard.press("Enter")  # by keyboard: the focus stays on the button, which moved with its item
+    assert labels.all_inner_texts() == ["Could ISIL go nuclear?", "Odessa: Ukraine’s secret weapon?"]
+    page.keyboard.press("Shift+Tab")  # to the same item's "up" button
+    page.keyboard.press("Enter")
+    assert labels.all_inner_texts() == ["Odessa: Ukraine’s secret weapon?", "Could ISIL go nuclear?"]
+    wait_until(page, "document.getElementById('arrange-status').textContent === 'Moved to position 1 of 2.'")  # said aloud
+    first_section = page.locator("#section-list .review-arrange__label").first.inner_text()
+    page.locator("#section-list li").nth(0).locator(".review-arrange__move[data-step='1']").click()
+    assert page.locator("#section-list .review-arrange__label").nth(1).inner_text() == first_section
+    page.wait_for_timeout(600)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    save_screenshot(page, "editor-home-arrangement-en")
+    page.locator("#arrange-form input[type=submit]").click()
+    page.wait_for_url(re.compile(r"/arrange/\?language=en$"))
+    home = open_page("/en/")
+    titles = home.locator(".card__title a").all_inner_texts()
+    assert titles[:2] == ["Odessa: Ukraine’s secret weapon?", "Could ISIL go nuclear?"]
+    blocks = home.locator(".block__title a").all_inner_texts()
+    assert blocks[1] == first_section
+
+
+def test_the_arabic_home_arrangement_is_laid_out_right_to_left(open_page, live_demo):
+    page = log_in(open_page, "editor", "review-editor", accept_language="ar")
+    page.goto(live_demo.url + "/admin/articles/featuredpiece/arrange/?language=ar")
+    page.locator(".review-arrange__add .select2-selection").click()
+    page.locator(".select2-search__field").fill("Nordic")
+    page.locator(".select2-results__option").first.click()
+    page.locator("#featured-list li").first.wait_for()
+    wait_until(page, "document.querySelector('#home-preview').contentDocument.querySelectorAll('.card__title').length > 2")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    save_screenshot(page, "editor-home-arrangement-ar")
+
+
+def test_the_live_preview_follows_typing_at_phone_and_desktop_width(open_page, live_demo):
+    english = Article.objects.get(language="en", slug="could-isil-go-nuclear")
+    arabic = Article.objects.filter(language="ar").first()
+    for language, version, typed in (("en", english, "Could ISIL go nuclear? Typed live"), ("ar", arabic, "عنوان جديد يكتب الآن")):
+        page = log_in(open_page, "editor", "review-editor", accept_language=language)
+        page.goto(live_demo.url + f"/admin/articles/article/{version.pk}/change/")
+        page.locator("#live-preview-toggle").click()
+        frame = page.frame(name="live-preview-frame")
+        heading = "document.getElementById('live-preview-frame').contentDocument.querySelector('h1')"
+        wait_until(page, f"{heading} !== null")
+        page.locator("#id_title").fill(typed)
+        wait_until(page, f"({heading}?.textContent || '').includes({typed!r})")  # null while the frame reloads
+        assert typed in frame.locator("h1").inner_text()
+        page.locator(".review-live__widths button").first.click()  # phone
+        assert page.locator("#live-preview-frame").evaluate("frame => frame.clientWidth") == 375  # inside its border
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), language
+        save_screenshot(page, f"editor-live-preview-{language}")
+        page.keyboard.press("Escape")
+        assert page.locator("#live-preview").is_hidden()
+    version = Article.objects.get(pk=english.pk)
+    assert version.title == "Could ISIL go nuclear?"  # typing saved nothing

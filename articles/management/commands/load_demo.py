@@ -2,7 +2,7 @@
 
 import io
 import os
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
@@ -22,6 +22,7 @@ from articles.models import (
     Image,
     Kind,
     KindText,
+    PendingChange,
     PublicationPage,
     Section,
     SectionText,
@@ -63,9 +64,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--skip-renditions", action="store_true", help="Leave image renditions for later (tests).")
+        parser.add_argument(
+            "--without-states", action="store_true",
+            help="Only the seeds' pieces, people and pages: no arranged home pages, scheduled, in-review or pending versions (tests).",
+        )  # fmt: skip
 
     @transaction.atomic
-    def handle(self, *args, skip_renditions=False, **options):
+    def handle(self, *args, skip_renditions=False, without_states=False, **options):
         self.skip_renditions = skip_renditions
         sections = self.load_sections()
         kinds = self.load_kinds()
@@ -73,11 +78,47 @@ class Command(BaseCommand):
         count = sum(self.load_piece(piece, sections, kinds, authors) for piece in demo_content.PIECES)
         self.load_people()
         self.load_publication_pages()
+        if not without_states:
+            self.load_states()
         self.stdout.write(self.style.SUCCESS(f"Demo content ready: {count} article versions, {len(sections)} sections."))
         self.stdout.write(f"Admin login: {ADMIN_USERNAME} / {ADMIN_PASSWORD}  (http://127.0.0.1:8000/admin/)")
         for username, password, group, languages in DEMO_STAFF:
             scope = f" ({', '.join(languages)})" if languages else ""
             self.stdout.write(f"{group[:-1]} login: {username} / {password}{scope}")
+
+    def load_states(self):
+        """Leave every state a newcomer should meet: arranged home pages, a scheduled translation, one in review
+        with a comment, and a live piece with pending changes."""
+        sources = {slug: Article.objects.get(language="en", slug=slug) for slug in {
+            demo_content.SCHEDULED_TRANSLATION["source"], demo_content.IN_REVIEW_TRANSLATION["source"],
+            *(slug for slugs in demo_content.FEATURED.values() for slug in slugs)}}  # fmt: skip
+        for language, slugs in demo_content.FEATURED.items():
+            services.arrange_home(language=language, pieces=[sources[slug].piece_id for slug in slugs], sections=[], by=None)
+        week_ahead = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0) + timedelta(days=7)
+        self.load_translation(sources, demo_content.SCHEDULED_TRANSLATION, status=Status.PUBLISHED, published_at=week_ahead)
+        data = demo_content.IN_REVIEW_TRANSLATION
+        translator = get_user_model().objects.get(username="translator-fr")
+        waiting = Article.objects.filter(piece_id=sources[data["source"]].piece_id, language=data["language"], status=Status.REVIEW)
+        if not waiting.exists():  # loaded again: it is still in review, with its comment
+            version = self.load_translation(sources, data, status=Status.DRAFT, published_at=None, by=translator)
+            services.submit_for_review(version=version, by=translator, comment=data["comment"])
+        change = demo_content.PENDING_CHANGE
+        live = Article.objects.get(language=change["language"], slug=change["slug"])
+        PendingChange.objects.filter(version=live).delete()
+        editor = get_user_model().objects.get(username="editor")
+        services.save_version(version=live, by=editor, changes={"standfirst": live.standfirst + change["standfirst_suffix"]})
+
+    def load_translation(self, sources, data, *, status, published_at, by=None):
+        source = sources[data["source"]]
+        version = Article.objects.filter(piece_id=source.piece_id, language=data["language"]).first()
+        version = version or services.create_translation(source=source, language=data["language"], by=by)
+        usage = source.image_usages.select_related("image").first()
+        changes = {"title": data["title"], "slug": slugify(data["title"], allow_unicode=True), "standfirst": data["standfirst"],
+                   "body": data["body"], "status": status, "published_at": published_at}  # fmt: skip
+        return services.save_version(
+            version=version, by=by, changes=changes, tags=data["tags"], matches_source_revision=source.content_revision, go_live=True,
+            images=[{"image": usage.image, "alt_text": data["alt"], "caption": data["caption"]}] if usage else None,
+        )  # fmt: skip
 
     def load_publication_pages(self):
         for page, language, title, body in demo_content.PUBLICATION_PAGES:
