@@ -29,7 +29,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from reversion.models import Version
 
-from . import events, images, listing, policies, search, selectors
+from . import events, figures, images, listing, policies, search, selectors
 from .errors import Conflict, EditConflict, NotAllowed, RuleBroken
 from .languages import language_codes, language_info
 from .models import (
@@ -401,7 +401,7 @@ def _stage(current, *, by, changes, tags, images, matches_source_revision, piece
     for name in PendingChange.FIELDS:
         if name in changes:
             setattr(copy, name, changes[name])
-    copy.body = sanitize_html(copy.body)
+    copy.body = figures.bind(sanitize_html(copy.body, figures=True))
     if not (copy.slug or "").strip():
         copy.slug = _slug_from(copy.language, copy.title, exclude=current.pk)
     _check_slug_free(copy)

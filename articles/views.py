@@ -385,7 +385,7 @@ class ArticlePreviewView(ArticleDetailView):
         self.overlay = self.pending_overlay() or {}
         typed = {name: request.POST.get(name, "")[:limit] for name, limit in self.LIVE_FIELDS.items() if name in request.POST}
         if "body" in typed:
-            typed["body"] = sanitize_html(typed["body"])
+            typed["body"] = sanitize_html(typed["body"], figures=True)
         self.overlay = {**self.overlay, "fields": {**self.overlay.get("fields", {}), **typed}, "live": True}
         response = self.preview_response()
         response["X-Frame-Options"] = "SAMEORIGIN"  # shown in a frame beside the form

@@ -20,7 +20,7 @@ from django.utils.text import Truncator
 from jinja2 import Environment
 from markupsafe import Markup
 
-from articles import taxonomy
+from articles import figures, taxonomy
 from articles.languages import current_language, language_codes, language_info
 
 
@@ -120,5 +120,6 @@ def environment(**options):
         publication_pages=publication_pages,
         direction=direction,
     )
-    env.filters.update(pubdate=pubdate, isodate=isodate, picture=picture, truncatewords=truncatewords, linebreaks=linebreaks)
+    env.filters.update(pubdate=pubdate, isodate=isodate, picture=picture, truncatewords=truncatewords, linebreaks=linebreaks,
+                       with_figures=figures.render)  # fmt: skip
     return env

@@ -228,7 +228,7 @@ class ArticleAdmin(CalendarViews, HardenedAdmin, VersionAdmin):
             return [(None, {"fields": ["language", "title", "slug", "standfirst", "body_as_read", "status", "published_at"]})]
         fieldsets = [
             (None, {"fields": ["language", "title", "slug", "standfirst", "body"]}),
-            (_("Publication"), {"fields": ["status", "published_at", "existing_tags", "new_tags"]}),
+            (_("Publication"), {"fields": ["status", "published_at", "tags"]}),
             (_("Shared by every language version"), {"fields": ["section", "kind", "authors"]}),
             (None, {"fields": ["seen_edit_version", "seen_source_revision"], "classes": ["hidden"]}),
         ]

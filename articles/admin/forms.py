@@ -3,7 +3,6 @@ from django.contrib import admin
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import AdminProseEditorWidget
-from taggit.utils import parse_tags
 
 from .. import services
 from ..diff import field_diffs, labelled
@@ -32,6 +31,10 @@ BODY_EDITOR = {
         "SpecialCharacters": True,
     }
 }
+# An article's body also takes figures: a picture from the image library (the chooser), alt text and a caption.
+ARTICLE_BODY_EDITOR = {
+    "extensions": {**BODY_EDITOR["extensions"], "Figure": {"pickerUrl": "/admin/articles/image/choose/"}, "Caption": True, "Image": True}
+}
 
 
 def direction_attrs(language):
@@ -52,13 +55,46 @@ def working_copy_for(request, article):
 
 
 class LanguageTagsWidget(SafeAutocompleteSelectMultiple):
-    """The tag picker asks only for tags of one language (the tag admin filters by `language`)."""
+    """One tag field: it offers the tags of one language (the tag admin filters by `language`), and a name that is
+    no tag yet is typed in and kept as it is (select2's tagging; a comma ends a tag)."""
 
     language = None
 
     def get_url(self):
         url = super().get_url()
         return f"{url}?language={self.language}" if self.language else url
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs.update({"data-tags": "true", "data-token-separators": '[","]'})
+        return attrs
+
+    def optgroups(self, name, value, attr=None):
+        groups = super().optgroups(name, value, attr)
+        shown = {str(option["value"]) for _group, options, _index in groups for option in options}
+        for text in [str(v) for v in value if str(v).strip() and str(v) not in shown and not str(v).isdigit()]:  # new names
+            groups.append((None, [self.create_option(name, text, text, True, len(groups), attrs=attr)], len(groups)))
+        return groups
+
+
+class TagsField(forms.ModelMultipleChoiceField):
+    """Existing tags (by id) and new names in one field: cleans to [Tag or name], in the order given."""
+
+    def clean(self, value):
+        values = [" ".join(str(v).split())[:100] for v in (value or [])]
+        values = [v for v in values if v]
+        if self.required and not values:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        ids = [v for v in values if v.isdigit() and len(v) < 12]
+        existing = {str(tag.pk): tag for tag in self.queryset.filter(pk__in=ids)} if ids else {}
+        found, seen = [], set()
+        for v in values:
+            item = existing.get(v) or v
+            key = item.name.lower() if isinstance(item, Tag) else item.lower()
+            if key not in seen:
+                seen.add(key)
+                found.append(item)
+        return found
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -83,14 +119,13 @@ class ArticleAdminForm(forms.ModelForm):
         label=_("Authors"), queryset=Author.objects.all(), required=False,
         widget=SafeAutocompleteSelectMultiple(Piece._meta.get_field("authors"), admin.site),
     )  # fmt: skip
-    existing_tags = SafeModelMultipleChoiceField(
+    tags = TagsField(
         label=_("Tags"),
         queryset=Tag.objects.all(),
         required=False,
-        help_text=_("Tags already used in this language."),
+        help_text=_("Choose this language's tags, or type a new one and end it with a comma or Enter."),
         widget=LanguageTagsWidget(Article._meta.get_field("tags"), admin.site),
     )
-    new_tags = forms.CharField(label=_("New tags"), required=False, help_text=_("Comma-separated; created in this version’s language."))
     seen_edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     seen_source_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
     mark_up_to_date = forms.BooleanField(label=_("I have updated it: this translation matches the source text shown"), required=False)
@@ -103,7 +138,7 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         fields = ["language", "title", "slug", "standfirst", "body", "status", "published_at"]
         widgets = {
-            "body": AdminProseEditorWidget(config=BODY_EDITOR, preset="configurable"),
+            "body": AdminProseEditorWidget(config=ARTICLE_BODY_EDITOR, preset="configurable"),
             "standfirst": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -122,7 +157,7 @@ class ArticleAdminForm(forms.ModelForm):
         self.working_copy = working_copy_for(request, article)
         if article.pk:
             self.fields["language"].disabled = True  # a version's language is its identity; translate instead
-            self.initial["existing_tags"] = list(article.tags.all())
+            self.initial["tags"] = [tag.pk for tag in article.tags.all()]
             self.initial["seen_edit_version"] = article.edit_version
             piece = article.piece
             self.initial.update(section=piece.section_id, kind=piece.kind_id, authors=list(piece.authors.all()))
@@ -132,13 +167,12 @@ class ArticleAdminForm(forms.ModelForm):
             copy = self.working_copy
             self.initial.update({name: getattr(copy, name) for name in PendingChange.FIELDS})
             known = {tag.name.lower(): tag for tag in Tag.objects.filter(language=article.language, name__in=copy.pending_tags)}
-            self.initial["existing_tags"] = [known[name.lower()] for name in copy.pending_tags if name.lower() in known]
-            self.initial["new_tags"] = ", ".join(name for name in copy.pending_tags if name.lower() not in known)
+            self.initial["tags"] = [known[name.lower()].pk if name.lower() in known else name for name in copy.pending_tags]
         language = article.language if article.pk else self._new_language()
         for name in self.TEXT_FIELDS:
             self.fields[name].widget.attrs.update(direction_attrs(language))
         self.fields["language"].widget.attrs["data-rtl"] = " ".join(c for c in language_codes() if language_info(c)["bidi"])
-        self.fields["existing_tags"].widget.language = language
+        self.fields["tags"].widget.language = language
         if not may_edit_piece(request.user):
             for name in self.PIECE_FIELDS:
                 self.fields[name].disabled = True
@@ -154,17 +188,14 @@ class ArticleAdminForm(forms.ModelForm):
         return chosen if chosen in offered else (offered[0] if offered else "")
 
     def clean_body(self):
-        return sanitize_html(self.cleaned_data["body"])
-
-    def clean_new_tags(self):
-        return parse_tags(self.cleaned_data["new_tags"])
+        return sanitize_html(self.cleaned_data["body"], figures=True)
 
     def clean(self):
         cleaned = super().clean()
         language = cleaned.get("language") or self.instance.language
-        wrong = [tag.name for tag in cleaned.get("existing_tags") or [] if tag.language != language]
+        wrong = [tag.name for tag in cleaned.get("tags") or [] if isinstance(tag, Tag) and tag.language != language]
         if wrong:
-            self.add_error("existing_tags", _("These tags belong to another language: %(tags)s") % {"tags": ", ".join(wrong)})
+            self.add_error("tags", _("These tags belong to another language: %(tags)s") % {"tags": ", ".join(wrong)})
         if cleaned.get("mark_up_to_date") and not cleaned.get("seen_source_revision"):
             raise forms.ValidationError(_("This form does not say which source text you translated. Reload the page and try again."))
         refusal = getattr(self.request, "review_refusal", None)
@@ -192,7 +223,7 @@ class ArticleAdminForm(forms.ModelForm):
         return self.cleaned_data.get("seen_source_revision") if self.cleaned_data.get("mark_up_to_date") else None
 
     def tag_names(self):
-        return [tag.name for tag in self.cleaned_data.get("existing_tags") or []] + self.cleaned_data.get("new_tags", [])
+        return [tag.name if isinstance(tag, Tag) else tag for tag in self.cleaned_data.get("tags") or []]
 
     def piece_fields(self):
         """The shared fields to apply, or none at all when this person cannot change them."""

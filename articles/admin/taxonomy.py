@@ -26,6 +26,7 @@ from ..models import (
     TranslatorLanguage,
 )  # fmt: skip
 from ..policies import is_translator, may_delete, may_edit_piece, readable_versions, translator_languages
+from .chooser import ImageChooserViews
 from .hardening import HardenedAdmin, ModelAdmin, StackedInline, TabularInline
 from .home import HomeArrangementViews
 from .scoping import LanguageTextsInline, TaxonomyEvents, TranslatedThingAdmin
@@ -104,14 +105,23 @@ class ImageAdminForm(forms.ModelForm):
 
 
 @admin.register(Image)
-class ImageAdmin(ModelAdmin):
+class ImageAdmin(ImageChooserViews, ModelAdmin):
     form = ImageAdminForm
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+        js = ["js/focal-point.js"]
+
+    def get_urls(self):
+        return [*self.chooser_urls(f"{self.opts.app_label}_{self.opts.model_name}"), *super().get_urls()]
+
     list_display = ["thumbnail", "title", "processing", "credit", "licence", "width", "height", "created_at"]
     list_display_links = ["thumbnail", "title"]
     list_filter = ["state"]
     search_fields = ["title", "credit", "licence", "usages__alt_text", "usages__caption"]
-    readonly_fields = ["thumbnail", "processing", "width", "height", "used_in"]
-    fields = ["title", "upload", "thumbnail", "processing", "width", "height", "credit", "licence", "focal_x", "focal_y", "used_in"]
+    readonly_fields = ["thumbnail", "processing", "width", "height", "focal_picker", "used_in"]
+    fields = ["title", "upload", "thumbnail", "processing", "width", "height", "credit", "licence", "focal_picker", "focal_x", "focal_y",
+              "used_in"]  # fmt: skip
 
     def get_search_fields(self, request):
         # Images are shared by every language; their alt texts and captions belong to versions a
@@ -130,7 +140,19 @@ class ImageAdmin(ModelAdmin):
         if not image.file:
             return "—"
         picture = image.picture("card")
-        return format_html('<img src="{}" alt="" width="160" height="90" style="object-fit:cover">', picture["src"])
+        return format_html('<img src="{}" alt="" width="160" height="90" class="review-thumbnail">', picture["src"])
+
+    @admin.display(description=_("focal point"))
+    def focal_picker(self, image):
+        if not image.file:
+            return _("Upload the picture first; then click it here to set its focal point.")
+        return format_html(
+            '<div class="review-focal" data-focal><img src="{}" alt="{}"><span class="review-focal__marker" hidden></span></div>'
+            '<div class="help">{}</div>',
+            image.picture("full")["src"], _("Click the point that crops must keep in view"),
+            _("Click the picture where its subject is: crops (cards, sharing pictures) keep that point in view. "
+              "The numbers below say the same, for keyboards."),
+        )  # fmt: skip
 
     @admin.display(description=_("state"), ordering="state")
     def processing(self, image):

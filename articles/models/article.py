@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 
+from .. import figures
 from ..languages import default_language, language_info
 from ..sanitize import sanitize_html
 from .base import language_field, non_empty
@@ -113,7 +114,7 @@ class Article(models.Model):
         return f"{self.title} [{self.language}]"
 
     def save(self, *args, **kwargs):
-        self.body = sanitize_html(self.body)
+        self.body = figures.bind(sanitize_html(self.body, figures=True))
         self.edit_version += 1
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "edit_version"}

@@ -47,7 +47,7 @@ def write_piece(editor, **changes):
 
 def test_editor_writes_schedules_previews_publishes_and_unpublishes(editor):
     tomorrow = timezone.localtime() + timedelta(days=1)
-    piece = write_piece(editor, published_at_0=tomorrow.strftime("%Y-%m-%d"), published_at_1="09:00:00", new_tags="Arctic, Sweden")
+    piece = write_piece(editor, published_at_0=tomorrow.strftime("%Y-%m-%d"), published_at_1="09:00:00", tags=["Arctic", "Sweden"])
     assert piece.status == Status.DRAFT and piece.is_source
     assert sorted(piece.tags.values_list("name", "language")) == [("Arctic", "en"), ("Sweden", "en")]
 
@@ -192,5 +192,23 @@ def test_editor_saves_a_piece_and_hostile_admin_values_are_4xx_or_form_errors(ed
     assert editor.get(f"/admin/articles/article/?tag={huge}").status_code in (200, 302)  # no such tag, or "?e=1" (SQLite)
     assert editor.get("/admin/articles/article/abc/translate/").status_code == 404
     assert editor.get(f"/admin/articles/article/add/?section={huge}&kind=%00").status_code == 200
-    response = editor.submit(change_url(piece.source), {"existing_tags": [huge], "section": "a\x00b"})
+    response = editor.submit(change_url(piece.source), {"tags": [huge], "section": "a\x00b"})
     assert response.status_code == 200 and "errorlist" in response.content.decode()
+
+
+def test_one_tag_field_takes_this_languages_tags_and_new_names(editor):
+    from articles.models import Tag
+
+    version = Article.objects.get(language="en", slug="could-isil-go-nuclear")
+    isil = Tag.objects.get(language="en", name="ISIL")
+    html = editor.get(change_url(version)).content.decode()
+    assert 'name="tags"' in html and 'data-tags="true"' in html and 'name="new_tags"' not in html
+    typed = [str(isil.pk), "Deterrence", "deterrence", "  Arms   control "]
+    response = editor.submit(change_url(version), {"tags": typed}, button="_publish_changes")
+    assert response.status_code == 302
+    assert sorted(Article.objects.get(pk=version.pk).tags.names()) == ["Arms control", "Deterrence", "ISIL"]
+    french = Tag.objects.filter(language="fr").first() or Tag.objects.create(language="fr", name="Défense", slug="defense")
+    response = editor.submit(change_url(version), {"tags": [str(french.pk), "Brand new"]}, button="_publish_changes")
+    html = response.content.decode()
+    assert response.status_code == 200 and "belong to another language" in html
+    assert '<option value="Brand new" selected>Brand new</option>' in html  # what was typed is still there

@@ -114,7 +114,7 @@ def test_translator_does_the_whole_french_flow(translator):
         response["Location"],
         {"title": "L’EIIL pourrait-il se doter de l’arme nucléaire ?", "slug": "eiil-arme-nucleaire",
          "standfirst": "Ce qui relève du bluff, et ce qu’il faut prendre au sérieux.", "body": "<p>Analyse.</p>",
-         "new_tags": "EIIL, Nucléaire", "image_usages-0-caption": "Une matière plus facile à obtenir qu’une arme."},
+         "tags": ["EIIL", "Nucléaire"], "image_usages-0-caption": "Une matière plus facile à obtenir qu’une arme."},
     )  # fmt: skip
     assert response.status_code == 302
     french.refresh_from_db()

@@ -228,7 +228,7 @@ def test_a_new_translation_carries_the_source_tags_into_its_language():
 def test_the_tag_picker_offers_the_versions_language_only_and_labels_tags(editor):
     french = nordic("fr")
     html = editor.get(change_url(french)).content.decode()
-    url = re.search(r'<select[^>]*name="existing_tags"[^>]*data-ajax--url="([^"]+)"', html).group(1)
+    url = re.search(r'<select[^>]*name="tags"[^>]*data-ajax--url="([^"]+)"', html).group(1)
     assert "language=fr" in url
     query = "&term=&app_label=articles&model_name=article&field_name=tags"
     found = json.loads(editor.get(url.replace("&amp;", "&") + query).content)["results"]

@@ -35,13 +35,17 @@ def test_editor_writes_and_publishes_with_the_rich_text_editor_then_the_translat
     page.locator("#id_status").select_option("published")
     page.locator(".datetimeshortcuts").first.get_by_role("link", name="Today").click()
     page.locator(".datetimeshortcuts").nth(1).get_by_role("link", name="Now").click()
-    page.locator("#id_new_tags").fill("Arctic, Cyber")
+    tags = page.locator(".field-tags .select2-search__field")
+    tags.click()
+    tags.type("Arctic,")  # one tag field: a new name ends with a comma
+    tags.type("Cyber,")
+    page.keyboard.press("Escape")
     save_screenshot(page, "editor-writes")
     page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_url(re.compile(r"/admin/articles/article/$"))
 
     article = Article.objects.get(slug="cyber-defence-in-the-high-north")
-    assert article.status == Status.PUBLISHED
+    assert article.status == Status.PUBLISHED and sorted(article.tags.names()) == ["Arctic", "Cyber"]
     assert article.body == "<p>Undersea cables carry <strong>almost all</strong> of the region's data.</p>"
 
     reader = open_page("/en/")
@@ -234,6 +238,9 @@ def test_the_editorial_calendar_reschedules_through_its_form_in_english_and_arab
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert phone.locator(f"td[data-day='{later.date().isoformat()}']").is_visible()
     save_screenshot(phone, "editor-calendar-phone")
+    phone.goto(live_demo.url + f"/admin/articles/article/{scheduled.pk}/reschedule/")
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    save_screenshot(phone, "editor-reschedule-en")
 
 
 def preview_titles(page):
@@ -317,3 +324,90 @@ def test_the_live_preview_follows_typing_at_phone_and_desktop_width(open_page, l
         assert page.locator("#live-preview").is_hidden()
     version = Article.objects.get(pk=english.pk)
     assert version.title == "Could ISIL go nuclear?"  # typing saved nothing
+
+
+def test_the_image_chooser_puts_a_figure_in_the_body_that_readers_get_as_a_picture(open_page, live_demo):
+    from articles.images import make_renditions
+    from articles.models import Image
+
+    picture = Image.objects.get(title="Abstract of a radiation warning")
+    picture.renditions = make_renditions(picture)  # the test demo skips them
+    picture.save(update_fields=["renditions"])
+    version = Article.objects.get(language="en", slug="could-isil-go-nuclear")
+    page = log_in(open_page, "editor", "review-editor")
+    page.goto(live_demo.url + f"/admin/articles/article/{version.pk}/change/")
+    page.locator(".ProseMirror p").last.click()
+    page.keyboard.press("End")
+    page.locator(".prose-menubar button[title='figure']").click()
+    dialog = page.locator("dialog[open]")
+    with page.expect_popup() as popup_info:
+        dialog.get_by_role("button", name=re.compile("Browse")).click()
+    chooser = popup_info.value
+    chooser.wait_for_load_state()
+    chooser.locator("#chooser-q").fill("radiation")
+    chooser.locator("#chooser-q").press("Enter")
+    chooser.wait_for_url(re.compile(r"q=radiation"))
+    assert chooser.locator(".review-chooser__no-opener").is_hidden()
+    save_screenshot(chooser, "editor-image-chooser-en")
+    with chooser.expect_event("close"):
+        chooser.locator("[data-choose]").first.click()
+    assert "/media/" in dialog.locator("input[name=imageUrl]").input_value()
+    dialog.locator("input[name=altText]").fill("A warning sign on a container")
+    dialog.locator("input[name=caption]").fill("Material, not weapons, is the nearer danger.")
+    dialog.get_by_role("button", name="Insert").click()
+    assert page.locator(".ProseMirror figure img").count() == 1
+    page.locator("input[name=_publish_changes]").click()
+    page.wait_for_url(re.compile(r"/admin/articles/article/"))
+    reader = open_page(version.get_absolute_url())
+    figure = reader.locator(".article__body figure")
+    assert figure.locator("picture source[type='image/avif']").count() == 1
+    assert figure.locator("img").get_attribute("alt") == "A warning sign on a container"
+    assert "nearer danger" in figure.locator("figcaption").inner_text()
+
+
+def test_the_image_chooser_and_the_focal_point_in_arabic(open_page, live_demo):
+    from articles.models import Image
+
+    page = log_in(open_page, "editor", "review-editor", accept_language="ar")
+    page.evaluate("window.CKEDITOR = {tools: {callFunction: (n, url, data) => { window.chosen = [n, url, data.id]; }}}")
+    with page.expect_popup() as popup_info:
+        page.evaluate("window.open('/admin/articles/image/choose/?CKEditorFuncNum=-7', '_blank', 'width=800,height=600')")
+    chooser = popup_info.value
+    chooser.wait_for_load_state()
+    assert chooser.locator("html").get_attribute("dir") == "rtl" and chooser.locator(".review-chooser__no-opener").is_hidden()
+    save_screenshot(chooser, "editor-image-chooser-ar")
+    chosen_id = chooser.locator("[data-choose]").first.get_attribute("data-id")
+    with chooser.expect_event("close"):
+        chooser.locator("[data-choose]").first.click()
+    assert page.evaluate("window.chosen")[0] == -7 and page.evaluate("window.chosen")[2] == chosen_id
+    image = Image.objects.get(pk=chosen_id)
+    page.goto(live_demo.url + f"/admin/articles/image/{image.pk}/change/")
+    picture = page.locator("[data-focal] img")
+    box = picture.bounding_box()
+    picture.click(position={"x": box["width"] * 0.25, "y": box["height"] * 0.75})  # scrolled into view first
+    assert abs(float(page.locator("#id_focal_x").input_value()) - 0.25) < 0.02
+    assert abs(float(page.locator("#id_focal_y").input_value()) - 0.75) < 0.02
+    assert page.locator(".review-focal__marker").is_visible()
+    save_screenshot(page, "editor-focal-point-ar")
+    page.locator("input[name=_save]").click()
+    page.wait_for_url(re.compile(r"/admin/articles/image/$"))
+    image.refresh_from_db()
+    assert abs(image.focal_x - 0.25) < 0.02 and abs(image.focal_y - 0.75) < 0.02
+
+
+def test_the_version_form_fits_1440_and_375_px_with_a_full_width_title(open_page, live_demo):
+    from articles.models import Image
+
+    version = Article.objects.get(language="en", slug="could-isil-go-nuclear")
+    for width in (1440, 375):
+        page = log_in(open_page, "editor", "review-editor", width=width)
+        page.goto(live_demo.url + f"/admin/articles/article/{version.pk}/change/")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), width
+        title, row = page.locator("#id_title").bounding_box(), page.locator(".form-row.field-title").bounding_box()
+        assert title["width"] >= row["width"] * (0.75 if width == 1440 else 0.9), (width, title, row)  # the title spans the form
+        assert page.locator(".field-tags .select2").count() == 1 and page.locator("#id_new_tags").count() == 0  # one tag field
+        save_screenshot(page, f"editor-change-form-{width}")
+    image = Image.objects.get(title="Abstract of a radiation warning")
+    page.goto(live_demo.url + f"/admin/articles/image/{image.pk}/change/")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    save_screenshot(page, "editor-focal-point-en")
