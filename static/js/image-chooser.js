@@ -16,7 +16,7 @@
     if (!button) return;
     const url = new URL(button.dataset.url, window.location.href).pathname;
     editor.callFunction(Number(root.dataset.callback), url, { id: button.dataset.id, alternative_text: "", caption: "" });
-    window.close();
+    window.setTimeout(() => window.close(), 100);  // once this click is over: the editor's dialog has the picture
   });
   const added = root.querySelector(".review-chooser__item--added [data-choose]");
   if (added) added.focus();

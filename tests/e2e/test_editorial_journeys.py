@@ -350,7 +350,7 @@ def test_the_image_chooser_puts_a_figure_in_the_body_that_readers_get_as_a_pictu
     assert chooser.locator(".review-chooser__no-opener").is_hidden()
     save_screenshot(chooser, "editor-image-chooser-en")
     with chooser.expect_event("close"):
-        chooser.locator("[data-choose]").first.click()
+        chooser.locator("[data-choose]").first.click(no_wait_after=True)  # the popup closes itself
     assert "/media/" in dialog.locator("input[name=imageUrl]").input_value()
     dialog.locator("input[name=altText]").fill("A warning sign on a container")
     dialog.locator("input[name=caption]").fill("Material, not weapons, is the nearer danger.")
@@ -378,7 +378,7 @@ def test_the_image_chooser_and_the_focal_point_in_arabic(open_page, live_demo):
     save_screenshot(chooser, "editor-image-chooser-ar")
     chosen_id = chooser.locator("[data-choose]").first.get_attribute("data-id")
     with chooser.expect_event("close"):
-        chooser.locator("[data-choose]").first.click()
+        chooser.locator("[data-choose]").first.click(no_wait_after=True)  # the popup closes itself
     assert page.evaluate("window.chosen")[0] == -7 and page.evaluate("window.chosen")[2] == chosen_id
     image = Image.objects.get(pk=chosen_id)
     page.goto(live_demo.url + f"/admin/articles/image/{image.pk}/change/")
