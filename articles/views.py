@@ -25,6 +25,7 @@ from .languages import current_language, language_codes, language_info, language
 from .models import Article, ArticleImage, ArticleRedirect, Author, Image, PendingChange, PublicationPage, SectionText, Tag
 from .models.listing import ALL, FALLBACK, LOCAL
 from .policies import may_edit_language, may_edit_piece, may_read_version, may_view_history
+from .sanitize import sanitize_html
 
 
 class LanguageAlternatesMixin:
@@ -157,15 +158,20 @@ class HomePreviewView(HomeView):
         if not (request.user.is_active and request.user.is_staff and may_edit_piece(request.user)):
             raise Http404
         self.proposed = (ids_from(request.POST.getlist("pieces")), ids_from(request.POST.getlist("sections")))
-        response = self.render_to_response(self.get_context_data(preview=True))
-        add_never_cache_headers(response)
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        response["X-Frame-Options"] = "SAMEORIGIN"
-        response._csp_replace = {"frame-ancestors": ["'self'"]}
-        return response
+        return preview_headers(self.render_to_response(self.get_context_data(preview=True)), framed=True)
 
     def arrangement(self, language):
         return self.proposed
+
+
+def preview_headers(response, framed=False):
+    """A preview is never cached or indexed; `framed`: the admin shows it in a frame beside a form (same origin only)."""
+    add_never_cache_headers(response)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    if framed:
+        response["X-Frame-Options"] = "SAMEORIGIN"
+        response._csp_replace = {"frame-ancestors": ["'self'"]}  # django-csp: this response only
+    return response
 
 
 def ids_from(values, limit=100):
@@ -377,8 +383,6 @@ class ArticlePreviewView(ArticleDetailView):
 
     def post(self, request, *args, **kwargs):
         """The change form's live preview: its unsaved title, standfirst and body over the working copy; nothing is saved."""
-        from .sanitize import sanitize_html
-
         self.object = self.version_to_preview(request, kwargs["pk"])
         if not may_edit_language(request.user, self.object.language):
             raise PermissionDenied
@@ -387,10 +391,7 @@ class ArticlePreviewView(ArticleDetailView):
         if "body" in typed:
             typed["body"] = sanitize_html(typed["body"], figures=True)
         self.overlay = {**self.overlay, "fields": {**self.overlay.get("fields", {}), **typed}, "live": True}
-        response = self.preview_response()
-        response["X-Frame-Options"] = "SAMEORIGIN"  # shown in a frame beside the form
-        response._csp_replace = {"frame-ancestors": ["'self'"]}
-        return response
+        return preview_headers(self.preview_response(), framed=True)  # shown in a frame beside the form
 
     def version_to_preview(self, request, pk):
         user = request.user
@@ -406,10 +407,7 @@ class ArticlePreviewView(ArticleDetailView):
             setattr(self.object, name, value)
         overlay = self.overlay or {}
         context = self.get_context_data(object=self.object, preview=True, pending=overlay.get("pending"), live_preview=overlay.get("live"))
-        response = self.render_to_response(context)
-        add_never_cache_headers(response)
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        return response
+        return preview_headers(self.render_to_response(context))
 
     def pending_overlay(self):
         copy = services.working_copy(self.object)

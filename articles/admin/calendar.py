@@ -4,6 +4,8 @@ The dates and rules live in articles/calendar.py and services.reschedule; these 
 query string through forms (a bad date or language is a 400 with the form's message, never a 500).
 """
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.widgets import AdminSplitDateTime
@@ -97,7 +99,7 @@ class CalendarViews:
             if view == calendar.MONTH
             else _("Week of %(day)s") % {"day": formats.date_format(start, "DATE_FORMAT")},
             "weeks": calendar.grid(view, anchor, found),
-            "weekdays": [formats.date_format(day.day, "l") for day in calendar.grid(calendar.WEEK, start, [])[0]],
+            "weekdays": [formats.date_format(start + timedelta(days=n), "l") for n in range(7)],
             "kinds": calendar.KINDS,
             "count": len(found),
             "links": {

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from .. import services, taxonomy
 from ..errors import DomainError, NotAllowed
+from ..events import reverse_in
 from ..languages import language_codes, language_info
 from ..models import FeaturedPiece, ListingEntry, Piece
 from ..models.listing import ALL
@@ -44,7 +45,9 @@ class AddForm(forms.Form):
 
 def piece_items(language, piece_ids):
     """The featured list as the page shows it: each piece under the title this language's readers see."""
-    rows = ListingEntry.objects.filter(language=language, facet=ALL, piece_id__in=piece_ids).select_related("version")
+    rows = (
+        ListingEntry.objects.filter(language=language, facet=ALL, piece_id__in=piece_ids).select_related("version").defer("version__body")
+    )
     shown = {row.piece_id: row.version for row in rows}
     names = {piece.pk: str(piece) for piece in Piece.objects.filter(pk__in=piece_ids).select_related("source")}
     items = []
@@ -116,17 +119,7 @@ class HomeArrangementViews:
             "error": error,
             "limit": services.MAX_FEATURED,
             "shown": settings.REVIEW_HOME_LATEST,
-            "preview_url": self.preview_url(language),
-            "public_url": self.public_url(language),
+            "preview_url": reverse_in(language, "articles:home-preview"),
+            "public_url": reverse_in(language, "articles:home"),
         }
         return TemplateResponse(request, "admin/articles/featuredpiece/arrange.html", context, status=status)
-
-    @staticmethod
-    def preview_url(language):
-        with translation.override(language):
-            return reverse("articles:home-preview")
-
-    @staticmethod
-    def public_url(language):
-        with translation.override(language):
-            return reverse("articles:home")
