@@ -61,7 +61,7 @@ class ArticleFilterForm(forms.Form):
         section = words.sections_by_id.get(self.sections.get(data.get("section")))
         if section:
             query["section"] = section.slug
-        if data.get("year") and data["year"] in selectors.years(language):
+        if data.get("year") and language in selectors.languages_with_year(data["year"]):
             query["year"] = data["year"]
         return query
 

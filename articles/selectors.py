@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Max, Min
@@ -188,12 +189,30 @@ def years_now(language, now=None):
     if span["first"] is None:
         return []
     candidates = range(timezone.localtime(span["last"]).year, timezone.localtime(span["first"]).year - 1, -1)
+    found = any_rows([in_year(rows, year) for year in candidates])
+    return [year for year, present in zip(candidates, found, strict=True) if present]
+
+
+def languages_with_year(year):
+    """The languages whose listing shows a piece published in `year` (the switcher keeps a year filter only
+    there): one query of an index probe per language, cached for the epoch."""
+
+    def load():
+        now = timezone.now()
+        codes = [code for code, _name in settings.LANGUAGES]
+        found = any_rows([in_year(ListingEntry.objects.facet(code).visible(now), year) for code in codes])
+        return {code for code, present in zip(codes, found, strict=True) if present}
+
+    return derived(("year-in", year), load)
+
+
+def any_rows(querysets):
+    """[whether each queryset has a row], in one query of EXISTS probes."""
     probes, params = [], []
-    for year in candidates:
-        sql, year_params = in_year(rows, year).values("id")[:1].query.sql_with_params()
+    for rows in querysets:
+        sql, row_params = rows.values("id")[:1].query.sql_with_params()
         probes.append(f"EXISTS ({sql})")
-        params.extend(year_params)
+        params.extend(row_params)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(probes)}", params)
-        found = cursor.fetchone()
-    return [year for year, present in zip(candidates, found, strict=True) if present]
+        return cursor.fetchone()

@@ -271,8 +271,8 @@ def create_piece(*, by, language, changes, section=None, kind=None, authors=(), 
         version.piece = piece
         _announce_state(version)
         _save_row(version)
-        piece.source = version
-        piece.save(update_fields=["source"])
+        piece.source, piece.source_language = version, version.language
+        piece.save(update_fields=["source", "source_language"])
         if authors:
             piece.authors.set(authors)
         _replace_usages(version, images)
@@ -848,8 +848,8 @@ def make_source(*, version, by):
     if piece.source_id == current.pk:
         return current
     with _tracking([piece.pk]) as touched, _revision(by, _("Made the %(language)s version the source") % {"language": current.language}):
-        piece.source = current
-        piece.save(update_fields=["source", "updated_at"])
+        piece.source, piece.source_language = current, current.language
+        piece.save(update_fields=["source", "source_language", "updated_at"])
         Article.objects.filter(piece=piece).exclude(pk=current.pk).update(translated_from_revision=current.content_revision)
         Article.objects.filter(pk=current.pk).update(translated_from_revision=None)
     events.emit(events.PIECE_CHANGED, touched["urls"], piece_id=piece.pk)

@@ -26,6 +26,9 @@ class Piece(models.Model):
         related_name="source_of",
         verbose_name=_("source version"),
     )
+    # The source version's language, kept by the services beside `source`: which languages pieces are written in
+    # (search reads every such language's configuration) is then one small index, not a join of every version.
+    source_language = models.CharField(_("source language"), max_length=12, blank=True, editable=False, db_index=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

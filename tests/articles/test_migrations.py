@@ -45,7 +45,12 @@ def test_wave_one_data_migrates_to_pieces_with_nothing_lost():
     Piece, Article = new.get_model("articles", "Piece"), new.get_model("articles", "Article")
     assert Piece.objects.count() == 2
     piece = Piece.objects.get(versions__pk=source.pk)
-    assert piece.source_id == source.pk and piece.section_id == collective.pk and piece.kind_id == analysis.pk
+    assert (
+        piece.source_id == source.pk
+        and piece.source_language == "en"
+        and piece.section_id == collective.pk
+        and piece.kind_id == analysis.pk
+    )
     assert list(piece.authors.values_list("slug", flat=True)) == ["ada"]
     assert set(Article.objects.filter(piece=piece).values_list("pk", flat=True)) == {source.pk, french.pk, draft.pk}
     assert Article.objects.get(pk=french.pk).translated_from_revision == 2  # "outdated" survives

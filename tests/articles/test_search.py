@@ -5,9 +5,10 @@ and skips the others by name.
 """
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
@@ -110,6 +111,22 @@ def test_search_follows_the_fallback_rule(make_article):
     _response, html = found("/fr/search/?q=asymetrique")
     assert titles(html) == ["La guerre asymétrique"]
     assert f'hreflang="en">{english_only.title}' in found("/fr/search/?q=hybrid")[1]  # labelled as the English original
+
+
+@POSTGRES_ONLY
+def test_a_fallback_piece_is_found_with_its_own_languages_stemming(make_article, admin_user):
+    """French search reads an English fallback piece with English stemming ("threatening" finds "threatened", which
+    French stemming alone would not); once the piece's source is French, its English version is read in French."""
+    piece = make_article(title="Baltic ports", body="<p>The ports were threatened.</p>")
+    assert search.configs_shown("fr") == sorted([search.config_for("en"), search.config_for("fr")])
+    assert search.Results("fr", "threatening").count() == 1
+    assert search.Results("de", "threatening").count() == 1
+    french = make_article(translation_of=piece, language="fr", title="Ports baltes", slug="ports", body="<p>Menacés.</p>")
+    services.make_source(version=french, by=admin_user)
+    services.delete_version(version=piece, by=admin_user)
+    assert search.configs_shown("de") == sorted(
+        [search.config_for("de"), search.config_for("fr")]
+    )  # no piece is written in English any more
 
 
 def test_a_scheduled_translation_takes_over_from_its_source_at_its_time(make_article):
@@ -228,6 +245,18 @@ def test_the_switcher_keeps_the_query_and_the_filters_that_exist_elsewhere(make_
     assert 'href="/fr/search/?q=readiness&amp;section=defense-collective"' in html
 
 
+def test_the_switcher_drops_a_year_the_other_language_does_not_show(make_article):
+    """The French version of the only 2016 piece came out in 2017: French has no 2016, so the French link leaves
+    the year out rather than lead to a refused filter; German shows the English original, and keeps it."""
+    source = make_article(title="Readiness then", body="<p>Readiness.</p>", published_at=timezone.make_aware(datetime(2016, 6, 1)))
+    make_article(translation_of=source, language="fr", title="Préparation", slug="preparation", body="<p>Readiness.</p>",
+                 published_at=timezone.make_aware(datetime(2017, 6, 1)))  # fmt: skip
+    _response, html = found("/en/search/?q=readiness&year=2016")
+    assert 'href="/fr/search/?q=readiness"' in html and 'href="/de/search/?q=readiness&amp;year=2016"' in html
+    assert Client().get("/fr/search/?q=readiness&year=2016").status_code == 400  # what the link would have led to
+    assert Client().get("/de/search/?q=readiness&year=2016").status_code == 200
+
+
 def test_every_page_has_the_search_box(make_article):
     article = make_article(title="Something")
     for url in ("/en/", "/ar/articles/", article.get_absolute_url(), "/en/search/?q=x", "/en/no-such-page/"):
@@ -241,6 +270,15 @@ def test_search_page_query_count_is_constant(client, make_article, django_assert
     client.get("/en/search/?q=readiness")  # cached names and configurations
     with django_assert_max_num_queries(5):
         assert client.get("/en/search/?q=readiness").status_code == 200
+
+
+def test_a_year_filter_costs_the_switcher_one_query_whatever_the_languages(client, make_article, django_assert_max_num_queries):
+    """Which languages show the year is one query of index probes, however many languages the switcher lists,
+    even right after the listings changed (nothing cached yet)."""
+    make_article(title="Readiness", body="<p>Readiness.</p>", published_at=timezone.make_aware(datetime(2016, 6, 1)))
+    cache.clear()
+    with django_assert_max_num_queries(12):
+        assert client.get("/en/search/?q=readiness&year=2016").status_code == 200
 
 
 def test_clean_query_cuts_at_a_word_and_drops_control_characters():

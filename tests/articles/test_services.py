@@ -28,6 +28,7 @@ def assert_every_piece_has_its_source():
     for piece in Piece.objects.all():
         assert piece.source_id is not None, piece.pk
         assert Article.objects.filter(pk=piece.source_id, piece=piece).exists(), piece.pk
+        assert piece.source_language == piece.source.language, piece.pk  # kept beside it, for search's configurations
     assert not Article.objects.filter(piece__source__isnull=True).exists()
 
 

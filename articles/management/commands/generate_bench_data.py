@@ -434,8 +434,10 @@ class Command(BaseCommand):
         for start in range(0, len(versions), BATCH):
             Article.objects.using(self.using).bulk_create(versions[start : start + BATCH])
         self.versions = versions
-        sources = Article.objects.filter(piece_id=OuterRef("pk"), translated_from_revision__isnull=True).values("pk")[:1]
-        Piece.objects.using(self.using).update(source_id=Subquery(sources))
+        sources = Article.objects.filter(piece_id=OuterRef("pk"), translated_from_revision__isnull=True)
+        Piece.objects.using(self.using).update(
+            source_id=Subquery(sources.values("pk")[:1]), source_language=Subquery(sources.values("language")[:1])
+        )
 
         usages = []
         for article in versions:
