@@ -24,7 +24,7 @@ def _attributes(tag_inside):
 
 def _image_id(attributes):
     value = attributes.get("data-file", "")
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    return int(value) if value.isdecimal() and len(value) < 12 else None  # isdigit() would pass "²", which int() refuses
 
 
 def ids_in(html):

@@ -176,7 +176,7 @@ def preview_headers(response, framed=False):
 
 def ids_from(values, limit=100):
     """Positive integer ids from form values, in order; anything else is left out."""
-    return [int(value) for value in values[:limit] if value.isdigit() and len(value) < 12]
+    return [int(value) for value in values[:limit] if value.isdecimal() and len(value) < 12]
 
 
 class ArticleListView(ListingMixin, ListView):

@@ -47,7 +47,7 @@ def test_a_chosen_picture_is_saved_bound_to_the_library_and_shown_as_a_picture(e
     assert "data-file" not in body  # readers get the picture, not the editor's markup
 
 
-@pytest.mark.parametrize("image_id", ["999999", "abc", "", "-3"])
+@pytest.mark.parametrize("image_id", ["999999", "abc", "", "-3", "²"])  # "²" is a digit int() refuses
 def test_a_figure_that_names_no_library_picture_is_dropped_on_save(editor, image_id):
     version = Article.objects.get(language="en", slug="could-isil-go-nuclear")
     services.save_version(version=version, by=None, changes={"body": figure_html(image_id)}, go_live=True)

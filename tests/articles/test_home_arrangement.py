@@ -85,6 +85,8 @@ def test_the_preview_shows_the_proposed_arrangement_and_saves_nothing(editor):
     assert "no-cache" in response["Cache-Control"] and response["X-Frame-Options"] == "SAMEORIGIN"
     assert "frame-ancestors 'self'" in response["Content-Security-Policy"] and "preview-banner" in html
     assert home_titles("en")[0] == before and not FeaturedPiece.objects.exists()
+    odd = editor.client.post("/en/preview/home/", {**data, "pieces": ["²", "-1", "x", str(odessa)]})  # "²" is a digit int() refuses
+    assert odd.status_code == 200 and re.findall(r'class="card__title"[^>]*><a [^>]*>([^<]+)</a>', odd.content.decode())[0] == titles[0]
     assert Client().post("/en/preview/home/", data).status_code in (403, 404)  # readers: nothing (and no CSRF token)
     translator = AdminUser("translator-fr", "review-translator")
     assert translator.post("/fr/preview/home/", {"pieces": [str(isil)]}).status_code == 404
