@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -281,35 +280,61 @@ class Filters:
 class Results:
     """The matching listing rows of one search, best first: `len()` counts, slicing reads one page.
 
-    Shaped for django.core.paginator.Paginator, which asks for the count, then a slice. One query
-    ranks every match and returns their ids (a few thousand integers at most in practice); the
-    count and each page come from that list, and a page's rows are read by id.
+    Shaped for django.core.paginator.Paginator, which asks for the count, then a slice. One query ranks
+    the matches and returns one page of ids with the number of matches beside each (`count(*) OVER ()`):
+    PostgreSQL keeps only the page's rows of its sort, and a few thousand ids never travel to Python to be
+    counted. `window` (offset, limit) names the page the reader asked for, so the count comes with it; a
+    count asked without it, or for a page past the end, is a query of its own. A page's rows are read by id.
     """
 
-    def __init__(self, language, query, filters=None, now=None):
+    def __init__(self, language, query, filters=None, now=None, window=None):
         self.language, self.query, self.filters = language, query, filters or Filters()
         self.now = now or timezone.now()
         self.vendor = connection.vendor
         self.fts = fts5_query(query) if self.vendor == "sqlite" else ""
         self.empty = not terms(query)[0]  # nothing to find (only punctuation, or only excluded words)
+        self.window = window
+        self.pages = {}  # (offset, limit): version ids
+        self.total = 0 if self.empty else None
 
     def count(self):
-        return len(self.ranked)
+        if self.total is None and self.window:
+            self.page_ids(*self.window)
+        if self.total is None:  # no window, or a window past the last match
+            sql, params = self.matches()
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT count(*) FROM ({sql}) AS found", params)
+                self.total = cursor.fetchone()[0]
+        return self.total
 
     def __len__(self):
         return self.count()
 
     def __getitem__(self, bounds):
-        if not isinstance(bounds, slice):
+        if not isinstance(bounds, slice) or bounds.stop is None:
             return []
-        return self._rows(self.ranked[bounds])
+        offset = bounds.start or 0
+        return self._rows(self.page_ids(offset, bounds.stop - offset))
 
-    @cached_property
-    def ranked(self):
-        """The version ids of the matching listing rows (one per version in a language's listing), best first:
-        every word in the title, then every word in the lead, then the rest; newest first within each."""
-        if self.empty:
+    def page_ids(self, offset, limit):
+        """The version ids of one page of matches, best first (and the number of matches, where the page has any)."""
+        if self.empty or limit <= 0:
             return []
+        for (start, size), ids in self.pages.items():  # the paginator trims the last page to the count: read already
+            if start <= offset and (offset + limit <= start + size or len(ids) < size):
+                return ids[offset - start : offset - start + limit]
+        sql, params = self.matches(ranked=True)
+        with connection.cursor() as cursor:
+            cursor.execute(f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset])
+            found = cursor.fetchall()
+        if found:
+            self.total = found[0][1]
+        self.pages[offset, limit] = [row[0] for row in found]
+        return self.pages[offset, limit]
+
+    def matches(self, ranked=False):
+        """SQL (and parameters) of the matching listing rows' version ids; `ranked`: best first, each with the number of
+        matches: every word in the title, then every word in the lead, then the rest; newest first within each."""
         if self.vendor == "postgresql":
             # One GIN scan finds the documents shown in this language whose words match the reader's words as read
             # by any configuration the language's listing can show: the readings are joined into one tsquery
@@ -327,20 +352,21 @@ class Results:
                 )
 
             shown, shown_params = self._shown("s", handover=True)
-            sql = f"""SELECT s.version_id FROM articles_searchdocument s
-                WHERE s.shown_in @> ARRAY[%s]::text[] AND s.document @@ {words} AND {shown}
-                ORDER BY {tier(TITLE_SQL)} DESC, {tier(LEAD_SQL)} DESC, s.published_at DESC, s.version_id DESC"""
-            params = [self.language, *readings, *shown_params, self.language, *readings, self.language, *readings]
-        else:
-            shown, shown_params = self._shown("le")
-            sql = f"""SELECT le.version_id FROM {FTS_TABLE} JOIN articles_listingentry le ON le.version_id = {FTS_TABLE}.rowid
-                JOIN articles_searchdocument s ON s.version_id = le.version_id
-                WHERE {FTS_TABLE} MATCH %s AND le.language = %s AND le.facet = %s AND {shown}
-                ORDER BY bm25({FTS_TABLE}, 10.0, 4.0, 1.0, 4.0), le.published_at DESC, le.version_id DESC"""
-            params = [self.fts, self.language, ALL, *shown_params]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [row[0] for row in cursor.fetchall()]
+            sql = f"""SELECT s.version_id{", count(*) OVER ()" if ranked else ""} FROM articles_searchdocument s
+                WHERE s.shown_in @> ARRAY[%s]::text[] AND s.document @@ {words} AND {shown}"""
+            params = [self.language, *readings, *shown_params]
+            if ranked:
+                sql += f" ORDER BY {tier(TITLE_SQL)} DESC, {tier(LEAD_SQL)} DESC, s.published_at DESC, s.version_id DESC"
+                params += [self.language, *readings, self.language, *readings]
+            return sql, params
+        shown, shown_params = self._shown("le")
+        sql = f"""SELECT le.version_id, bm25({FTS_TABLE}, 10.0, 4.0, 1.0, 4.0) AS score, le.published_at FROM {FTS_TABLE}
+            JOIN articles_listingentry le ON le.version_id = {FTS_TABLE}.rowid
+            JOIN articles_searchdocument s ON s.version_id = le.version_id
+            WHERE {FTS_TABLE} MATCH %s AND le.language = %s AND le.facet = %s AND {shown}"""
+        if ranked:  # bm25() only works where FTS5 computes it, not beside a window function: scored first, then counted
+            sql = f"SELECT version_id, count(*) OVER () FROM ({sql}) ORDER BY score, published_at DESC, version_id DESC"
+        return sql, [self.fts, self.language, ALL, *shown_params]
 
     def _shown(self, table, handover=False):
         """SQL condition (and parameters) on a listing row or a document (`table`) that the reader may see now,

@@ -258,8 +258,10 @@ class SearchView(LanguageAlternatesMixin, TemplateView):
         context["has_words"] = search.has_words(query)
         if not query:
             return context
-        paginator = Paginator(search.Results(language, query, form.filters()), settings.REVIEW_PAGE_SIZE)
-        page = paginator.get_page(self.request.GET.get("page"))
+        number, size = self.request.GET.get("page", ""), settings.REVIEW_PAGE_SIZE
+        wanted = int(number) - 1 if number.isdecimal() and len(number) < 7 and int(number) > 0 else 0  # the page get_page will read
+        paginator = Paginator(search.Results(language, query, form.filters(), window=(wanted * size, size)), size)
+        page = paginator.get_page(number)
         context.update(page_obj=page, is_paginated=page.has_other_pages(), result_count=paginator.count)
         context["articles"] = selectors.cards(page.object_list, language) if page.object_list else []
         return context

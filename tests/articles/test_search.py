@@ -268,8 +268,26 @@ def test_search_page_query_count_is_constant(client, make_article, django_assert
     for n in range(15):
         make_article(title=f"Readiness {n}", body="<p>Readiness.</p>")
     client.get("/en/search/?q=readiness")  # cached names and configurations
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(4):  # the page of matches with their count, its rows, its snippets, its pictures
         assert client.get("/en/search/?q=readiness").status_code == 200
+
+
+def test_a_page_of_results_comes_with_the_count_in_one_query(make_article, django_assert_num_queries):
+    """Only the page asked for leaves the database, with the number of matches beside it; pages follow one order."""
+    for n in range(15):
+        make_article(title=f"Readiness {n}", body="<p>Readiness.</p>", published_at=timezone.now() - timedelta(days=n))
+    everything = search.Results("en", "readiness")
+    assert everything.count() == 15  # no page asked for: a count of its own
+    order = everything.page_ids(0, 15)
+    assert len(set(order)) == 15
+    with django_assert_num_queries(1):
+        second = search.Results("en", "readiness", window=(12, 12))
+        assert second.count() == 15 and second.page_ids(12, 3) == order[12:]  # the paginator trims the last page
+    with django_assert_num_queries(2):  # a page past the end has no count beside it
+        past = search.Results("en", "readiness", window=(24, 12))
+        assert past.count() == 15 and past.page_ids(24, 12) == []
+    assert search.Results("en", "readiness").page_ids(10, 4) == order[10:14]
+    assert search.Results("en", "!!!", window=(0, 12)).count() == 0
 
 
 def test_a_year_filter_costs_the_switcher_one_query_whatever_the_languages(client, make_article, django_assert_max_num_queries):
