@@ -233,7 +233,11 @@ def with_filters(alternates, form):
 
 
 class SearchView(LanguageAlternatesMixin, TemplateView):
-    """Published pieces in this language (with the fallback rule) matching the reader's words; never cached."""
+    """Published pieces in this language (with the fallback rule) matching the reader's words; never cached.
+
+    The search page itself is a page like any other, to be found; its results (any query string) are kept
+    out of search engines' indexes, as Google asks of a site's own search results, and so that a link made
+    to show someone else's words on our results page cannot bring them into an index under our name."""
 
     template_name = "articles/search.html"
     switch_to_home = False
@@ -244,7 +248,8 @@ class SearchView(LanguageAlternatesMixin, TemplateView):
             return bad_request_page(request, self.form.error_message())
         response = super().get(request, *args, **kwargs)
         add_never_cache_headers(response)  # results follow every edit: no page cache, no proxy
-        response["X-Robots-Tag"] = "noindex, follow"
+        if request.GET:
+            response["X-Robots-Tag"] = "noindex, follow"
         return response
 
     def get_alternates(self):

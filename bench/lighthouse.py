@@ -3,8 +3,11 @@
 Loads the demo into a PostgreSQL database review_lighthouse, serves it with gunicorn under production
 settings (bench settings: DEBUG off, hashed static files, compression; the page cache off so every
 page is rendered), and runs npm's `lighthouse` in Debian's Chromium on home, list, article, section
-and search, in English and Arabic, light and dark. Prints a Markdown table (also written to
-bench/lighthouse.md): performance, accessibility, best practices and SEO per page.
+and search (the page, and a page of its results), in English and Arabic, light and dark. Prints a Markdown
+table (also written to bench/lighthouse.md): performance, accessibility, best practices and SEO per page.
+Results pages score 69 in SEO by design: they carry `noindex` (see SearchView), which Lighthouse counts
+as "not crawlable". The worst score printed at the end leaves their SEO score out; the table shows it, with
+the audits below full marks, so any other SEO fault on them is still seen.
 """
 
 import json
@@ -20,9 +23,9 @@ LIGHTHOUSE = ROOT / "bench" / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 PAGES = {
     "en": [("home", "/en/"), ("list", "/en/articles/"), ("article", "/en/articles/2016/03/17/securing-the-nordic-baltic-region/"),
-           ("section", "/en/sections/collective-defence/"), ("search", "/en/search/?q=baltic")],
+           ("section", "/en/sections/collective-defence/"), ("search", "/en/search/"), ("results", "/en/search/?q=baltic")],
     "ar": [("home", "/ar/"), ("list", "/ar/articles/"), ("article", "/ar/articles/2016/03/17/تأمين-منطقة-الشمال-والبلطيق/"),
-           ("section", "/ar/sections/الدفاع-الجماعي/"), ("search", "/ar/search/?q=الناتو")],
+           ("section", "/ar/sections/الدفاع-الجماعي/"), ("search", "/ar/search/"), ("results", "/ar/search/?q=الناتو")],
 }  # fmt: skip
 # Chromium as the machine has it; dark mode through Blink's preferred colour scheme (0 = dark).
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --no-first-run --disable-background-networking --disable-component-update"
@@ -81,7 +84,10 @@ def main():
     (ROOT / "bench" / "lighthouse.md").write_text(table + "\n")
     print(table)
     worst = min(
-        (scores[name], f"{name} on {page} {language} {scheme}") for page, language, scheme, scores, _ in rows for name in CATEGORIES
+        (scores[name], f"{name} on {page} {language} {scheme}")
+        for page, language, scheme, scores, _ in rows
+        for name in CATEGORIES
+        if not (page == "results" and name == "seo")
     )
     print(f"lighthouse: worst score {worst[0]} ({worst[1]})")
 

@@ -38,7 +38,20 @@ def test_an_english_query_finds_other_forms_of_the_word_and_never_a_draft_or_sch
     assert titles(html) == ["Coastal defence"]
     assert "<mark>attacked</mark>" in html  # the snippet marks the word found
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
-    assert response["X-Robots-Tag"] == "noindex, follow"
+    assert response["X-Robots-Tag"] == "noindex, follow" and '<meta name="robots" content="noindex, follow">' in html
+
+
+@pytest.mark.django_db
+def test_the_search_page_is_indexed_and_its_results_are_not():
+    """The page to search from may be found in search engines; a page of results, whatever its query string, may not."""
+    for url in ("/en/search/?q=defence", "/en/search/?q=", "/ar/search/?q=%D8%A7", "/en/search/?page=2"):
+        response = Client().get(url)
+        assert response.status_code == 200 and response["X-Robots-Tag"] == "noindex, follow", url
+        assert '<meta name="robots" content="noindex, follow">' in response.content.decode(), url
+    response = Client().get("/en/search/")
+    html = response.content.decode()
+    assert response.status_code == 200 and "X-Robots-Tag" not in response and "noindex" not in html
+    assert '<link rel="canonical" href="http://testserver/en/search/">' in html
 
 
 def test_a_french_query_without_accents_finds_accented_words(make_article):
