@@ -271,8 +271,7 @@ def create_piece(*, by, language, changes, section=None, kind=None, authors=(), 
         version.piece = piece
         _announce_state(version)
         _save_row(version)
-        piece.source, piece.source_language = version, version.language
-        piece.save(update_fields=["source", "source_language"])
+        _set_source(piece, version)
         if authors:
             piece.authors.set(authors)
         _replace_usages(version, images)
@@ -839,6 +838,12 @@ def _counterpart(tag, language):
     return Tag.objects.create(language=language, name=tag.name, origin=tag)  # taggit picks a free slug
 
 
+def _set_source(piece, version, *also):
+    """The piece's source and the source's language, always together (search reads the language: configs_shown)."""
+    piece.source, piece.source_language = version, version.language
+    piece.save(update_fields=["source", "source_language", *also])
+
+
 @transaction.atomic
 def make_source(*, version, by):
     """Make `version` the source of its piece; the other versions count as translations of it, up to date now."""
@@ -848,8 +853,7 @@ def make_source(*, version, by):
     if piece.source_id == current.pk:
         return current
     with _tracking([piece.pk]) as touched, _revision(by, _("Made the %(language)s version the source") % {"language": current.language}):
-        piece.source, piece.source_language = current, current.language
-        piece.save(update_fields=["source", "source_language", "updated_at"])
+        _set_source(piece, current, "updated_at")
         Article.objects.filter(piece=piece).exclude(pk=current.pk).update(translated_from_revision=current.content_revision)
         Article.objects.filter(pk=current.pk).update(translated_from_revision=None)
     events.emit(events.PIECE_CHANGED, touched["urls"], piece_id=piece.pk)
