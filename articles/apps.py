@@ -30,11 +30,12 @@ class ArticlesConfig(AppConfig):
         import reversion
         from django.db.models.signals import post_delete, post_save
 
-        from .models import Article, ArticleImage, Kind, KindText, Piece, PublicationPage, Section, SectionText
+        from .models import Article, ArticleImage, Kind, KindText, PendingChange, Piece, PublicationPage, Section, SectionText
 
-        # Every save through a service keeps a revision with the version's images and its piece's shared fields.
+        # Every save through a service keeps a revision with the version's images and its piece's shared fields
+        # (and a save of a published version's pending changes, those changes).
         # (The admin's VersionAdmin may have registered Article already, following only its inlines.)
-        for model, follow in [(Article, ["image_usages", "piece"]), (ArticleImage, []), (Piece, [])]:
+        for model, follow in [(Article, ["image_usages", "piece"]), (ArticleImage, []), (Piece, []), (PendingChange, [])]:
             if reversion.is_registered(model):
                 reversion.unregister(model)
             reversion.register(model, follow=follow)

@@ -32,15 +32,16 @@ WAITING = (MISSING, DRAFT, REVIEW, OUTDATED)  # what a translator's queue holds
 def with_state(queryset):
     """Versions annotated with `desk_state`: source, or for a translation draft, review, outdated or current.
 
-    A draft or a version in review is that, whatever its source did; a published (or scheduled)
-    translation is outdated while its source's text is newer than the one it was made from.
+    A version in review is that, whatever its source did (it waits for a reviser, who sees the source's
+    changes beside it). Any other translation, a draft included, is outdated while its source's text is
+    newer than the one it was made from: the translator has to catch up before it is a draft to finish.
     """
     return queryset.alias(source_revision=F("piece__source__content_revision"), made_from=Coalesce("translated_from_revision", 0)).annotate(
         desk_state=Case(
             When(piece__source=F("pk"), then=Value(SOURCE)),
-            When(status=Status.DRAFT, then=Value(DRAFT)),
             When(status=Status.REVIEW, then=Value(REVIEW)),
             When(made_from__lt=F("source_revision"), then=Value(OUTDATED)),
+            When(status=Status.DRAFT, then=Value(DRAFT)),
             default=Value(CURRENT),
             output_field=CharField(),
         )

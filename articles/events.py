@@ -66,9 +66,19 @@ def snapshot(piece_ids):
     return pages, rows
 
 
+RELATED_FACETS = ("s:", "t:")  # what an article page's related cards are drawn from: its section, else its tags
+
+
+def related_key(language, facet):
+    """The key of the related cards drawn from one listing: every article page showing them depends on it
+    (delivery.pagecache), so one purge of the key reaches them all. Keys never start with "/", paths always do."""
+    return f"related:{language}:{facet}"
+
+
 def affected_urls(before, after, versions=None):
     """The URLs a change affects: every page of the piece's versions (their switchers and hreflang links),
-    and each listing whose rows changed, or that shows one of `versions` (None: the whole piece changed)."""
+    and each listing whose rows changed, or that shows one of `versions` (None: the whole piece changed);
+    and, for those listings a related card is drawn from, their related keys (the other pieces' pages)."""
     from .models import Author, SectionText, Tag
 
     (pages_before, rows_before), (pages_after, rows_after) = before, after
@@ -76,7 +86,8 @@ def affected_urls(before, after, versions=None):
         rows = rows_before | rows_after
     else:
         rows = (rows_before ^ rows_after) | {row for row in rows_before | rows_after if row[2] in versions}
-    return pages_before | pages_after | facet_urls({(lang, facet, at) for lang, facet, _v, at in rows}, SectionText, Tag, Author)
+    related = {related_key(lang, facet) for lang, facet, _v, _at in rows if facet.startswith(RELATED_FACETS)}
+    return pages_before | pages_after | related | facet_urls({(lang, facet, at) for lang, facet, _v, at in rows}, SectionText, Tag, Author)
 
 
 def piece_urls(piece_ids):

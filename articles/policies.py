@@ -112,3 +112,10 @@ def readable_versions(user, prefix=""):
 
 def may_read_version(user, version):
     return may_edit_language(user, version.language) or version.status == Status.PUBLISHED
+
+
+def may_read_pending(user, version):
+    """Pending changes are unpublished text: only those who work in the version's language read them (in the form,
+    the diff panel, the preview, the History's preview of a revision). Everyone else who may read a published
+    version reads the live text."""
+    return may_edit_language(user, version.language)

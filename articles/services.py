@@ -29,9 +29,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from reversion.models import Version
 
-from . import events, figures, images, listing, policies, search, selectors
+from . import events, figures, images, lifecycle, listing, policies, search, selectors
 from .errors import Conflict, EditConflict, NotAllowed, RuleBroken
 from .languages import language_codes, language_info
+from .lifecycle import Transition
 from .models import (
     Article,
     ArticleImage,
@@ -256,12 +257,12 @@ def _set_piece_fields(piece, section=..., kind=..., authors=...):
 @transaction.atomic
 def create_piece(*, by, language, changes, section=None, kind=None, authors=(), tags=(), images=()):
     """A new piece with its source version in `language`; returns the version."""
-    _may_edit(by, language)
+    lifecycle.allow(Transition.CREATE, by=by, language=language)
     version = Article(language=language, **{f: v for f, v in changes.items() if f in VERSION_FIELDS})
     if not (version.slug or "").strip() and (version.title or "").strip():
         version.slug = _slug_from(language, version.title)
-    if version.status == Status.PUBLISHED:
-        _may_publish(by, language)
+    born = lifecycle.save_transition(lifecycle.State(lifecycle.Phase.DRAFT), version.status, version.published_at, go_live=False)
+    lifecycle.allow(born, by=by, language=language)  # a piece born published (or scheduled, or in review)
     if section is not None or kind is not None or authors:
         _may_edit_piece(by)
     _check_slug_free(version)
@@ -303,19 +304,20 @@ def save_version(
     fields of the piece are not text: they change at once, as `update_piece` changes them.
     """
     current = _lock(version, expected_edit_version)
-    _may_edit(by, current.language)
+    lifecycle.allow(Transition.SAVE, by=by, language=current.language)
     if _stays_published(current, changes) and not go_live:
         return _stage(current, by=by, changes=changes, tags=tags, images=images, matches_source_revision=matches_source_revision,
                       piece_changes={"section": section, "kind": kind, "authors": authors})  # fmt: skip
-    if current.status == Status.PUBLISHED:
-        _may_publish(by, current.language)  # changing what is (or is scheduled to be) public is publishing
+    before_state = lifecycle.state_of(current)
+    transition = lifecycle.save_transition(
+        before_state, changes.get("status", current.status), changes.get("published_at", current.published_at), go_live=go_live
+    )
+    lifecycle.require(transition, by=by, version=current, state=before_state)  # publishing, unpublishing: the publisher's
     before_published, before_url = current.is_published(), current.get_absolute_url()
     old_status, old_slug, before_revision = current.status, current.slug, current.content_revision
     for field_name, value in changes.items():
         if field_name in VERSION_FIELDS:
             setattr(current, field_name, value)
-    if current.status != old_status and Status.PUBLISHED in (current.status, old_status):
-        _may_publish(by, current.language)
     piece_changes = {k: v for k, v in {"section": section, "kind": kind, "authors": authors}.items() if v is not ...}
     shared_change = bool(piece_changes) and _piece_differs(current.piece, **piece_changes)
     if shared_change:
@@ -330,7 +332,7 @@ def save_version(
     if _image_texts(usages) != _image_texts(before_usages) and not current.text_changed():
         current.content_changed()
     _announce_state(current)
-    with _tracking([current.piece_id], None if shared_change else {current.pk}) as touched, _revision(by, _("Changed")):
+    with _tracking([current.piece_id], None if shared_change else {current.pk}) as touched, _revision(by, lifecycle.label(transition)):
         _save_row(current)
         piece_changed = _set_piece_fields(current.piece, **piece_changes)
         if images is not None:
@@ -419,10 +421,13 @@ def _stage(current, *, by, changes, tags, images, matches_source_revision, piece
     if piece_changes and _piece_differs(current.piece, **piece_changes):
         update_piece(piece=current.piece, by=by, **piece_changes)
     unchanged = _same_as_live(current, pending)
-    if unchanged and not pending._state.adding:
-        pending.delete()  # saved back to what readers see: nothing is pending any more
-    elif not unchanged:
-        pending.save()
+    # The History keeps each save of pending changes: the version as readers see it, with the pending text beside it.
+    with _revision(by, _("Saved back to the live text") if unchanged else _("Saved pending changes")):
+        if unchanged and not pending._state.adding:
+            pending.delete()  # saved back to what readers see: nothing is pending any more
+        elif not unchanged:
+            pending.save()
+        reversion.add_to_revision(current)
     Article.objects.filter(pk=current.pk).update(edit_version=F("edit_version") + 1)  # the edit lock covers the working copy
     current.edit_version += 1
     events.emit(events.CHANGES_PENDING, set(), piece_id=current.piece_id, version_id=current.pk, language=current.language)
@@ -449,14 +454,13 @@ def _saved_from(pending):
 def publish_changes(*, version, by, expected_edit_version=None):
     """Make a published version's pending changes what readers see: the ordinary save, with its rules and events."""
     current = _lock(version, expected_edit_version)
-    _may_publish(by, current.language)
+    lifecycle.allow(Transition.PUBLISH_PENDING, by=by, language=current.language)
     pending = PendingChange.objects.select_for_update().filter(version=current).first()
-    if pending is None:
-        raise Conflict(_("This version has no pending changes to publish."))
+    lifecycle.require(Transition.PUBLISH_PENDING, by=by, version=current, state=lifecycle.state_of(current, pending))
     saved_from = _saved_from(pending)
     if len(saved_from["images"]) != len(pending.images):
         raise Conflict(_("An image of these pending changes has been deleted since: open the form, check the images and save again."))
-    with _revision(by, _("Published the pending changes")):
+    with _revision(by, lifecycle.label(Transition.PUBLISH_PENDING)):
         return save_version(version=current, by=by, go_live=True, **saved_from)
 
 
@@ -470,20 +474,21 @@ def reschedule(*, version, by, published_at, expected_edit_version=None):
     were told. Pending changes keep their text and move with the date.
     """
     current = _lock(version, expected_edit_version)
-    _may_edit(by, current.language)
+    lifecycle.allow(Transition.RESCHEDULE, by=by, language=current.language)
     if published_at is None:
         raise RuleBroken(_("Give the new date and time."), field="published_at")
-    if current.is_published():
-        raise RuleBroken(_("This version is already live: its date can only be changed in its form, as a change readers will see."))
-    if current.status == Status.PUBLISHED:
-        _may_publish(by, current.language)
+    state = lifecycle.state_of(current)
+    if state.live:
+        raise RuleBroken(lifecycle.RULES[Transition.RESCHEDULE].refused)
+    if state.published:
+        lifecycle.allow(Transition.SCHEDULE, by=by, language=current.language)  # moving a go-live is publishing
         if published_at <= timezone.now():
             raise RuleBroken(
                 _("A scheduled version's new time must be in the future; to publish it now, publish it."), field="published_at"
             )
     old_time = current.published_at
     PendingChange.objects.filter(version=current, published_at=old_time).update(published_at=published_at)
-    with _revision(by, _("Rescheduled")):
+    with _revision(by, lifecycle.label(Transition.RESCHEDULE)):
         return save_version(version=current, by=by, changes={"published_at": published_at}, go_live=True, _keep_pending=True)
 
 
@@ -491,10 +496,10 @@ def reschedule(*, version, by, published_at, expected_edit_version=None):
 def discard_changes(*, version, by):
     """Give up a published version's pending changes: readers saw none of them, and the form shows the live text again."""
     current = _lock(version)
-    _may_edit(by, current.language)
-    deleted, _rows = PendingChange.objects.filter(version=current).delete()
-    if not deleted:
-        raise Conflict(_("This version has no pending changes."))
+    lifecycle.require(Transition.DISCARD_PENDING, by=by, version=current)
+    with _revision(by, lifecycle.label(Transition.DISCARD_PENDING)):
+        PendingChange.objects.filter(version=current).delete()
+        reversion.add_to_revision(current)
     Article.objects.filter(pk=current.pk).update(edit_version=F("edit_version") + 1)
     events.emit(events.CHANGES_PENDING, set(), piece_id=current.piece_id, version_id=current.pk, language=current.language)
     return current
@@ -546,30 +551,29 @@ def update_piece(*, piece, by, section=..., kind=..., authors=...):
 
 def _set_status(versions, by, status, comment):
     versions = list(versions)
+    transition = Transition.PUBLISH if status == Status.PUBLISHED else Transition.UNPUBLISH
     for version in versions:
-        _may_edit(by, version.language)
-        _may_publish(by, version.language)
+        lifecycle.allow(transition, by=by, language=version.language)
     changed = []
     now = timezone.now()
-    with _revision(by, comment):
-        for version in versions:
-            current = _lock(version)
-            if current.status == status:
-                continue
-            current.status = status
-            if status == Status.PUBLISHED:
-                current.published_at = current.published_at or now
-                _check_publishable(current, _usages_of(current))
-            changed.append(current)
+    for version in versions:
+        current = _lock(version)
+        if current.status == status:
+            continue
+        current._before_published = current.is_published()
+        current.status = status
+        if status == Status.PUBLISHED:
+            current.published_at = current.published_at or now
+            _check_publishable(current, _usages_of(current))
+        changed.append(current)
     if not changed:
         return 0
     piece_ids = {v.piece_id for v in changed}
-    with _tracking(piece_ids, {v.pk for v in changed}) as touched:
+    with _tracking(piece_ids, {v.pk for v in changed}) as touched, _revision(by, comment):
         for current in changed:
-            before_published = Article.objects.get(pk=current.pk).is_published()
             _announce_state(current)
             _save_row(current)
-            current._before_published = before_published
+            reversion.add_to_revision(current)
     for current in changed:
         kind = _event_kind(current._before_published, current.get_absolute_url(), current)
         events.emit(kind, touched["urls"], piece_id=current.piece_id, version_id=current.pk, language=current.language)
@@ -624,20 +628,20 @@ def add_comment(*, version, by, text, kind=None):
 def submit_for_review(*, version, by, comment=""):
     """A draft (or a published version's pending changes) is ready: a reviser of its language approves it or sends it back."""
     current = _lock(version)
-    _may_edit(by, current.language)
-    if current.status == Status.PUBLISHED:
-        pending = PendingChange.objects.select_for_update().filter(version=current).first()
-        if pending is None:
-            raise Conflict(_("This version is published and nothing is pending: change it first, then submit the changes."))
-        PendingChange.objects.filter(pk=pending.pk).update(in_review=True)
-        if comment and comment.strip():
-            add_comment(version=current, by=by, text=comment)
-        return current
-    if current.status != Status.DRAFT:
-        raise Conflict(
-            _("Only a draft can be submitted for review; this version is “%(status)s”.") % {"status": current.get_status_display()}
-        )
-    saved = save_version(version=current, by=by, changes={"status": Status.REVIEW})
+    lifecycle.allow(Transition.SUBMIT, by=by, language=current.language)
+    pending = PendingChange.objects.select_for_update().filter(version=current).first()
+    state = lifecycle.state_of(current, pending)
+    if state.published and not state.has_pending:
+        raise Conflict(_("This version is published and nothing is pending: change it first, then submit the changes."))
+    lifecycle.require(Transition.SUBMIT, by=by, version=current, state=state)
+    with _revision(by, lifecycle.label(Transition.SUBMIT)):
+        if state.has_pending:
+            pending.in_review = True
+            pending.save(update_fields=["in_review", "updated_at"])
+            reversion.add_to_revision(current)
+            saved = current
+        else:
+            saved = save_version(version=current, by=by, changes={"status": Status.REVIEW})
     if comment and comment.strip():
         add_comment(version=saved, by=by, text=comment)
     return saved
@@ -649,17 +653,18 @@ def send_back(*, version, by, comment):
     from .models import VersionComment
 
     current = _lock(version)
-    _may_publish(by, current.language)
-    in_review = PendingChange.objects.filter(version=current, in_review=True)
-    if current.status != Status.REVIEW and not (current.status == Status.PUBLISHED and in_review.exists()):
-        raise Conflict(_("Only a version in review can be sent back."))
+    pending = PendingChange.objects.select_for_update().filter(version=current).first()
+    state = lifecycle.require(Transition.SEND_BACK, by=by, version=current, state=lifecycle.state_of(current, pending))
     if not (comment or "").strip():
         raise RuleBroken(_("Say what needs changing: the translator reads it beside the form."), field="text")
-    if current.status == Status.PUBLISHED:
-        in_review.update(in_review=False)  # the pending changes stay, for their author to change
-        add_comment(version=current, by=by, text=comment, kind=VersionComment.REJECTION)
-        return current
-    saved = save_version(version=current, by=by, changes={"status": Status.DRAFT})
+    with _revision(by, lifecycle.label(Transition.SEND_BACK)):
+        if state.has_pending:
+            pending.in_review = False  # the pending changes stay, for their author to change
+            pending.save(update_fields=["in_review", "updated_at"])
+            reversion.add_to_revision(current)
+            saved = current
+        else:
+            saved = save_version(version=current, by=by, changes={"status": Status.DRAFT})
     add_comment(version=saved, by=by, text=comment, kind=VersionComment.REJECTION)
     return saved
 
@@ -668,11 +673,11 @@ def send_back(*, version, by, comment):
 def approve(*, version, by):
     """A reviser approves a version in review (published at its date, or now), or pending changes in review (made live)."""
     current = _lock(version)
-    if current.status == Status.PUBLISHED and PendingChange.objects.filter(version=current, in_review=True).exists():
-        return publish_changes(version=current, by=by)
-    if current.status != Status.REVIEW:
-        raise Conflict(_("Only a version in review can be approved."))
-    return publish(versions=[current], by=by)
+    state = lifecycle.require(Transition.APPROVE, by=by, version=current)
+    with _revision(by, lifecycle.label(Transition.APPROVE)):
+        if state.has_pending:
+            return publish_changes(version=current, by=by)
+        return publish(versions=[current], by=by)
 
 
 @transaction.atomic
@@ -847,13 +852,14 @@ def _set_source(piece, version, *also):
 @transaction.atomic
 def make_source(*, version, by):
     """Make `version` the source of its piece; the other versions count as translations of it, up to date now."""
-    _may_edit_piece(by)
     current = _lock(version)
+    lifecycle.allow(Transition.MAKE_SOURCE, by=by, language=current.language)
     piece = Piece.objects.select_for_update().get(pk=current.piece_id)
     if piece.source_id == current.pk:
         return current
     with _tracking([piece.pk]) as touched, _revision(by, _("Made the %(language)s version the source") % {"language": current.language}):
         _set_source(piece, current, "updated_at")
+        reversion.add_to_revision(current)
         Article.objects.filter(piece=piece).exclude(pk=current.pk).update(translated_from_revision=current.content_revision)
         Article.objects.filter(pk=current.pk).update(translated_from_revision=None)
     events.emit(events.PIECE_CHANGED, touched["urls"], piece_id=piece.pk)
@@ -877,8 +883,8 @@ def check_deletable(version):
 @transaction.atomic
 def delete_version(*, version, by):
     """Delete one version. A source with translations is refused; a piece's last version takes the piece with it."""
-    _require(by is None or policies.may_delete(by), _("You may not delete versions."))
     current = _lock(version)
+    lifecycle.allow(Transition.DELETE, by=by, language=current.language)
     check_deletable(current)
     piece_id = current.piece_id
     with _tracking([piece_id], {current.pk}) as touched:
@@ -908,13 +914,23 @@ def delete_versions(*, versions, by):
 @transaction.atomic
 def delete_piece(*, piece, by):
     """Delete a piece with all its versions."""
-    _require(by is None or policies.may_delete(by), _("You may not delete pieces."))
+    lifecycle.allow(Transition.DELETE, by=by, language=piece.source_language)
     with _tracking([piece.pk]) as touched:
         Piece.objects.filter(pk=piece.pk).delete()
     events.emit(events.PIECE_DELETED, touched["urls"], piece_id=piece.pk)
 
 
-RESTORED_FIELDS = ["title", "slug", "standfirst", "body", "status", "published_at"]
+# What a restore brings back: text and address. Never status or date: a restore is an edit, not a transition of
+# state, so a live version stays live (its restore becomes its pending changes) and a draft stays a draft.
+RESTORED_FIELDS = ["title", "slug", "standfirst", "body"]
+
+
+def _kept_pending(revision_version):
+    """The pending changes a History entry kept beside its version (a save of a published version's working copy), or None."""
+    for other in revision_version.revision.version_set.all():
+        if other.content_type.model_class() is PendingChange and other.object_id == revision_version.object_id:
+            return other.field_dict
+    return None
 
 
 @transaction.atomic
@@ -926,18 +942,23 @@ def restore_revision(*, version, revision_version, by):
     slug is now used by another version, or when an image or section it used has been deleted.
     """
     current = _lock(version)
+    lifecycle.require(Transition.RESTORE, by=by, version=current)
     if revision_version.object_id != str(current.pk) or revision_version.content_type.model_class() is not Article:
         raise Conflict(_("That revision belongs to another version."))
-    data = revision_version.field_dict
+    pending = _kept_pending(revision_version)
+    data = pending or revision_version.field_dict  # a save of pending changes: the text saved was the pending text
     changes = {field: data.get(field) for field in RESTORED_FIELDS if field in data}
     if not changes.get("slug"):
         changes.pop("slug", None)
     siblings = [other for other in revision_version.revision.version_set.all()]
-    usages = [
-        other.field_dict
-        for other in siblings
-        if other.content_type.model_class() is ArticleImage and other.field_dict.get("article_id") == current.pk
-    ]
+    if pending is not None:
+        usages = [{**u, "image_id": u["image"]} for u in pending.get("images") or []]
+    else:
+        usages = [
+            other.field_dict
+            for other in siblings
+            if other.content_type.model_class() is ArticleImage and other.field_dict.get("article_id") == current.pk
+        ]
     images = Image.objects.in_bulk([u["image_id"] for u in usages])
     missing = [str(u["image_id"]) for u in usages if u["image_id"] not in images]
     if missing:
@@ -958,6 +979,7 @@ def restore_revision(*, version, revision_version, by):
     restored = [{**u, "image": images[u["image_id"]]} for u in sorted(usages, key=lambda u: u.get("order", 0))]
     when = revision_version.revision.date_created
     with _revision(by, _("Restored the revision of %(date)s") % {"date": timezone.localtime(when).strftime("%Y-%m-%d %H:%M")}):
+        # Status and date stay as they are: on a published version the save becomes its pending changes.
         return save_version(version=current, by=by, changes=changes, images=restored, **piece_changes)
 
 
@@ -973,16 +995,21 @@ def source_text_at(source, content_revision):
     """The source's texts (as `texts_of` gives them) as they were at `content_revision`, or None if not kept."""
     for version in Version.objects.get_for_object(source).select_related("revision"):
         if version.field_dict.get("content_revision") == content_revision:
-            return texts_kept(version)
+            return texts_kept(version, pending=False)  # the source's own text at that revision, not what was pending
     return None
 
 
-def texts_kept(version):
+def texts_kept(version, pending=True):
     """A version's texts as one history entry (a reversion Version) kept them: `texts_of`'s keys, and the settings."""
     data = version.field_dict
-    texts = {field: data.get(field, "") for field in (*Article.CONTENT_FIELDS, "slug", "status")}
-    when = data.get("published_at")
+    pending = _kept_pending(version) if pending else None
+    texts = {field: (pending or data).get(field, "") for field in (*Article.CONTENT_FIELDS, "slug")}
+    texts["status"] = data.get("status", "")
+    when = (pending or data).get("published_at")
     texts["published_at"] = timezone.localtime(when).strftime("%Y-%m-%d %H:%M") if when else ""  # one instant, one text
+    if pending is not None:  # a save of pending changes: what was saved is the pending text, beside the live row
+        texts["images"] = [{**u, "image_id": u["image"], "article_id": int(version.object_id)} for u in pending.get("images") or []]
+        return texts
     kept = version.revision.version_set.filter(content_type__model="articleimage")
     texts["images"] = [other.field_dict for other in kept if other.field_dict.get("article_id") == int(version.object_id)]
     return texts
@@ -1018,8 +1045,9 @@ def go_live_due(*, now=None):
 # Sections, kinds, authors, tags, images ---------------------------------------------------------
 
 
-def taxonomy_changed(*, instance, by=None):
-    """After a section, kind, tag or author (or one of its texts) was saved or deleted: events and caches."""
+def taxonomy_changed(*, instance, by=None, also=()):
+    """After a section, kind, tag or author (or one of its texts) was saved: events and caches. `also`: URLs it
+    had before (a changed slug's old pages)."""
     from . import taxonomy
     from .models import ListingEntry, SectionText, Tag
 
@@ -1044,7 +1072,112 @@ def taxonomy_changed(*, instance, by=None):
     if kind in (events.AUTHOR_CHANGED, events.TAG_CHANGED):
         search.index_pieces(piece_ids)  # their names are words the pieces are found by
     urls = own | events.piece_urls(piece_ids) if kind != events.KIND_CHANGED else events.piece_urls(piece_ids)
-    return events.emit(kind, urls)
+    return events.emit(kind, urls | set(also))
+
+
+def _taxonomy_pieces(instance):
+    """The pieces a section, kind, author or tag is shown with (the listing rows that carry it, or its own links)."""
+    from .models import ListingEntry, Tag
+
+    if isinstance(instance, Section):
+        return set(Piece.objects.filter(section=instance).values_list("pk", flat=True))
+    if isinstance(instance, Kind):
+        return set(Piece.objects.filter(kind=instance).values_list("pk", flat=True))
+    if isinstance(instance, Author):
+        return set(Piece.objects.filter(authors=instance).values_list("pk", flat=True))
+    if isinstance(instance, Tag):
+        return set(Article.objects.filter(tagged_items__tag=instance).values_list("piece_id", flat=True))
+    return set(ListingEntry.objects.none().values_list("piece_id", flat=True))
+
+
+def _taxonomy_own_urls(instance):
+    """A section's, author's or tag's own pages (and feeds) in every language it has one."""
+    from .models import SectionText, Tag
+
+    if isinstance(instance, Section):
+        slugs = dict(SectionText.objects.filter(section=instance).values_list("language", "slug"))
+        return events.listing_urls_everywhere("articles:section", slugs)
+    if isinstance(instance, Author):
+        return events.listing_urls_everywhere("articles:author", dict.fromkeys(language_codes(), instance.slug))
+    if isinstance(instance, Tag):
+        return events.listing_urls_everywhere("articles:tag", {instance.language: instance.slug})
+    return set()
+
+
+# The fields of a section, kind, author or tag itself, shared by every language (their texts are per language).
+TAXONOMY_FIELDS = {Section: ("key", "order", "show_on_home"), Kind: ("key", "order"), Author: ("name", "slug", "photo_id")}
+
+
+def _shared_fields_changed(instance):
+    from .models import Tag
+
+    fields = ("name", "slug", "language", "origin_id") if isinstance(instance, Tag) else TAXONOMY_FIELDS[type(instance)]
+    stored = type(instance).objects.filter(pk=instance.pk).values(*fields).first() if instance.pk else None
+    return stored is None or any(stored[name] != getattr(instance, name) for name in fields)
+
+
+@transaction.atomic
+def save_taxonomy(*, instance, by, texts=(), deleted_texts=()):
+    """Save a section, kind, author or tag (its own fields as set on `instance`) and its per-language texts.
+
+    `texts`: per-language rows (SectionText, KindText, AuthorBio) to save; `deleted_texts`: ones to delete.
+    Editors change the thing itself; translators only its texts in their languages. Rich texts are
+    sanitised. Then the caches, search words and pages that show it follow (`taxonomy_changed`), the
+    pages it had before a slug changed included.
+    """
+    texts, deleted_texts = list(texts), list(deleted_texts)
+    if by is not None:
+        if _shared_fields_changed(instance) or deleted_texts:
+            _may_edit_piece(by)  # the thing itself is shared by every language
+        for text in texts:
+            _may_edit(by, text.language)
+    before = _taxonomy_own_urls(instance) if instance.pk else set()
+    instance.save()
+    owner = type(instance).__name__.lower()
+    for text in texts:
+        setattr(text, owner, instance)
+        text.save()  # a text's save sanitises its rich text
+    for text in deleted_texts:
+        text.delete()
+    taxonomy_changed(instance=instance, by=by, also=before)
+    return instance
+
+
+@transaction.atomic
+def delete_taxonomy(*, instance, by):
+    """Delete a section, kind, author or tag: its pieces lose it (their listing rows and search words follow), and every
+    page that showed it is purged, its own pages included."""
+    from . import taxonomy
+
+    _may_edit_piece(by)
+    if by is not None:
+        _require(policies.may_delete(by), _("You may not delete this."))
+    own = _taxonomy_own_urls(instance)
+    piece_ids = _taxonomy_pieces(instance)
+    kind = {Section: events.SECTION_CHANGED, Kind: events.KIND_CHANGED, Author: events.AUTHOR_CHANGED}.get(
+        type(instance), events.TAG_CHANGED
+    )
+    with _tracking(piece_ids) as touched:
+        instance.delete()
+    taxonomy.forget()
+    selectors.next_generation()
+    return events.emit(kind, own | touched["urls"])
+
+
+def delete_taxonomies(*, instances, by):
+    """Bulk delete (the admin's "Delete selected"): each through `delete_taxonomy`, all or none."""
+    with transaction.atomic():
+        return sum(1 for instance in list(instances) if delete_taxonomy(instance=instance, by=by) is not None)
+
+
+def save_section(*, section, by, changes=None, texts=(), deleted_texts=()):
+    for name, value in (changes or {}).items():
+        setattr(section, name, value)
+    return save_taxonomy(instance=section, by=by, texts=texts, deleted_texts=deleted_texts)
+
+
+def delete_section(*, section, by):
+    return delete_taxonomy(instance=section, by=by)
 
 
 def request_processing(*, image):

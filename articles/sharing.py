@@ -41,7 +41,8 @@ def article_metadata(request, article, *, canonical_url, alternates, authors, ta
         "locale": og_locale(article.language),
         "locale_alternates": [og_locale(alt["code"]) for alt in others],
         "image": image,
-        "published_time": article.published_at.isoformat(),
+        # A draft (previewed) has no date yet: it says none rather than invent one.
+        "published_time": article.published_at.isoformat() if article.published_at else None,
         "modified_time": article.updated_at.isoformat(),
         "section": section_name,
         "tags": [tag.name for tag in tags],
@@ -55,7 +56,6 @@ def article_metadata(request, article, *, canonical_url, alternates, authors, ta
         "headline": article.title[:110],
         "description": description,
         "inLanguage": article.language,
-        "datePublished": article.published_at.isoformat(),
         "dateModified": article.updated_at.isoformat(),
         "author": [
             {
@@ -71,6 +71,8 @@ def article_metadata(request, article, *, canonical_url, alternates, authors, ta
             "logo": {"@type": "ImageObject", "url": request.build_absolute_uri(static("img/apple-touch-icon.png"))},
         },
     }
+    if article.published_at:
+        document["datePublished"] = article.published_at.isoformat()
     if image:
         document["image"] = [{"@type": "ImageObject", "url": image[0], "width": image[1], "height": image[2]}]
     if section_name:

@@ -19,12 +19,13 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import search, selectors, services, sharing, taxonomy
+from . import events, search, selectors, services, sharing, taxonomy
 from .forms import ArticleFilterForm, SearchForm
 from .languages import current_language, language_codes, language_info, language_order
+from .lifecycle import outdated
 from .models import Article, ArticleImage, ArticleRedirect, Author, Image, PendingChange, PublicationPage, SectionText, Tag
 from .models.listing import ALL, FALLBACK, LOCAL
-from .policies import may_edit_language, may_edit_piece, may_read_version, may_view_history
+from .policies import may_edit_language, may_edit_piece, may_read_pending, may_read_version, may_view_history
 from .sanitize import sanitize_html
 
 
@@ -334,7 +335,7 @@ class ArticleDetailView(LanguageAlternatesMixin, DetailView):
         source = next((version for version in self.facts["versions"] if version.pk == article.piece.source_id), None)
         if source:
             context["x_default"] = next((alt for alt in context["alternates"] if alt["code"] == source.language), context["x_default"])
-        if source and source.pk != article.pk and source.changed_at and (article.translated_from_revision or 0) < source.revision:
+        if source and source.pk != article.pk and source.changed_at and outdated(article.translated_from_revision, source.revision):
             # The original changed after this translation was made: the reader is told, in their language, until it catches up.
             context["original_update"] = {"language": source.language, "url": source.url, "when": source.changed_at,
                                           "name": get_language_info(source.language)["name_translated"]}  # fmt: skip
@@ -365,6 +366,9 @@ class ArticleDetailView(LanguageAlternatesMixin, DetailView):
             facets = [f"t:{tag.pk}" for tag in tags if tag.language == language]
         if not facets:
             return []
+        depends_on = getattr(self.request, "review_depends_on", None)  # the page cache: this page shows these listings' cards
+        if depends_on is not None:
+            depends_on([events.related_key(language, facet) for facet in facets])
         rows = selectors.entries(language, facets).exclude(piece_id=article.piece_id)
         unique = {}
         for row in rows[: settings.REVIEW_RELATED * len(facets)]:
@@ -417,6 +421,8 @@ class ArticlePreviewView(ArticleDetailView):
         return preview_headers(self.render_to_response(context))
 
     def pending_overlay(self):
+        if not may_read_pending(self.request.user, self.object):
+            return None  # a published version read from outside its language: its live text, never what is pending
         copy = services.working_copy(self.object)
         if copy is None:
             return None

@@ -27,13 +27,23 @@ class VarnishBan:
     batch = 40
 
     def purge(self, paths):
-        paths = sorted(set(paths))
+        """`paths` are paths (each with every query string) and keys (no leading "/": pages that carry the key in
+        `X-Review-Keys`, as delivery.pagecache marks them)."""
+        names = sorted(set(paths))
+        keys = [name for name in names if not name.startswith("/")]
+        paths = [name for name in names if name.startswith("/")]
         for start in range(0, len(paths), self.batch):
             chunk = paths[start : start + self.batch]
-            expression = "^(" + "|".join(re.escape(path) for path in chunk) + r")(\?|$)"
-            for proxy in settings.REVIEW_PURGE_PROXIES:
-                request = urllib.request.Request(proxy.rstrip("/") + "/", method="BAN", headers={"X-Ban-Url": expression})
-                with urllib.request.urlopen(request, timeout=10) as response:  # an error raises: the job retries
-                    response.read()
-        logger.info("varnish: banned %d paths on %d proxies", len(paths), len(settings.REVIEW_PURGE_PROXIES))
-        return len(paths)
+            self.ban({"X-Ban-Url": "^(" + "|".join(re.escape(path) for path in chunk) + r")(\?|$)"})
+        for start in range(0, len(keys), self.batch):
+            chunk = keys[start : start + self.batch]
+            self.ban({"X-Ban-Keys": "(^| )(" + "|".join(re.escape(key) for key in chunk) + r")( |$)"})
+        logger.info("varnish: banned %d paths and %d keys on %d proxies", len(paths), len(keys), len(settings.REVIEW_PURGE_PROXIES))
+        return len(names)
+
+    @staticmethod
+    def ban(headers):
+        for proxy in settings.REVIEW_PURGE_PROXIES:
+            request = urllib.request.Request(proxy.rstrip("/") + "/", method="BAN", headers=headers)
+            with urllib.request.urlopen(request, timeout=10) as response:  # an error raises: the job retries
+                response.read()

@@ -12,6 +12,13 @@ carries a session or CSRF cookie (staff) or credentials; those reader responses 
 `private, no-store`. Stored: 200 responses without Set-Cookie, with no Cache-Control that forbids
 it (previews send `no-store`), varying on nothing but Accept-Encoding.
 
+A page may also depend on *keys*, names of things it shows beside its own content (the related cards of
+an article page depend on `related:<language>:<facet>`): the view calls `request.review_depends_on(keys)`
+before it reads them, which reads their tokens, and the page is used only while those are unchanged
+too. Change events name keys beside paths (`events.related_key`), and a purge replaces their tokens as
+it does a path's: one write, however many pages show the thing. The keys go out in `X-Review-Keys` for
+a caching proxy to ban by (delivery.backends.VarnishBan).
+
 A scheduled go-live needs no clock: when the next one known (`selectors.epoch`) has passed, the
 first request runs the go-live announcement, whose events purge what it changes.
 """
@@ -33,6 +40,7 @@ VERSION_PREFIX = "review:page-version:"
 GO_LIVE_LOCK = "review:go-live-lock"
 IDENTITY_HEADERS = ("HTTP_AUTHORIZATION",)
 STATUS_HEADER = "X-Review-Cache"
+KEYS_HEADER = "X-Review-Keys"
 
 
 def path_key(path):
@@ -88,19 +96,34 @@ class PageCacheMiddleware:
         if self.go_live_passed(found):
             found = cache.get_many([entry_key, version_key])  # the announcement purged what it changed
         version, entry = found.get(version_key), found.get(entry_key)
-        if entry is not None and entry["version"] == version:
+        if entry is not None and entry["version"] == version and self.keys_unchanged(entry.get("keys")):
             return self.replay(entry)
 
+        depends = {}
+        request.review_depends_on = lambda keys: depends.update(self.key_tokens(keys))
         response = self.get_response(request)
         if storable(response):
             self.mark_public(response)
+            if depends:
+                response[KEYS_HEADER] = " ".join(sorted(depends))
             content = response.content
             headers = [(name, value) for name, value in response.items() if name.lower() != "set-cookie"]
             stored = {"version": version, "status": response.status_code, "headers": headers, "content": content,
-                      "created": time.time()}  # fmt: skip
+                      "created": time.time(), "keys": depends}  # fmt: skip
             cache.set(entry_key, stored, settings.REVIEW_PAGE_CACHE_SECONDS)
             response[STATUS_HEADER] = "miss"
         return response
+
+    @staticmethod
+    def key_tokens(keys):
+        """{key: its token now} (None for a key never purged), read before the view reads what the keys name."""
+        keys = set(keys)
+        found = cache.get_many([path_key(key) for key in keys])
+        return {key: found.get(path_key(key)) for key in keys}
+
+    @classmethod
+    def keys_unchanged(cls, keys):
+        return not keys or cls.key_tokens(keys) == keys
 
     @staticmethod
     def mark_public(response):

@@ -19,10 +19,11 @@ from django.utils.translation import gettext_lazy, ngettext
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from .. import desk, exchange, services, taxonomy
+from .. import desk, exchange, lifecycle, services, taxonomy
 from ..diff import field_diffs, labelled
 from ..errors import DomainError, NotAllowed
 from ..languages import current_language, language_codes, language_info, language_order
+from ..lifecycle import Transition
 from ..models import Article, ArticleImage, PendingChange, Status
 from ..policies import (
     is_translator,
@@ -30,7 +31,6 @@ from ..policies import (
     may_edit_language,
     may_edit_piece,
     may_publish,
-    may_publish_language,
     may_read_version,
     may_view_history,
     publishing_languages,
@@ -44,6 +44,15 @@ from .hardening import HardenedAdmin, TabularInline, pk_or_404
 from .scoping import deny_forged_languages, deny_unless_language, language_choices
 
 COMPARED_FIELDS = ["title", "slug", "standfirst", "body", "images", "status", "published_at"]
+# The review panel's buttons, each a transition of the state machine (articles.lifecycle).
+REVIEW_STEP_TRANSITIONS = {
+    "submit": Transition.SUBMIT,
+    "approve": Transition.APPROVE,
+    "send_back": Transition.SEND_BACK,
+    "comment": Transition.COMMENT,
+    "publish_changes": Transition.PUBLISH_PENDING,
+    "discard_changes": Transition.DISCARD_PENDING,
+}
 
 
 def preview_url(article):
@@ -302,7 +311,7 @@ class ArticleAdmin(CalendarViews, HardenedAdmin, VersionAdmin):
         def badge(sibling):
             if sibling is source:
                 state, label = "source", _("source")
-            elif source and (sibling.translated_from_revision or 0) < source.content_revision:
+            elif source and lifecycle.outdated(sibling.translated_from_revision, source.content_revision):
                 state, label = "outdated", _("outdated")
             elif sibling.status != Status.PUBLISHED:
                 state, label = "draft", sibling.get_status_display()
@@ -325,11 +334,10 @@ class ArticleAdmin(CalendarViews, HardenedAdmin, VersionAdmin):
 
     @admin.display(description=gettext_lazy("status"), ordering="status")
     def state(self, article):
-        pending = getattr(article, "pending_state", None)
-        if pending is None:
-            return article.get_status_display()
-        note = _("pending changes, in review") if pending else _("pending changes")
-        return format_html('{} <span class="review-pending-badge">{}</span>', article.get_status_display(), note)
+        state = lifecycle.state_of(article, getattr(article, "pending_state", None))  # scheduled is not "Published"
+        if state.pending_label is None:
+            return state.label
+        return format_html('{} <span class="review-pending-badge">{}</span>', state.label, state.pending_label)
 
     @admin.display(description=gettext_lazy("links"))
     def links(self, article):
@@ -455,7 +463,7 @@ class ArticleAdmin(CalendarViews, HardenedAdmin, VersionAdmin):
         else:
             saved = services.create_piece(language=form.cleaned_data["language"], **common)
         form.instance.pk, form.instance.piece_id = saved.pk, saved.piece_id
-        if form.matches_source_revision() and saved.is_outdated():
+        if form.cleaned_data.get("mark_up_to_date") and saved.is_outdated():
             message = _(
                 "The source changed again while you were translating. This translation is marked up to date with the text "
                 "you were shown; the newer changes are listed above."
@@ -601,23 +609,16 @@ class ArticleAdmin(CalendarViews, HardenedAdmin, VersionAdmin):
         if not article:
             return {}
         user = request.user
-        editing = may_edit_language(user, article.language)
-        revising = may_publish_language(user, article.language)
         copy = working_copy_for(request, article) if article.status == Status.PUBLISHED else None
         pending = copy.pending_record if copy else None
-        in_review = article.status == Status.REVIEW or bool(pending and pending.in_review)
+        state = lifecycle.state_of(article, pending)
+        offered = lifecycle.offered(user, article, state)  # the state machine says what this person may do now
         context = {
             "comments": list(article.comments.select_related("author")[:50]),
-            "review_steps": {
-                "submit": editing and (article.status == Status.DRAFT or bool(pending and not pending.in_review)),
-                "approve": revising and in_review,
-                "send_back": revising and in_review,
-                "comment": may_read_version(user, article),
-                "publish_changes": revising and pending is not None,
-                "discard_changes": editing and pending is not None,
-            },
-            "staged": article.status == Status.PUBLISHED and editing,
-            "may_publish_here": revising,
+            "review_steps": {step: offered[transition] for step, transition in REVIEW_STEP_TRANSITIONS.items()},
+            "staged": state.published and may_edit_language(user, article.language),
+            "may_publish_here": lifecycle.may(Transition.PUBLISH, user, article.language),
+            "version_state": state,
         }
         if pending:
 
@@ -809,12 +810,15 @@ class ArticleAdmin(CalendarViews, HardenedAdmin, VersionAdmin):
         return redirect("admin:articles_article_compare", article.pk, old, new)
 
     def restore_view(self, request, object_id, version_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
+        """Restore a revision: a GET (or a POST without `confirm`) asks first, saying what the restore will do."""
+        if request.method not in ("GET", "POST"):
+            return HttpResponseNotAllowed(["GET", "POST"])
         article = self.viewable_version(request, object_id)
         if not self.has_change_permission(request, article):
             raise PermissionDenied
-        version = get_object_or_404(Version.objects.get_for_object(article), pk=version_id)
+        version = get_object_or_404(Version.objects.get_for_object(article).select_related("revision"), pk=version_id)
+        if request.method == "GET" or request.POST.get("confirm") != "yes":
+            return self.restore_confirmation(request, article, version)
         try:
             services.restore_revision(version=article, revision_version=version, by=request.user)
         except NotAllowed:
@@ -829,3 +833,25 @@ class ArticleAdmin(CalendarViews, HardenedAdmin, VersionAdmin):
         else:
             messages.success(request, _("Revision restored. The text before the restore is kept in the history."))
         return redirect("admin:articles_article_change", article.pk)
+
+    def restore_confirmation(self, request, article, version):
+        """What the restore of `version` will change, compared with the text the form edits now (pending changes included)."""
+        state = lifecycle.state_of(article)
+        copy = working_copy_for(request, article) if state.has_pending else None
+        now = {**services.texts_of(copy or article), "slug": (copy or article).slug}
+        if copy is not None:
+            now["images"] = copy.pending_usages
+        kept = services.texts_kept(version)
+        fields = [*Article.CONTENT_FIELDS, "images", "slug"]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "kept": version,
+            "state": state,
+            "diffs": labelled(Article, field_diffs(now, kept, fields)),
+            "direction": direction_attrs(article.language).get("dir", "ltr"),
+            "title": _("Restore the revision of %(when)s?") % {"when": date_format(timezone.localtime(version.revision.date_created),
+                                                                                   "DATETIME_FORMAT")},
+        }  # fmt: skip
+        return TemplateResponse(request, "admin/articles/article/restore.html", context)

@@ -9,7 +9,7 @@ from ..diff import field_diffs, labelled
 from ..errors import EditConflict
 from ..languages import language_codes, language_info
 from ..models import Article, Author, Kind, PendingChange, Piece, Section, Status, Tag
-from ..policies import may_edit_piece, may_publish, may_publish_language
+from ..policies import may_edit_piece, may_publish, may_publish_language, may_read_pending
 from ..sanitize import sanitize_html
 from .hardening import SafeAutocompleteSelect, SafeAutocompleteSelectMultiple, SafeModelMultipleChoiceField
 from .scoping import language_choices
@@ -45,8 +45,9 @@ def direction_attrs(language):
 
 
 def working_copy_for(request, article):
-    """`services.working_copy(article)`, read once per request (the form, the images inline and the panels all ask)."""
-    if article is None or not article.pk:
+    """`services.working_copy(article)`, read once per request (the form, the images inline and the panels all ask);
+    None for someone who may not read pending changes (policies.may_read_pending): they see the live text."""
+    if article is None or not article.pk or not may_read_pending(request.user, article):
         return None
     copies = request.__dict__.setdefault("_review_working_copies", {})
     if article.pk not in copies:
@@ -179,8 +180,13 @@ class ArticleAdminForm(forms.ModelForm):
         may_publish_here = may_publish_language(request.user, article.language) if article.pk else may_publish(request.user)
         if not may_publish_here and article.status != Status.PUBLISHED:
             self.fields["status"].choices = [c for c in self.fields["status"].choices if c[0] != Status.PUBLISHED]
+        # A translator's "I have updated it" on pending changes is kept there: the box shows it, and a save or a
+        # "Save and publish changes" that posts it unticked keeps it (publishing the pending changes never loses it).
+        self.pending_match = self.working_copy.pending_record.matches_source_revision if self.working_copy is not None else None
         if not article.pk or article.is_source or not article.is_outdated():
             del self.fields["mark_up_to_date"]  # a new or up-to-date translation has nothing to catch up with
+        elif self.pending_match is not None and self.pending_match >= article.piece.source.content_revision:
+            self.initial["mark_up_to_date"] = True
 
     def _new_language(self):
         offered = [code for code, _name in self.fields["language"].choices]
@@ -219,8 +225,11 @@ class ArticleAdminForm(forms.ModelForm):
             raise forms.ValidationError(refusal.message, code=refusal.code)
 
     def matches_source_revision(self):
-        """The source revision the translator was shown, when they ticked “I have updated it”."""
-        return self.cleaned_data.get("seen_source_revision") if self.cleaned_data.get("mark_up_to_date") else None
+        """The source revision the translator was shown, when they ticked “I have updated it”; otherwise the one the
+        pending changes already record (someone ticked it when saving them), or None."""
+        if self.cleaned_data.get("mark_up_to_date"):
+            return self.cleaned_data.get("seen_source_revision")
+        return self.pending_match
 
     def tag_names(self):
         return [tag.name if isinstance(tag, Tag) else tag for tag in self.cleaned_data.get("tags") or []]

@@ -46,15 +46,24 @@ class LanguageTextsInline:
 
 
 class TaxonomyEvents:
-    """Sections, kinds, authors and tags: after the admin saved or deleted one, the services emit its change event."""
+    """Sections, kinds, authors and tags are written by the services (policy, listing index, search, change event):
+    the admin hands them what its forms read, the thing and its texts in one call; deletes, bulk ones included."""
+
+    def save_model(self, request, obj, form, change):
+        pass  # in save_related, with the texts, in one service call
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        services.taxonomy_changed(instance=form.instance, by=request.user)
+        texts, deleted = [], []
+        for formset in formsets:
+            texts += formset.save(commit=False)
+            deleted += formset.deleted_objects
+        services.save_taxonomy(instance=form.instance, by=request.user, texts=texts, deleted_texts=deleted)
 
     def delete_model(self, request, obj):
-        services.taxonomy_changed(instance=obj, by=request.user)  # before: afterwards its pages cannot be named
-        super().delete_model(request, obj)
+        services.delete_taxonomy(instance=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        services.delete_taxonomies(instances=queryset, by=request.user)
 
 
 class TranslatedThingAdmin(TaxonomyEvents):

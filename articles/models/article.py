@@ -186,5 +186,7 @@ class Article(models.Model):
         """A translation is outdated when its source's text changed after it was made."""
         if self.is_source:
             return False
+        from ..lifecycle import outdated
+
         source = self.source_version()
-        return bool(source and (self.translated_from_revision or 0) < source.content_revision)
+        return bool(source and outdated(self.translated_from_revision, source.content_revision))

@@ -22,8 +22,13 @@ sub vcl_recv {
         if (!client.ip ~ purgers) {
             return (synth(405, "Not allowed"));
         }
+        if (req.http.X-Ban-Keys) {
+            # Pages that show what a key names (an article page's related cards): by the keys the page carries.
+            ban("obj.http.x-review-keys ~ " + req.http.X-Ban-Keys);
+            return (synth(200, "Banned"));
+        }
         if (!req.http.X-Ban-Url) {
-            return (synth(400, "X-Ban-Url is required"));
+            return (synth(400, "X-Ban-Url or X-Ban-Keys is required"));
         }
         # On the stored URL (a lurker-friendly ban): every query string of the banned paths, nothing else.
         ban("obj.http.x-url ~ " + req.http.X-Ban-Url);
@@ -48,6 +53,7 @@ sub vcl_backend_response {
 
 sub vcl_deliver {
     unset resp.http.x-url;
+    unset resp.http.x-review-keys;
     if (obj.hits > 0) {
         set resp.http.X-Varnish-Cache = "hit";
     } else {

@@ -94,7 +94,7 @@ def test_hostile_rich_text_and_titles_come_back_clean(editor):
     assert "&lt;script&gt;alert(&quot;title&quot;)&lt;/script&gt;" in listing and '<script>alert("title")' not in listing
 
 
-def test_every_save_is_a_revision_with_a_readable_diff_and_one_click_restore(editor):
+def test_every_save_is_a_revision_with_a_readable_diff_and_a_confirmed_restore(editor):
     piece = write_piece(editor, title="First title")
     editor.submit(change_url(piece), {"title": "Second title", "body": "<p>Changed paragraph.</p>"})
     editor.submit(change_url(piece), {"title": "Third title"})
@@ -106,8 +106,11 @@ def test_every_save_is_a_revision_with_a_readable_diff_and_one_click_restore(edi
     assert "<del>First</del><ins>Second</ins>" in diff.replace(" title", "")
 
     first_revision = re.findall(r'action="(/admin/articles/article/\d+/restore/\d+/)"', history)[-1]
-    assert editor.get(first_revision).status_code == 405  # restoring is a POST, never a link a crawler follows
-    assert editor.post(first_revision, {}).status_code == 302
+    asked = editor.get(first_revision)  # the admin asks first and says what the restore changes; a GET changes nothing
+    assert asked.status_code == 200 and "Yes, restore this revision" in asked.content.decode()
+    assert editor.post(first_revision, {}).status_code == 200  # without the confirmation: asked again
+    assert Article.objects.get(pk=piece.pk).title == "Third title"
+    assert editor.post(first_revision, {"confirm": "yes"}).status_code == 302
     piece.refresh_from_db()
     assert piece.title == "First title" and piece.body == "<p>First paragraph.</p>"
     history = editor.get(f"/admin/articles/article/{piece.pk}/history/").content.decode()

@@ -161,14 +161,14 @@ def test_restoring_a_revision_whose_slug_section_or_image_is_gone_ends_with_a_me
     services.save_version(version=source, by=None, changes={"slug": "isil-and-the-bomb"}, go_live=True)
     make_article(slug="could-isil-go-nuclear", title="Someone else took the slug")
     restore = f"/admin/articles/article/{source.pk}/restore/{old.pk}/"
-    response = editor.post(restore, {}, follow=True)
+    response = editor.post(restore, {"confirm": "yes"}, follow=True)
     assert response.status_code == 200 and "Not restored" in response.content.decode() and "already used" in response.content.decode()
 
     Article.objects.get(slug="could-isil-go-nuclear").piece.delete()  # the slug is free again
     section = source.piece.section
     services.update_piece(piece=source.piece, by=None, section=Section.objects.exclude(pk=section.pk).first())
     section.delete()
-    response = editor.post(restore, {}, follow=True)
+    response = editor.post(restore, {"confirm": "yes"}, follow=True)
     assert "section this revision used has been deleted" in response.content.decode()
 
     image = make_image()
@@ -176,7 +176,7 @@ def test_restoring_a_revision_whose_slug_section_or_image_is_gone_ends_with_a_me
     with_image = Version.objects.get_for_object(source).first()
     services.save_version(version=source, by=None, changes={}, images=[], go_live=True)
     Image.objects.filter(pk=image.pk).delete()
-    response = editor.post(f"/admin/articles/article/{source.pk}/restore/{with_image.pk}/", {}, follow=True)
+    response = editor.post(f"/admin/articles/article/{source.pk}/restore/{with_image.pk}/", {"confirm": "yes"}, follow=True)
     assert response.status_code == 200 and "images that have since been deleted" in response.content.decode()
 
 

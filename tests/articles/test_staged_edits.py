@@ -306,6 +306,6 @@ def test_history_compares_any_two_revisions_and_previews_one_before_restoring_it
     assert editor.get(f"/en/preview/{source.pk}/?revision={10**9}").status_code == 404
     assert translator.get(f"/en/preview/{source.pk}/?revision={oldest.pk}").status_code == 403  # no history outside their language
 
-    response = editor.post(f"{LIST}{source.pk}/restore/{oldest.pk}/", {}, follow=True)
+    response = editor.post(f"{LIST}{source.pk}/restore/{oldest.pk}/", {"confirm": "yes"}, follow=True)
     assert "pending changes" in response.content.decode()
     assert PendingChange.objects.get(version=source).title == first_title
