@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-browser setup messages migrate demo lint clean bench lighthouse
+.PHONY: run test test-browser soak setup messages migrate demo lint clean bench lighthouse
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,13 +29,22 @@ run: demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 CHROMIUM := /usr/bin/chromium
+# Parallel test processes (pytest-xdist): each loads the demo once (tests/conftest.py, DemoSnapshot).
+TEST_WORKERS ?= 2
 
 # pytest's exit code 5 (no tests collected) fails here like any other failure.
 test: setup
 	@test -x $(CHROMIUM) || echo "\n!!!!!!!! browser tests SKIPPED: install chromium (apt-get install chromium) !!!!!!!!\n"
 	$(PY) manage.py makemigrations --check --dry-run -v0
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --cov --cov-report=term:skip-covered --durations=15 $(PYTEST_ARGS)
 	@test -x $(CHROMIUM) || echo "\n!!!!!!!! browser tests SKIPPED: install chromium (apt-get install chromium) !!!!!!!!\n"
+
+# The random journeys (tests/articles/test_journeys.py) for longer: many examples, shrunk to the shortest on failure.
+# make soak SOAK_EXAMPLES=500 SOAK_STEPS=40; with DATABASE_URL=... on PostgreSQL.
+SOAK_EXAMPLES ?= 200
+SOAK_STEPS ?= 30
+soak: setup
+	REVIEW_JOURNEYS=$(SOAK_EXAMPLES) REVIEW_JOURNEY_STEPS=$(SOAK_STEPS) $(PY) -m pytest tests/articles/test_journeys.py $(PYTEST_ARGS)
 
 # Only the real-browser tests (reader journeys, axe, layout, screenshots in tests/e2e/screenshots/).
 test-browser: setup

@@ -297,6 +297,8 @@ def save_transition(before: State, status: str, published_at: datetime | None, *
     after = phase_of(status, published_at)
     if before.published and after in (Phase.DRAFT, Phase.IN_REVIEW):
         return Transition.UNPUBLISH
+    if before.live and after == Phase.SCHEDULED:
+        return Transition.UNPUBLISH  # moved into the future, a live version leaves readers until then
     if not before.published and after == Phase.LIVE:
         return Transition.PUBLISH
     if not before.published and after == Phase.SCHEDULED:

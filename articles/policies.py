@@ -52,6 +52,10 @@ def is_translator(user):
 
 
 def may_edit_language(user, language):
+    """Whether `user` writes versions (and texts) in `language`: staff with the right to change versions, translators
+    only in their languages. A staff account without that right writes nothing, whatever surface it calls."""
+    if not user.is_active or not user.has_perm("articles.change_article"):
+        return False
     languages = translator_languages(user)
     return languages is None or language in languages
 

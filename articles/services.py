@@ -821,6 +821,7 @@ def _create_translation(source, language, by, made_from=None):
         _replace_usages(translation, _usages_of(source))
         translation.tags.set([_counterpart(tag, language) for tag in source.tags.all()])
         reversion.add_to_revision(translation)
+    search.index_pieces([piece.pk], {translation.pk})  # a draft is listed nowhere, but its words are kept as every version's
     events.emit(events.VERSION_CHANGED, set(), piece_id=piece.pk, version_id=translation.pk, language=language)
     return translation
 

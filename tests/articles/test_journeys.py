@@ -1,0 +1,320 @@
+"""Random journeys (issue 25): Hypothesis drives random sequences of transitions and taxonomy edits by random
+people, with the clock moving past scheduled times, and checks the invariants after every step:
+
+(a) the listing index and the search documents equal a full rebuild;
+(b) an anonymous reader sees exactly the published, due, live text: never a draft, a version in review, a
+    scheduled one before its time, or pending changes (pages, listings, feeds, sitemaps, search, related cards);
+(c) no page a step changed is served stale from the page cache (each cached page equals a fresh render);
+(d) a live version leaves live only by unpublish or delete by someone who may publish in its language, and a
+    refused transition changes nothing;
+(e) every piece has exactly one source; every accepted write of a version leaves a revision.
+
+`make test` runs a fixed seed with a few examples; `make soak` runs many more (REVIEW_JOURNEYS=<examples>).
+"""
+
+import html
+import itertools
+import os
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import transaction
+from django.test import Client, TestCase, override_settings
+from django.utils import timezone
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
+from reversion.models import Version
+
+from articles import integrity, lifecycle, services
+from articles.errors import DomainError
+from articles.models import Article, PendingChange, Piece, Section, SectionText, Status, Tag, TranslatorLanguage
+from articles.policies import TRANSLATORS
+
+EXAMPLES = int(os.environ.get("REVIEW_JOURNEYS", "4"))
+STEPS = int(os.environ.get("REVIEW_JOURNEY_STEPS", "12"))
+LANGUAGES = ["en", "fr"]
+_words = itertools.count(1)
+PHRASE = re.compile(r"(?:Journey|Edited) zq\w+x")  # a text the journey wrote (a search page echoes the bare word)
+
+
+def token(kind):
+    """A word no seed text contains, so that finding it on a page means exactly this text leaked or showed."""
+    return f"zq{kind}{next(_words)}x"
+
+
+class Journey(RuleBasedStateMachine):
+    people = {}
+
+    def __init__(self):
+        super().__init__()
+        self.atomic = transaction.atomic()
+        self.atomic.__enter__()
+        self.clock = time_machine.travel(timezone.now(), tick=False)
+        self.clock.start()
+        cache.clear()
+        self.reader = Client()
+        self.versions = list(Article.objects.filter(language__in=LANGUAGES).order_by("pk").values_list("pk", flat=True))
+        self.revisions = {pk: Version.objects.get_for_object_reference(Article, pk).count() for pk in self.versions}
+        self.watched = set()  # URLs the reader has had cached
+
+    def teardown(self):
+        transaction.set_rollback(True)
+        self.atomic.__exit__(None, None, None)
+        self.clock.stop()
+        cache.clear()
+
+    # Doing things ---------------------------------------------------------------------------------------
+
+    def attempt(self, who, change, *, leaves_live_ok=False):
+        """Run one transition as `who`; a refusal must change nothing, and a live version may only leave live
+        by an unpublish or a delete from someone who may publish in its language."""
+        person = self.people[who]
+        before_live = {v.pk: v.language for v in Article.objects.filter(pk__in=self.versions) if v.is_published()}
+        before = self.fingerprint()
+        try:
+            with TestCase.captureOnCommitCallbacks(execute=True), transaction.atomic():
+                change(person)
+        except DomainError:
+            assert self.fingerprint() == before, f"a refused step by {who} changed something"
+            return False
+        after_live = {v.pk for v in Article.objects.filter(pk__in=self.versions) if v.is_published()}
+        for pk, language in before_live.items():
+            if pk not in after_live:
+                assert leaves_live_ok, f"version {pk} left live through a step that may not unpublish"
+                assert lifecycle.may(lifecycle.Transition.UNPUBLISH, person, language), f"{who} took {pk} off live"
+        return True
+
+    @staticmethod
+    def fingerprint():
+        versions = list(Article.objects.order_by("pk").values_list("pk", "status", "published_at", "title", "edit_version"))
+        pending = list(PendingChange.objects.order_by("pk").values_list("pk", "title", "in_review"))
+        return versions, pending, Piece.objects.count(), Tag.objects.count(), Section.objects.count()
+
+    def pick(self, data):
+        existing = list(Article.objects.filter(pk__in=self.versions).values_list("pk", flat=True))
+        return Article.objects.get(pk=data.draw(st.sampled_from(existing))) if existing else None
+
+    def note_revision(self, version_id):
+        """An accepted write of a version leaves one more revision in its History."""
+        count = Version.objects.get_for_object_reference(Article, version_id).count()
+        assert count > self.revisions.get(version_id, 0), f"an accepted write of {version_id} left no revision"
+        self.revisions[version_id] = count
+
+    person = st.sampled_from(["editor", "translator", "reviser", "staff"])
+
+    @rule(who=person, language=st.sampled_from(LANGUAGES), when=st.sampled_from(["draft", "now", "later", "review"]))
+    def create_piece(self, who, language, when):
+        status = {"draft": Status.DRAFT, "review": Status.REVIEW}.get(when, Status.PUBLISHED)
+        at = {"now": timezone.now() - timedelta(minutes=1), "later": timezone.now() + timedelta(hours=2)}.get(when)
+        word, made = token("title"), []
+        section = Section.objects.order_by("pk").first()
+
+        def change(by):
+            made.append(services.create_piece(by=by, language=language, section=section if who == "editor" else None,
+                                              changes={"title": f"Journey {word}", "status": status, "published_at": at,
+                                                       "body": f"<p>Body {word}.</p>"}))  # fmt: skip
+
+        if self.attempt(who, change):
+            self.versions.append(made[0].pk)
+            self.note_revision(made[0].pk)
+
+    @rule(who=person, data=st.data(), field=st.sampled_from(["title", "standfirst"]), publish=st.booleans())
+    def edit(self, who, data, field, publish):
+        version = self.pick(data)
+        if version is None:
+            return
+        word = token(field)
+
+        def change(by):
+            services.save_version(version=version, by=by, changes={field: f"Edited {word}"}, go_live=publish)
+
+        if self.attempt(who, change):
+            self.note_revision(version.pk)
+
+    @rule(who=person, data=st.data(), status=st.sampled_from(["draft", "review", "now", "later"]))
+    def set_status(self, who, data, status):
+        version = self.pick(data)
+        if version is None:
+            return
+        changes = {"status": {"draft": Status.DRAFT, "review": Status.REVIEW}.get(status, Status.PUBLISHED)}
+        if status in ("now", "later"):
+            changes["published_at"] = timezone.now() + (timedelta(hours=3) if status == "later" else -timedelta(minutes=1))
+
+        def change(by):
+            services.save_version(version=version, by=by, changes=changes, go_live=True)
+
+        if self.attempt(who, change, leaves_live_ok=True):  # a save that unpublishes: attempt() checks who may
+            self.note_revision(version.pk)
+
+    @rule(who=person, data=st.data(), step=st.sampled_from(["submit", "send_back", "approve", "publish_changes", "discard_changes",
+                                                           "unpublish", "publish", "delete", "make_source"]))  # fmt: skip
+    def transition(self, who, data, step):
+        version = self.pick(data)
+        if version is None:
+            return
+        steps = {
+            "submit": lambda by: services.submit_for_review(version=version, by=by),
+            "send_back": lambda by: services.send_back(version=version, by=by, comment="Please look again."),
+            "approve": lambda by: services.approve(version=version, by=by),
+            "publish_changes": lambda by: services.publish_changes(version=version, by=by),
+            "discard_changes": lambda by: services.discard_changes(version=version, by=by),
+            "unpublish": lambda by: services.unpublish(versions=[version], by=by),
+            "publish": lambda by: services.publish(versions=[version], by=by),
+            "delete": lambda by: services.delete_version(version=version, by=by),
+            "make_source": lambda by: services.make_source(version=version, by=by),
+        }
+        before = self.fingerprint()
+        done = self.attempt(who, steps[step], leaves_live_ok=step in ("unpublish", "delete"))
+        if done and step == "delete":
+            self.versions.remove(version.pk)
+        elif done and self.fingerprint() != before:
+            self.note_revision(version.pk)  # anything it wrote is in the History
+
+    @rule(who=person, data=st.data())
+    def restore(self, who, data):
+        version = self.pick(data)
+        if version is None:
+            return
+        kept = list(Version.objects.get_for_object(version).order_by("pk"))
+        revision = data.draw(st.sampled_from(kept))
+        before = (version.status, version.published_at)
+
+        def change(by):
+            services.restore_revision(version=version, revision_version=revision, by=by)
+
+        if self.attempt(who, change):
+            version.refresh_from_db()
+            assert (version.status, version.published_at) == before, "a restore changed status or date"
+            self.note_revision(version.pk)
+
+    @rule(who=person, data=st.data())
+    def translate(self, who, data):
+        version = self.pick(data)
+        if version is None:
+            return
+        missing = [code for code in LANGUAGES if not Article.objects.filter(piece_id=version.piece_id, language=code).exists()]
+        if not missing:
+            return
+        made = []
+        if self.attempt(who, lambda by: made.append(services.create_translation(source=version, language=missing[0], by=by))):
+            self.versions.append(made[0].pk)
+
+    @rule(who=person, data=st.data(), delete=st.booleans())
+    def edit_tag(self, who, data, delete):
+        tags = list(Tag.objects.filter(language__in=LANGUAGES).order_by("pk").values_list("pk", flat=True))
+        if not tags:
+            return
+        tag = Tag.objects.get(pk=data.draw(st.sampled_from(tags)))
+        if delete:
+            self.attempt(who, lambda by: services.delete_taxonomy(instance=tag, by=by))
+        else:
+            tag.name = f"Tag {token('tag')}"
+            self.attempt(who, lambda by: services.save_taxonomy(instance=tag, by=by))
+
+    @rule(who=person, data=st.data())
+    def rename_section(self, who, data):
+        texts = list(SectionText.objects.filter(language__in=LANGUAGES).order_by("pk").values_list("pk", flat=True))
+        text = SectionText.objects.select_related("section").get(pk=data.draw(st.sampled_from(texts)))
+        text.name = f"Section {token('section')}"
+        self.attempt(who, lambda by: services.save_taxonomy(instance=text.section, by=by, texts=[text]))
+
+    @precondition(lambda self: Article.objects.filter(status=Status.PUBLISHED, published_at__gt=timezone.now()).exists())
+    @rule(hours=st.integers(min_value=1, max_value=4))
+    def time_passes(self, hours):
+        """The clock moves on and the go-live job runs, as beat runs it every minute."""
+        self.clock.stop()
+        self.clock = time_machine.travel(timezone.now() + timedelta(hours=hours), tick=False)
+        self.clock.start()
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            services.go_live_due()
+
+    @rule(data=st.data())
+    def reader_visits(self, data):
+        """A reader reads a page, which the page cache then keeps (invariant (c) compares it with a fresh render)."""
+        urls = self.public_urls()
+        url = data.draw(st.sampled_from(sorted(urls)))
+        self.reader.get(url)
+        self.watched.add(url)
+
+    # What must hold after every step ------------------------------------------------------------------------
+
+    def public_urls(self):
+        urls = {f"/{code}/" for code in LANGUAGES} | {f"/{code}/articles/" for code in LANGUAGES} | {f"/{code}/feed/" for code in LANGUAGES}
+        live = Article.objects.published().filter(pk__in=self.versions)
+        return urls | {version.get_absolute_url() for version in live[:6]}
+
+    @invariant()
+    def index_and_search_equal_a_rebuild(self):
+        assert integrity.listing_drift() == (set(), set()), "the listing index drifted from a rebuild"
+        assert integrity.search_drift() == (set(), set()), "the search documents drifted from a rebuild"
+
+    @invariant()
+    def readers_see_exactly_the_live_text(self):
+        hidden, shown = set(), set()
+        for version in Article.objects.filter(pk__in=self.versions):
+            (shown if version.is_published() else hidden).update(PHRASE.findall(f"{version.title} {version.standfirst}"))
+        for pending in PendingChange.objects.filter(version_id__in=self.versions):
+            hidden.update(PHRASE.findall(f"{pending.title} {pending.standfirst}"))
+        hidden -= shown  # a live text may carry a word a pending text also has
+        with override_settings(REVIEW_PAGE_CACHE=False):
+            anonymous = Client()
+            pages = [*self.public_urls(), "/sitemap-versions.xml", "/sitemap-listings.xml"]
+            pages += [f"/{code}/search/?q={phrase.split()[-1]}" for code in LANGUAGES for phrase in sorted(hidden)[:2]]
+            for url in pages:
+                response = anonymous.get(url)
+                assert response.status_code == 200, (url, response.status_code)
+                text = html.unescape(response.content.decode())
+                leaked = [word for word in hidden if word in text]
+                assert not leaked, f"{url} shows unpublished text {leaked}"
+            for version in Article.objects.filter(pk__in=self.versions):
+                response = anonymous.get(version.get_absolute_url())
+                if version.is_published():
+                    assert response.status_code == 200 and version.title in html.unescape(response.content.decode()), version.pk
+                else:
+                    assert response.status_code in (301, 404), (version.pk, version.status, response.status_code)
+
+    @invariant()
+    def no_cached_page_is_stale(self):
+        for url in sorted(self.watched):
+            cached = self.reader.get(url)
+            if cached.get("X-Review-Cache") != "hit":
+                continue
+            with override_settings(REVIEW_PAGE_CACHE=False):
+                fresh = Client().get(url)
+            assert cached.content == fresh.content, f"{url} is served stale from the page cache"
+
+    @invariant()
+    def every_piece_has_one_source_of_its_own(self):
+        assert not Piece.objects.filter(source__isnull=True).exists()
+        for piece in Piece.objects.select_related("source"):
+            assert piece.source.piece_id == piece.pk and piece.source_language == piece.source.language
+
+
+@pytest.fixture
+def journey_people(demo):
+    users = get_user_model().objects
+    reviser = users.create_user("reviser-fr", password="x", is_staff=True)
+    reviser.groups.set([users.get(username="translator-fr").groups.get(name=TRANSLATORS)])
+    TranslatorLanguage.objects.create(user=reviser, language="fr", may_publish=True)
+    staff = users.create_user("staff-only", password="x", is_staff=True)
+    Journey.people = {"editor": users.get(username="editor"), "translator": users.get(username="translator-fr"),
+                      "reviser": reviser, "staff": staff}  # fmt: skip
+
+
+JOURNEY_SETTINGS = settings(
+    max_examples=EXAMPLES, stateful_step_count=STEPS, deadline=None, derandomize="REVIEW_JOURNEYS" not in os.environ, database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    # In `make test` a failure is reported as found (its steps are printed); `make soak` shrinks it to the shortest.
+    phases=list(Phase) if "REVIEW_JOURNEYS" in os.environ else [Phase.explicit, Phase.reuse, Phase.generate],
+)  # fmt: skip
+
+
+@pytest.mark.usefixtures("journey_people")
+def test_random_journeys_keep_every_invariant(settings):
+    settings.REVIEW_PAGE_CACHE = True
+    run_state_machine_as_test(Journey, settings=JOURNEY_SETTINGS)
