@@ -722,6 +722,35 @@ def assign(*, piece, language, translator, due_on=None, by):
     return assignment
 
 
+@transaction.atomic
+def unassign(*, assignment, by):
+    """Withdraw an assignment (the translator is not mailed: nothing is asked of them any more)."""
+    _may_edit_piece(by)
+    assignment.delete()
+
+
+@transaction.atomic
+def save_translator_languages(*, user, rows=(), deleted=(), by):
+    """Set which languages a translator works in, and where they revise (publish): the people's admin's business."""
+    from .models import TranslatorLanguage
+
+    _require(by is None or by.has_perm("auth.change_user"), _("You may not change people’s rights."))
+    for row in rows:
+        if row.language not in language_codes():
+            raise RuleBroken(_("“%(language)s” is not one of the site’s languages.") % {"language": row.language}, field="language")
+    for row in deleted:
+        TranslatorLanguage.objects.filter(pk=row.pk, user=user).delete()
+    for row in rows:
+        row.user = user
+        row.save()
+
+
+def regenerate_renditions(*, image, by=None):
+    """Cut an image's renditions again from its stored original (after the widths or formats changed): the image
+    worker does it in the background, as after a change of crop; readers keep the current picture meanwhile."""
+    return save_image(image=image, by=by, crop_changed=True)
+
+
 def _mail_later(reason, assignment_id):
     from .tasks import mail_assignment
 

@@ -120,3 +120,10 @@ class AssignmentAdmin(ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         pass
+
+    def delete_model(self, request, obj):
+        services.unassign(assignment=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for assignment in queryset:
+            services.unassign(assignment=assignment, by=request.user)

@@ -317,3 +317,10 @@ admin.site.unregister(User)
 @admin.register(User)
 class ReviewUserAdmin(HardenedAdmin, UserAdmin):
     inlines = [TranslatorLanguageInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not TranslatorLanguage:
+            return super().save_formset(request, form, formset, change)
+        rows = formset.save(commit=False)
+        services.save_translator_languages(user=form.instance, rows=rows, deleted=formset.deleted_objects, by=request.user)
+        return rows

@@ -126,40 +126,42 @@ class Command(BaseCommand):
             text.title, text.body = title, body
             services.save_publication_page(page=text, by=None)
 
+    @staticmethod
+    def text_of(model, owner, language, **fields):
+        """`owner`'s text in `language` (the one it has, or a new one), with `fields` set: saved by the services."""
+        text = model.objects.filter(**{owner._meta.model_name: owner}, language=language).first() if owner.pk else None
+        text = text or model(language=language)
+        for name, value in fields.items():
+            setattr(text, name, value)
+        return text
+
     def load_sections(self):
         sections = {}
         for order, data in enumerate(demo_content.SECTIONS):
-            section, _ = Section.objects.update_or_create(key=data["key"], defaults={"order": order, "show_on_home": True})
-            for language, (name, intro) in data["texts"].items():
-                SectionText.objects.update_or_create(
-                    section=section,
-                    language=language,
-                    defaults={
-                        "name": name,
-                        "slug": slugify(name, allow_unicode=True),
-                        "intro": intro,
-                        "body": data.get("body", {}).get(language, ""),
-                    },
-                )
-            sections[data["key"]] = section
+            section = Section.objects.filter(key=data["key"]).first() or Section(key=data["key"])
+            section.order, section.show_on_home = order, True
+            texts = [self.text_of(SectionText, section, language, name=name, slug=slugify(name, allow_unicode=True), intro=intro,
+                                  body=data.get("body", {}).get(language, ""))
+                     for language, (name, intro) in data["texts"].items()]  # fmt: skip
+            sections[data["key"]] = services.save_taxonomy(instance=section, by=None, texts=texts)
         return sections
 
     def load_kinds(self):
         kinds = {}
         for order, (key, names) in enumerate(demo_content.KINDS):
-            kind, _ = Kind.objects.update_or_create(key=key, defaults={"order": order})
-            for language, name in names.items():
-                KindText.objects.update_or_create(kind=kind, language=language, defaults={"name": name})
-            kinds[key] = kind
+            kind = Kind.objects.filter(key=key).first() or Kind(key=key)
+            kind.order = order
+            texts = [self.text_of(KindText, kind, language, name=name) for language, name in names.items()]
+            kinds[key] = services.save_taxonomy(instance=kind, by=None, texts=texts)
         return kinds
 
     def load_authors(self):
         authors = {}
         for data in demo_content.AUTHORS:
-            author, _ = Author.objects.update_or_create(slug=data["slug"], defaults={"name": data["name"]})
-            for language, bio in data["bio"].items():
-                AuthorBio.objects.update_or_create(author=author, language=language, defaults={"bio": bio})
-            authors[data["slug"]] = author
+            author = Author.objects.filter(slug=data["slug"]).first() or Author(slug=data["slug"])
+            author.name = data["name"]
+            texts = [self.text_of(AuthorBio, author, language, bio=bio) for language, bio in data["bio"].items()]
+            authors[data["slug"]] = services.save_taxonomy(instance=author, by=None, texts=texts)
         return authors
 
     def load_image(self, title, dark, light):
@@ -228,6 +230,8 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save()
             user.groups.set([groups[group]])
-            user.translator_languages.exclude(language__in=languages).delete()
-            for language in languages:
-                TranslatorLanguage.objects.get_or_create(user=user, language=language)
+            kept = {row.language: row for row in user.translator_languages.all()}
+            services.save_translator_languages(
+                user=user, by=None, deleted=[row for code, row in kept.items() if code not in languages],
+                rows=[kept.get(code) or TranslatorLanguage(language=code) for code in languages if code not in kept],
+            )  # fmt: skip

@@ -1,24 +1,17 @@
-"""Regenerate every image's renditions (after changing widths or formats), with a progress bar."""
-
-import sys
+"""Regenerate every image's renditions (after changing widths or formats): each goes to the image worker."""
 
 from django.core.management.base import BaseCommand
 
-from articles.images import make_renditions
+from articles import services
 from articles.models import Image
 
 
 class Command(BaseCommand):
-    help = "Regenerate the renditions of every image."
+    help = "Have the image worker cut the renditions of every image again (in the background where a worker runs)."
 
     def handle(self, *args, **options):
-        images = Image.objects.order_by("pk")
-        total = images.count()
-        for done, image in enumerate(images.iterator(), start=1):
-            image.renditions = make_renditions(image)
-            image.save(update_fields=["renditions"])
-            filled = round(30 * done / total)
-            self.stdout.write(f"\r[{'#' * filled}{' ' * (30 - filled)}] {done}/{total} {image.title[:40]:<40}", ending="")
-            if not sys.stdout.isatty():
-                self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS(f"\nRenditions regenerated for {total} images."))
+        total = 0
+        for image in Image.objects.exclude(file="").order_by("pk").iterator():
+            services.regenerate_renditions(image=image)
+            total += 1
+        self.stdout.write(self.style.SUCCESS(f"Renditions of {total} images sent to the image worker."))
