@@ -64,9 +64,11 @@ lighthouse: setup
 	@test -x bench/node_modules/.bin/lighthouse || npm install --prefix bench --no-save --no-package-lock --silent lighthouse@$(LIGHTHOUSE_VERSION)
 	$(PY) -m bench.lighthouse
 
+# ruff, and mypy (with django-stubs) over the typed core (pyproject's [tool.mypy] files); .pre-commit-config.yaml runs the same.
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -4,19 +4,19 @@ from django.utils.translation import gettext_lazy as _
 
 
 def create_roles(sender, **kwargs):
-    from .policies import ensure_groups
+    from articles.policies import ensure_groups
 
     ensure_groups()
 
 
 def forget_taxonomy(sender, **kwargs):
-    from .taxonomy import forget
+    from articles.taxonomy import forget
 
     forget()
 
 
 def forget_search_orphans(sender, using=None, **kwargs):
-    from .search import forget_orphans
+    from articles.search import forget_orphans
 
     forget_orphans(using=using)
 
@@ -30,7 +30,7 @@ class ArticlesConfig(AppConfig):
         import reversion
         from django.db.models.signals import post_delete, post_save
 
-        from .models import Article, ArticleImage, Kind, KindText, PendingChange, Piece, PublicationPage, Section, SectionText
+        from articles.models import Article, ArticleImage, Kind, KindText, PendingChange, Piece, PublicationPage, Section, SectionText
 
         # Every save through a service keeps a revision with the version's images and its piece's shared fields
         # (and a save of a published version's pending changes, those changes).

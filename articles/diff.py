@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from .segments import body_blocks, image_label, image_segments, plain
+from articles.segments import body_blocks, image_label, image_segments, plain
 
 SIMILAR = 0.5  # below this a block counts as rewritten, not edited
 CONTEXT = 1

@@ -11,7 +11,7 @@ from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from .languages import language_codes
+from articles.languages import language_codes
 
 change_event = Signal()  # send(sender=ChangeEvent, event=ChangeEvent(...))
 
@@ -53,7 +53,7 @@ def reverse_in(language, name, **kwargs):
 
 def snapshot(piece_ids):
     """What the public sees of these pieces now: their published versions' pages and their visible listing rows."""
-    from .models import Article, ListingEntry
+    from articles.models import Article, ListingEntry
 
     piece_ids = [pk for pk in piece_ids if pk]
     if not piece_ids:
@@ -79,7 +79,7 @@ def affected_urls(before, after, versions=None):
     """The URLs a change affects: every page of the piece's versions (their switchers and hreflang links),
     and each listing whose rows changed, or that shows one of `versions` (None: the whole piece changed);
     and, for those listings a related card is drawn from, their related keys (the other pieces' pages)."""
-    from .models import Author, SectionText, Tag
+    from articles.models import Author, SectionText, Tag
 
     (pages_before, rows_before), (pages_after, rows_after) = before, after
     if versions is None:

@@ -35,7 +35,7 @@ def ids_in(html):
 
 
 def _library(ids):
-    from .models import Image
+    from articles.models import Image
 
     return {image.pk: image for image in Image.objects.filter(pk__in=ids).exclude(file="")} if ids else {}
 

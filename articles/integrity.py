@@ -7,11 +7,12 @@ savepoint, reads the result and rolls it back: nothing is written.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import connection, transaction
 
-from . import listing, search
+from articles import listing, search
 
 
 class _Rollback(Exception):
@@ -19,7 +20,7 @@ class _Rollback(Exception):
 
 
 def listing_rows() -> set[tuple[Any, ...]]:
-    from .models import ListingEntry
+    from articles.models import ListingEntry
 
     fields = ("language", "facet", "piece_id", "version_id", "published_at", "visible_until", "section_id", "kind_id")
     return set(ListingEntry.objects.values_list(*fields))
@@ -36,7 +37,7 @@ def search_rows() -> set[tuple[Any, ...]]:
         return {tuple(repr(value) for value in row) for row in cursor.fetchall()}
 
 
-def _rebuilt(read, rebuild) -> set[tuple[Any, ...]]:
+def _rebuilt(read: Callable[[], set[tuple[Any, ...]]], rebuild: Callable[[], object]) -> set[tuple[Any, ...]]:
     found: set[tuple[Any, ...]] = set()
     try:
         with transaction.atomic():

@@ -31,12 +31,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from . import policies
-from .errors import Conflict, NotAllowed
-from .models import Status
+from articles import policies
+from articles.errors import Conflict, NotAllowed
+from articles.models import Status
 
 if TYPE_CHECKING:
-    from .models import Article, PendingChange
+    from articles.models import Article, PendingChange
 
 
 class Phase(StrEnum):
@@ -115,7 +115,7 @@ def state_of(version: Article, pending: PendingChange | None | bool = _UNKNOWN, 
     if phase not in (Phase.SCHEDULED, Phase.LIVE):
         return State(phase)
     if pending is _UNKNOWN:
-        from .models import PendingChange
+        from articles.models import PendingChange
 
         pending = PendingChange.objects.filter(version_id=version.pk).values_list("in_review", flat=True).first()
     if pending is None:

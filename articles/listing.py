@@ -10,9 +10,9 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from . import selectors
-from .languages import language_codes
-from .models.listing import ALL, FALLBACK, LOCAL
+from articles import selectors
+from articles.languages import language_codes
+from articles.models.listing import ALL, FALLBACK, LOCAL
 
 PUBLISHED = "published"
 
@@ -71,7 +71,7 @@ def entries_for(piece, languages, now):
 
 def rebuild_pieces(piece_ids, now=None):
     """Rewrite the listing rows of these pieces from their current data (call inside the write's transaction)."""
-    from .models import Article, ListingEntry, Piece, TaggedArticle
+    from articles.models import Article, ListingEntry, Piece, TaggedArticle
 
     piece_ids = list(set(piece_ids))
     if not piece_ids:
@@ -130,7 +130,7 @@ def write_entries(entry_model, facts, now, batch_size=5000):
 
 def rebuild_all(batch=2000, now=None):
     """Rebuild the whole index (after a language is added, or for generated data); returns the row count."""
-    from .models import ListingEntry, Piece
+    from articles.models import ListingEntry, Piece
 
     ListingEntry.objects.all().delete()
     ids = list(Piece.objects.order_by("pk").values_list("pk", flat=True))

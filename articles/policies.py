@@ -4,11 +4,21 @@ The one module of policies: the services ask it before every write, and the admi
 decide what to offer (a button, a choice), never to decide what is allowed.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
-from .models import Status
+from articles.models import Status
+
+if TYPE_CHECKING:
+    from articles.models import Article
+
+# A user as requests carry them (a User, or AnonymousUser), with the per-request caches this module sets on it.
+Person = Any
 
 EDITORS = "Editors"
 TRANSLATORS = "Translators"
@@ -27,7 +37,7 @@ TRANSLATOR_PERMISSIONS = [
 ]  # fmt: skip
 
 
-def ensure_groups():
+def ensure_groups() -> tuple[Group, Group]:
     """Create or refresh the Editors and Translators groups with their permissions (idempotent)."""
     editors, _ = Group.objects.get_or_create(name=EDITORS)
     editors.permissions.set(Permission.objects.filter(content_type__app_label="articles", content_type__model__in=EDITOR_MODELS))
@@ -36,7 +46,7 @@ def ensure_groups():
     return editors, translators
 
 
-def translator_languages(user):
+def translator_languages(user: Person) -> set[str] | None:
     """The languages a translator is limited to, or None for users without a language limit.
 
     Cached on the user object for the request.
@@ -47,11 +57,11 @@ def translator_languages(user):
     return user._review_languages
 
 
-def is_translator(user):
+def is_translator(user: Person) -> bool:
     return translator_languages(user) is not None
 
 
-def may_edit_language(user, language):
+def may_edit_language(user: Person, language: str) -> bool:
     """Whether `user` writes versions (and texts) in `language`: staff with the right to change versions, translators
     only in their languages. A staff account without that right writes nothing, whatever surface it calls."""
     if not user.is_active or not user.has_perm("articles.change_article"):
@@ -60,7 +70,7 @@ def may_edit_language(user, language):
     return languages is None or language in languages
 
 
-def publishing_languages(user):
+def publishing_languages(user: Person) -> set[str] | None:
     """The languages `user` may publish and unpublish in: every one for editors; for a translator, those they
     revise (or all theirs, where the editor-in-chief lets every translator publish). Cached for the request."""
     if not hasattr(user, "_review_publishing"):
@@ -76,31 +86,31 @@ def publishing_languages(user):
     return user._review_publishing
 
 
-def may_publish(user):
+def may_publish(user: Person) -> bool:
     """Whether `user` publishes in any language (to offer the publish actions at all)."""
     languages = publishing_languages(user)
     return languages is None or bool(languages)
 
 
-def may_publish_language(user, language):
+def may_publish_language(user: Person, language: str) -> bool:
     languages = publishing_languages(user)
     return languages is None or language in languages
 
 
-def may_edit_piece(user):
+def may_edit_piece(user: Person) -> bool:
     """Section, kind, authors and the source are shared by every language: editors' business, not translators'."""
     return user.has_perm("articles.change_piece") and not is_translator(user)
 
 
-def may_delete(user):
+def may_delete(user: Person) -> bool:
     return user.has_perm("articles.delete_article") and not is_translator(user)
 
 
-def may_view_history(user, language):
+def may_view_history(user: Person, language: str) -> bool:
     return user.is_active and user.is_staff and user.has_perm("articles.view_article") and may_edit_language(user, language)
 
 
-def readable_versions(user, prefix=""):
+def readable_versions(user: Person, prefix: str = "") -> Q:
     """A filter (Q) for the versions `user` may read in the admin: lists, searches, autocompletes, copies.
 
     Editors read every version. A translator reads their own languages' versions and, as sources to
@@ -114,11 +124,11 @@ def readable_versions(user, prefix=""):
     return Q(**{f"{prefix}language__in": languages}) | Q(**{f"{prefix}status": Status.PUBLISHED})
 
 
-def may_read_version(user, version):
+def may_read_version(user: Person, version: Article) -> bool:
     return may_edit_language(user, version.language) or version.status == Status.PUBLISHED
 
 
-def may_read_pending(user, version):
+def may_read_pending(user: Person, version: Article) -> bool:
     """Pending changes are unpublished text: only those who work in the version's language read them (in the form,
     the diff panel, the preview, the History's preview of a revision). Everyone else who may read a published
     version reads the live text."""

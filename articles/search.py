@@ -35,7 +35,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .models.listing import ALL
+from articles.models.listing import ALL
 
 FTS_TABLE = "articles_search_fts"
 MARK_START, MARK_END = "\ue000", "\ue001"  # private-use characters: never in the reader's text once cleaned
@@ -390,7 +390,7 @@ class Results:
         return " AND ".join(clauses), params
 
     def _rows(self, version_ids):
-        from . import selectors
+        from articles import selectors
 
         if not version_ids:
             return []
@@ -434,8 +434,8 @@ def marked(text):
 
 def configs_shown(language):
     """The configurations of the versions language's listing can show: its own and its pieces' sources' languages."""
-    from . import selectors
-    from .models import Piece
+    from articles import selectors
+    from articles.models import Piece
 
     def load():  # one pass over a small index (piece_source_language), however many versions there are
         sources = Piece.objects.order_by().exclude(source_language="").values_list("source_language", flat=True).distinct()

@@ -8,10 +8,10 @@ from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
-from . import taxonomy
-from .models import Article, ArticleImage, Author, ListingEntry, TaggedArticle
-from .models.article import CARD_FIELDS, Status
-from .models.listing import ALL
+from articles import taxonomy
+from articles.models import Article, ArticleImage, Author, ListingEntry, TaggedArticle
+from articles.models.article import CARD_FIELDS, Status
+from articles.models.listing import ALL
 
 ENTRY_FIELDS = ("id", "language", "facet", "published_at", "kind_id", "section_id", "piece_id", "version_id")
 

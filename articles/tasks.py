@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import services
+from articles import services
 
 
 @shared_task(name="articles.process_image", acks_late=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
-from .languages import language_codes
+from articles.languages import language_codes
 
 KEY = "review:taxonomy:v2:{language}"
 
@@ -58,7 +58,7 @@ def _pick(texts, language):
 
 def load_all():
     """Every language's Taxonomy from three queries (a section page names its slug in every language)."""
-    from .models import KindText, PageKind, PublicationPage, SectionText
+    from articles.models import KindText, PageKind, PublicationPage, SectionText
 
     section_texts, kind_texts = {}, {}
     for text in SectionText.objects.select_related("section").order_by("section__order", "section_id"):

@@ -9,7 +9,6 @@ class DeliveryConfig(AppConfig):
 
     def ready(self):
         from articles.events import change_event
-
-        from . import purge
+        from delivery import purge
 
         change_event.connect(purge.on_change, dispatch_uid="delivery.purge")

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.module_loading import import_string
 
-from .pagecache import path_key
+from delivery.pagecache import path_key
 
 
 def purge_paths(paths):
@@ -27,7 +27,7 @@ def purge_paths(paths):
 def on_change(sender, event, **kwargs):
     purge_paths(event.urls)
     if settings.REVIEW_PURGE_BACKENDS and event.urls:
-        from .tasks import purge_proxies
+        from delivery.tasks import purge_proxies
 
         purge_proxies.delay(sorted(event.urls))
 

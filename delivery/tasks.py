@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import purge
+from delivery import purge
 
 
 @shared_task(name="delivery.purge_proxies", acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

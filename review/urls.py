@@ -6,8 +6,8 @@ from django.http import Http404
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from articles.sitemaps import SITEMAPS
-from articles.views import robots_txt
+from reader.sitemaps import SITEMAPS
+from reader.views import robots_txt
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -32,7 +32,7 @@ if settings.REVIEW_SERVE_MEDIA:
     urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve_media)]
 
 # Every public page carries its language; "/" is redirected by LocaleMiddleware from Accept-Language.
-urlpatterns += i18n_patterns(path("", include("articles.urls")), prefix_default_language=True)
+urlpatterns += i18n_patterns(path("", include("reader.urls")), prefix_default_language=True)
 
-handler400 = "articles.views.bad_request"
-handler404 = "articles.views.page_not_found"
+handler400 = "reader.views.bad_request"
+handler404 = "reader.views.page_not_found"

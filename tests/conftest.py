@@ -11,8 +11,8 @@ from django.utils import timezone
 from PIL import Image as PILImage
 
 from articles import services
-from articles.images import make_renditions
 from articles.models import Author, Image, Kind, KindText, Section, SectionText, Status
+from library.images import make_renditions
 
 _counter = itertools.count(1)
 

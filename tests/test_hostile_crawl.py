@@ -108,7 +108,10 @@ def linked_params(html):
 
 
 # One test per role and part, so that parallel workers share the crawl (it is thousands of requests).
-@pytest.mark.parametrize("part", ["routes", "pages"])
+PAGE_PARTS = 3
+
+
+@pytest.mark.parametrize("part", ["routes", *(f"pages-{n}" for n in range(PAGE_PARTS))])
 @pytest.mark.parametrize("role", ["anonymous", "translator", "editor"])
 def test_hostile_crawl_never_answers_500(roles, role, part, capsys, caplog):
     caplog.set_level(logging.CRITICAL, logger="django.request")  # thousands of expected 4xx warnings
@@ -125,25 +128,26 @@ def test_hostile_crawl_never_answers_500(roles, role, part, capsys, caplog):
             for value in PATH_VALUES:
                 crawl.check(role, client, "get", fill(route, value))
         # 2. Real pages, with hostile query strings: every parameter at once, then one at a time.
-        for page in real_pages() if part == "pages" else []:
+        pages = [page for n, page in enumerate(real_pages()) if part == f"pages-{n % PAGE_PARTS}"]
+        for page in pages:
             response = crawl.check(role, client, "get", page)
+            if role == "anonymous" and page.startswith("/admin/"):
+                continue  # every admin URL sends a reader to the login page, whatever its query: the routes part tried them
             params = sorted(set(KNOWN_PARAMS) | linked_params(response.content.decode(errors="replace")))
             for value in QUERY_VALUES:
                 crawl.check(role, client, "get", page, "&".join(f"{name}={value}" for name in params))
-            if page in changelists:  # one filter at a time
-                for name in params:
-                    for value in ("%00", HUGE):
-                        crawl.check(role, client, "get", page, f"{name}={value}")
+            if page in changelists:  # one filter at a time, each with one of the two values that broke filters before
+                for n, name in enumerate(params):
+                    crawl.check(role, client, "get", page, f"{name}={('%00', HUGE)[n % 2]}")
             # 3. Its forms, posted back with hostile values: all fields at once, then each alone.
             if response.status_code != 200 or b"<form" not in response.content or role == "anonymous":
                 continue
             fields = read_form(response)
             for value in FORM_VALUES:
                 crawl.check(role, client, "post", page, data={name: [value] for name in fields})
-            if not page.endswith("/delete/"):
-                for name in fields:
-                    for value in ("\x00", HUGE):
-                        crawl.check(role, client, "post", page, data={**fields, name: [value]})
+            if not page.endswith("/delete/"):  # each field alone, with one of the two values
+                for n, name in enumerate(fields):
+                    crawl.check(role, client, "post", page, data={**fields, name: [("\x00", HUGE)[n % 2]]})
     with capsys.disabled():
         print(f"\nhostile crawl: {crawl.requests} requests, {len(crawl.failures)} answered 5xx")
         for failure in crawl.failures[:200]:

@@ -1,12 +1,20 @@
-from .article import Article, ArticleQuerySet, Status
-from .editorial import ArticleRedirect, Assignment, FeaturedPiece, HomeSection, PendingChange, TranslatorLanguage, VersionComment
-from .listing import ListingEntry
-from .media import ArticleImage, Image, ImageState
-from .pages import PageKind, PublicationPage
-from .piece import Piece
-from .search import SearchDocument
-from .tags import Tag, TaggedArticle
-from .taxonomy import Author, AuthorBio, Kind, KindText, Section, SectionText
+from articles.models.article import Article, ArticleQuerySet, Status
+from articles.models.editorial import (
+    ArticleRedirect,
+    Assignment,
+    FeaturedPiece,
+    HomeSection,
+    PendingChange,
+    TranslatorLanguage,
+    VersionComment,
+)
+from articles.models.listing import ListingEntry
+from articles.models.media import ArticleImage, Image, ImageState
+from articles.models.pages import PageKind, PublicationPage
+from articles.models.piece import Piece
+from articles.models.search import SearchDocument
+from articles.models.tags import Tag, TaggedArticle
+from articles.models.taxonomy import Author, AuthorBio, Kind, KindText, Section, SectionText
 
 __all__ = [
     "Article",

@@ -13,11 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 
-from .. import figures
-from ..languages import default_language, language_info
-from ..sanitize import sanitize_html
-from .base import language_field, non_empty
-from .tags import TaggedArticle
+from articles import figures
+from articles.languages import default_language, language_info
+from articles.models.base import language_field, non_empty
+from articles.models.tags import TaggedArticle
+from articles.sanitize import sanitize_html
 
 
 @lru_cache(maxsize=20_000)
@@ -186,7 +186,7 @@ class Article(models.Model):
         """A translation is outdated when its source's text changed after it was made."""
         if self.is_source:
             return False
-        from ..lifecycle import outdated
+        from articles.lifecycle import outdated
 
         source = self.source_version()
         return bool(source and outdated(self.translated_from_revision, source.content_revision))

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ..languages import current_language, validate_language
+from articles.languages import current_language, validate_language
 
 
 def language_field(**kwargs):

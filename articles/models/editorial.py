@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .base import language_field
+from articles.models.base import language_field
 
 
 class ArticleRedirect(models.Model):
@@ -145,7 +145,7 @@ class AssignmentQuerySet(models.QuerySet):
         """Assignments whose translation is not yet done (missing, a draft, in review or outdated)."""
         from django.db.models import Exists, F, OuterRef
 
-        from .article import Article, Status
+        from articles.models.article import Article, Status
 
         done = Article.objects.filter(
             piece=OuterRef("piece"), language=OuterRef("language"), status=Status.PUBLISHED,

@@ -7,7 +7,7 @@ piece's source. Editors write them in the admin, through `services.save_publicat
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .base import language_field, non_empty
+from articles.models.base import language_field, non_empty
 
 
 class PageKind(models.TextChoices):

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase, TaggedItemBase
 
-from .base import language_field, non_empty
+from articles.models.base import language_field, non_empty
 
 
 class Tag(TagBase):

@@ -3,8 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..sanitize import sanitize_html
-from .base import KeyedWithTexts, PerLanguageTexts, language_field, non_empty
+from articles.models.base import KeyedWithTexts, PerLanguageTexts, language_field, non_empty
+from articles.sanitize import sanitize_html
 
 
 class Section(KeyedWithTexts):

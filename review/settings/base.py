@@ -27,8 +27,13 @@ INSTALLED_APPS = [
     "reversion",
     "django_prose_editor",
     "axes",
-    "articles",
-    "delivery",
+    "articles",  # the core: models, the version state machine, services, policies, events (app label "articles")
+    "library",  # images and the image worker
+    "reader",  # the public site
+    "desk",  # the translation desk and exchange
+    "cms",  # the admin
+    "delivery",  # page cache, purge, proxies
+    "demo",  # demo content from the seeds
 ]
 
 MIDDLEWARE = [
@@ -61,7 +66,7 @@ TEMPLATES = [
             "environment": "review.jinja2.environment",
             "context_processors": [
                 "django.template.context_processors.request",
-                "articles.context_processors.site",
+                "reader.context_processors.site",
             ],
         },
     },
@@ -75,7 +80,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.context_processors.site",
+                "reader.context_processors.site",
             ],
         },
     },

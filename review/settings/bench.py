@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from .prod import *  # noqa: F403
+from review.settings.prod import *  # noqa: F403
 
 # The six site languages first (en is the source language, ar the right-to-left one measured), then
 # 24 more; ka ends up with very few versions of its own and mostly shows its sources (fallback).

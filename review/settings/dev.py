@@ -1,4 +1,4 @@
-from .base import *  # noqa: F403
+from review.settings.base import *  # noqa: F403
 
 DEBUG = True
 INTERNAL_IPS = ["127.0.0.1"]

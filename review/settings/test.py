@@ -1,7 +1,7 @@
 import os
 import tempfile
 
-from .base import *  # noqa: F403
+from review.settings.base import *  # noqa: F403
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -9,8 +9,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from articles import calendar, services
+from articles import services
 from articles.models import Article, Assignment, PendingChange, Status
+from cms import calendar
 from tests.admin_client import AdminUser
 
 pytestmark = pytest.mark.usefixtures("demo")

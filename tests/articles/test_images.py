@@ -14,8 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image as PILImage
 
-from articles.images import inspect
 from articles.models import ArticleImage, Image, ImageState, Status
+from library.images import inspect
 from tests.admin_client import AdminUser
 
 ADD = "/admin/articles/image/add/"
@@ -235,7 +235,7 @@ def test_the_web_process_decodes_nothing_and_the_worker_stays_within_its_memory_
     assert image.state == "ready" and (image.width, image.height) == (8000, 5000)
     assert grown < 80 * 2**20, f"the web process grew by {grown / 2**20:.0f} MB"  # decoding here would add 230 MB or more
 
-    from articles.images import worked
+    from library.images import worked
 
     with image.file.open("rb") as original, worked(original, clean=True, focal=(0.5, 0.5)) as (result, _folder, _digest):
         peak = result["peak_bytes"]
@@ -408,7 +408,7 @@ def test_the_library_shows_where_an_image_is_used_and_finds_it_by_caption(editor
 
 
 def test_card_crops_keep_the_focal_point_in_frame():
-    from articles.imaging import focal_box
+    from library.imaging import focal_box
 
     picture = PILImage.new("RGB", (1000, 300))
     picture.paste((255, 0, 0), (900, 0, 1000, 300))  # the subject: a red strip at the right edge

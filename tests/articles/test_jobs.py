@@ -23,7 +23,8 @@ from review.celery import app
 from tests.admin_client import AdminUser
 from tests.conftest import jpeg_bytes
 
-BROKER = "redis://127.0.0.1:6379/15"  # a database of its own, emptied before and after
+# A database of its own per test process (pytest-xdist's gw0, gw1, ...), emptied before and after.
+BROKER = f"redis://127.0.0.1:6379/{15 - int(os.environ.get('PYTEST_XDIST_WORKER', 'gw0')[2:] or 0) % 8}"
 TEN = datetime(2031, 5, 12, 10, 0, tzinfo=ZoneInfo("Europe/Brussels"))
 
 

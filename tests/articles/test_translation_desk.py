@@ -8,10 +8,11 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from articles import desk, services
+from articles import services
 from articles.errors import NotAllowed, RuleBroken
 from articles.models import Article, Assignment, Piece, Status, TranslatorLanguage
 from articles.policies import TRANSLATORS
+from desk import states as desk
 from tests.admin_client import AdminUser
 
 pytestmark = pytest.mark.usefixtures("demo")

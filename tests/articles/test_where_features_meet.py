@@ -13,9 +13,10 @@ from django.test import Client
 from django.utils import timezone
 from reversion.models import Version
 
-from articles import desk, lifecycle, services
+from articles import lifecycle, services
 from articles.errors import Conflict, NotAllowed
 from articles.models import Article, ListingEntry, PendingChange, Section, Status, Tag
+from desk import states as desk
 
 pytestmark = pytest.mark.usefixtures("demo")
 LIST = "/admin/articles/article/"

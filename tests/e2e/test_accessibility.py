@@ -6,7 +6,7 @@ from django.template import engines
 from django.test import RequestFactory
 from django.utils import translation
 
-from .pages import ALL_PAGES
+from tests.e2e.pages import ALL_PAGES
 
 BLOCKING = {"serious", "critical"}
 axe = Axe()

@@ -4,8 +4,7 @@ import re
 
 from articles import services
 from articles.models import Article, Status
-
-from .conftest import save_screenshot, wait_until
+from tests.e2e.conftest import save_screenshot, wait_until
 
 
 def log_in(open_page, username, password, **options):
@@ -327,8 +326,8 @@ def test_the_live_preview_follows_typing_at_phone_and_desktop_width(open_page, l
 
 
 def test_the_image_chooser_puts_a_figure_in_the_body_that_readers_get_as_a_picture(open_page, live_demo):
-    from articles.images import make_renditions
     from articles.models import Image
+    from library.images import make_renditions
 
     picture = Image.objects.get(title="Abstract of a radiation warning")
     picture.renditions = make_renditions(picture)  # the test demo skips them

@@ -2,8 +2,8 @@
 
 import pytest
 
-from .conftest import WIDTHS, save_screenshot
-from .pages import ALL_PAGES, ARTICLE
+from tests.e2e.conftest import WIDTHS, save_screenshot
+from tests.e2e.pages import ALL_PAGES, ARTICLE
 
 
 @pytest.mark.parametrize("language, name, path", ALL_PAGES, ids=[f"{lang}-{name}" for lang, name, _ in ALL_PAGES])

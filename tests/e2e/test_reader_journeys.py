@@ -5,8 +5,8 @@ from urllib.parse import unquote
 
 import pytest
 
-from .conftest import WIDTHS, save_screenshot, wait_until
-from .pages import ARTICLE, SEARCH_WORD, SECTION
+from tests.e2e.conftest import WIDTHS, save_screenshot, wait_until
+from tests.e2e.pages import ARTICLE, SEARCH_WORD, SECTION
 
 
 @pytest.mark.parametrize("accept_language, home", [("ar,en;q=0.5", "/ar/"), ("ru-RU,ru;q=0.9,en;q=0.5", "/ru/"), ("en-GB,en", "/en/")])

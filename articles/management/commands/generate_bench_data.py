@@ -49,7 +49,7 @@ from articles.models import (
     Status,
     Tag,
     TaggedArticle,
-)  # fmt: skip
+)
 
 YEARS = 15
 BATCH = 5000

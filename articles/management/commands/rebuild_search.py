@@ -1,8 +1,7 @@
 """Rebuild the search documents from the data, or with --check report drift and exit 1."""
 
 from articles import integrity, search
-
-from .rebuild_listing import Command as RebuildListing
+from articles.management.commands.rebuild_listing import Command as RebuildListing
 
 
 class Command(RebuildListing):

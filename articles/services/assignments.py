@@ -1,0 +1,113 @@
+"""Assignments: who translates what by when, and the mail that tells them; translators' languages."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation as translations
+from django.utils.translation import gettext as _
+
+from articles.errors import RuleBroken
+from articles.languages import language_codes
+from articles.models import (
+    Article,
+)
+from articles.services._base import _language_name, _may_edit_piece, _require
+
+
+@transaction.atomic
+def assign(*, piece, language, translator, due_on=None, by):
+    """Ask `translator` for `piece` in `language` (by `due_on`); they are mailed by the background queue.
+
+    One assignment per piece and language: assigning again hands it to another person or moves the date.
+    """
+    from articles.models import Assignment
+
+    _may_edit_piece(by)
+    if language not in language_codes():
+        raise RuleBroken(_("“%(language)s” is not one of the site’s languages.") % {"language": language}, field="language")
+    if piece.source and piece.source.language == language:
+        raise RuleBroken(_("This is the piece’s source language: there is nothing to translate."), field="language")
+    if not (translator.is_active and translator.translator_languages.filter(language=language).exists()):
+        raise RuleBroken(
+            _("%(person)s does not translate into %(language)s.") % {"person": translator, "language": _language_name(language)},
+            field="translator",
+        )
+    assignment, created = Assignment.objects.select_for_update().get_or_create(
+        piece=piece, language=language, defaults={"translator": translator, "due_on": due_on, "assigned_by": by}
+    )
+    news = created or assignment.translator_id != translator.pk or assignment.due_on != due_on
+    assignment.translator, assignment.due_on, assignment.assigned_by = translator, due_on, by
+    assignment.notified_revision = piece.source.content_revision if piece.source else 0
+    assignment.save()
+    if news:
+        _mail_later("assigned", assignment.pk)
+    return assignment
+
+
+@transaction.atomic
+def unassign(*, assignment, by):
+    """Withdraw an assignment (the translator is not mailed: nothing is asked of them any more)."""
+    _may_edit_piece(by)
+    assignment.delete()
+
+
+@transaction.atomic
+def save_translator_languages(*, user, rows=(), deleted=(), by):
+    """Set which languages a translator works in, and where they revise (publish): the people's admin's business."""
+    from articles.models import TranslatorLanguage
+
+    _require(by is None or by.has_perm("auth.change_user"), _("You may not change people’s rights."))
+    for row in rows:
+        if row.language not in language_codes():
+            raise RuleBroken(_("“%(language)s” is not one of the site’s languages.") % {"language": row.language}, field="language")
+    for row in deleted:
+        TranslatorLanguage.objects.filter(pk=row.pk, user=user).delete()
+    for row in rows:
+        row.user = user
+        row.save()
+
+
+def _mail_later(reason, assignment_id):
+    from articles.tasks import mail_assignment
+
+    transaction.on_commit(lambda: mail_assignment.delay(assignment_id, reason))
+
+
+def _source_changed(source):
+    """The source's text moved on: each person assigned a translation of it hears once per revision."""
+    from articles.models import Assignment
+
+    for pk in Assignment.objects.filter(piece_id=source.piece_id, notified_revision__lt=source.content_revision).values_list(
+        "pk", flat=True
+    ):
+        _mail_later("source_changed", pk)
+
+
+def mail_assignment(*, assignment_id, reason):
+    """The background job: mail the translator about a new assignment or a changed source (once per source revision)."""
+    from articles.models import Assignment
+
+    with transaction.atomic():
+        assignment = Assignment.objects.select_for_update(of=("self",)).select_related("piece__source", "translator")
+        assignment = assignment.filter(pk=assignment_id).first()
+        if assignment is None or not assignment.translator.email or assignment.piece.source is None:
+            return False
+        source = assignment.piece.source
+        if reason == "source_changed":
+            if assignment.notified_revision >= source.content_revision:
+                return False  # already told about this text
+            assignment.notified_revision = source.content_revision
+            assignment.save(update_fields=["notified_revision"])
+    version = Article.objects.filter(piece_id=assignment.piece_id, language=assignment.language).first()
+    path = reverse("admin:articles_article_change", args=[version.pk]) if version else (
+        reverse("admin:articles_article_translate", args=[source.pk]) + f"?language={assignment.language}"
+    )  # fmt: skip
+    context = {"assignment": assignment, "source": source, "reason": reason, "url": settings.REVIEW_SITE_URL.rstrip("/") + path,
+               "language": _language_name(assignment.language)}  # fmt: skip
+    with translations.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("articles/mail/assignment_subject.txt", context).strip()
+        body = render_to_string("articles/mail/assignment.txt", context)
+    send_mail(subject, body, None, [assignment.translator.email])
+    return True

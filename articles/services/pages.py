@@ -1,0 +1,39 @@
+"""The publication's own pages (about, contact, ...)."""
+
+from django.db import transaction
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+
+from articles import events
+from articles.errors import RuleBroken
+from articles.languages import language_codes
+from articles.sanitize import sanitize_html
+from articles.services._base import _may_edit
+
+
+def _publication_page_changed(page):
+    # Every language shows this text where it has none of its own: each language's address of the page.
+    urls = {events.reverse_in(code, f"articles:{page.page}") for code in language_codes()}
+    events.emit(events.PAGE_CHANGED, urls, language=page.language, extra={"page": page.page})
+
+
+@transaction.atomic
+def save_publication_page(*, page, by):
+    """Write one language's text of an about, contact, editorial policy or reproduction page."""
+    _may_edit(by, page.language)
+    page.body = sanitize_html(page.body)
+    page.title = page.title.strip()
+    if not page.title:
+        raise RuleBroken(_("A page needs a title."))
+    if not strip_tags(page.body).strip():
+        raise RuleBroken(_("A page needs some text."))
+    page.save()
+    _publication_page_changed(page)
+    return page
+
+
+@transaction.atomic
+def delete_publication_page(*, page, by):
+    _may_edit(by, page.language)
+    page.delete()
+    _publication_page_changed(page)

@@ -1,0 +1,150 @@
+"""Sections, kinds, authors and tags with their per-language texts: save, delete, bulk delete."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from articles import events, policies, search, selectors
+from articles.languages import language_codes
+from articles.models import (
+    Article,
+    Author,
+    Kind,
+    Piece,
+    Section,
+)
+from articles.services._base import _may_edit, _may_edit_piece, _require, _tracking
+
+
+def taxonomy_changed(*, instance, by=None, also=()):
+    """After a section, kind, tag or author (or one of its texts) was saved: events and caches. `also`: URLs it
+    had before (a changed slug's old pages)."""
+    from articles import taxonomy
+    from articles.models import ListingEntry, SectionText, Tag
+
+    taxonomy.forget()
+    selectors.next_generation()  # names and slugs shown beside listings (bylines, tags) changed
+    if isinstance(instance, Section):
+        facet, kind = f"s:{instance.pk}", events.SECTION_CHANGED
+        own = events.listing_urls_everywhere(
+            "articles:section", dict(SectionText.objects.filter(section=instance).values_list("language", "slug"))
+        )
+    elif isinstance(instance, Kind):
+        facet, kind, own = f"k:{instance.pk}", events.KIND_CHANGED, set()
+    elif isinstance(instance, Author):
+        facet, kind = f"a:{instance.pk}", events.AUTHOR_CHANGED
+        own = events.listing_urls_everywhere("articles:author", dict.fromkeys(language_codes(), instance.slug))
+    elif isinstance(instance, Tag):
+        facet, kind = f"t:{instance.pk}", events.TAG_CHANGED
+        own = events.listing_urls_everywhere("articles:tag", {instance.language: instance.slug})
+    else:
+        return None
+    piece_ids = set(ListingEntry.objects.filter(facet=facet).values_list("piece_id", flat=True)[:10_000])
+    if kind in (events.AUTHOR_CHANGED, events.TAG_CHANGED):
+        search.index_pieces(piece_ids)  # their names are words the pieces are found by
+    urls = own | events.piece_urls(piece_ids) if kind != events.KIND_CHANGED else events.piece_urls(piece_ids)
+    return events.emit(kind, urls | set(also))
+
+
+def _taxonomy_pieces(instance):
+    """The pieces a section, kind, author or tag is shown with (the listing rows that carry it, or its own links)."""
+    from articles.models import ListingEntry, Tag
+
+    if isinstance(instance, Section):
+        return set(Piece.objects.filter(section=instance).values_list("pk", flat=True))
+    if isinstance(instance, Kind):
+        return set(Piece.objects.filter(kind=instance).values_list("pk", flat=True))
+    if isinstance(instance, Author):
+        return set(Piece.objects.filter(authors=instance).values_list("pk", flat=True))
+    if isinstance(instance, Tag):
+        return set(Article.objects.filter(tagged_items__tag=instance).values_list("piece_id", flat=True))
+    return set(ListingEntry.objects.none().values_list("piece_id", flat=True))
+
+
+def _taxonomy_own_urls(instance):
+    """A section's, author's or tag's own pages (and feeds) in every language it has one."""
+    from articles.models import SectionText, Tag
+
+    if isinstance(instance, Section):
+        slugs = dict(SectionText.objects.filter(section=instance).values_list("language", "slug"))
+        return events.listing_urls_everywhere("articles:section", slugs)
+    if isinstance(instance, Author):
+        return events.listing_urls_everywhere("articles:author", dict.fromkeys(language_codes(), instance.slug))
+    if isinstance(instance, Tag):
+        return events.listing_urls_everywhere("articles:tag", {instance.language: instance.slug})
+    return set()
+
+
+# The fields of a section, kind, author or tag itself, shared by every language (their texts are per language).
+TAXONOMY_FIELDS = {Section: ("key", "order", "show_on_home"), Kind: ("key", "order"), Author: ("name", "slug", "photo_id")}
+
+
+def _shared_fields_changed(instance):
+    from articles.models import Tag
+
+    fields = ("name", "slug", "language", "origin_id") if isinstance(instance, Tag) else TAXONOMY_FIELDS[type(instance)]
+    stored = type(instance).objects.filter(pk=instance.pk).values(*fields).first() if instance.pk else None
+    return stored is None or any(stored[name] != getattr(instance, name) for name in fields)
+
+
+@transaction.atomic
+def save_taxonomy(*, instance, by, texts=(), deleted_texts=()):
+    """Save a section, kind, author or tag (its own fields as set on `instance`) and its per-language texts.
+
+    `texts`: per-language rows (SectionText, KindText, AuthorBio) to save; `deleted_texts`: ones to delete.
+    Editors change the thing itself; translators only its texts in their languages. Rich texts are
+    sanitised. Then the caches, search words and pages that show it follow (`taxonomy_changed`), the
+    pages it had before a slug changed included.
+    """
+    texts, deleted_texts = list(texts), list(deleted_texts)
+    if by is not None:
+        if _shared_fields_changed(instance) or deleted_texts:
+            _may_edit_piece(by)  # the thing itself is shared by every language
+        for text in texts:
+            _may_edit(by, text.language)
+    before = _taxonomy_own_urls(instance) if instance.pk else set()
+    instance.save()
+    owner = type(instance).__name__.lower()
+    for text in texts:
+        setattr(text, owner, instance)
+        text.save()  # a text's save sanitises its rich text
+    for text in deleted_texts:
+        text.delete()
+    taxonomy_changed(instance=instance, by=by, also=before)
+    return instance
+
+
+@transaction.atomic
+def delete_taxonomy(*, instance, by):
+    """Delete a section, kind, author or tag: its pieces lose it (their listing rows and search words follow), and every
+    page that showed it is purged, its own pages included."""
+    from articles import taxonomy
+
+    _may_edit_piece(by)
+    if by is not None:
+        _require(policies.may_delete(by), _("You may not delete this."))
+    own = _taxonomy_own_urls(instance)
+    piece_ids = _taxonomy_pieces(instance)
+    kind = {Section: events.SECTION_CHANGED, Kind: events.KIND_CHANGED, Author: events.AUTHOR_CHANGED}.get(
+        type(instance), events.TAG_CHANGED
+    )
+    with _tracking(piece_ids) as touched:
+        instance.delete()
+    taxonomy.forget()
+    selectors.next_generation()
+    return events.emit(kind, own | touched["urls"])
+
+
+def delete_taxonomies(*, instances, by):
+    """Bulk delete (the admin's "Delete selected"): each through `delete_taxonomy`, all or none."""
+    with transaction.atomic():
+        return sum(1 for instance in list(instances) if delete_taxonomy(instance=instance, by=by) is not None)
+
+
+def save_section(*, section, by, changes=None, texts=(), deleted_texts=()):
+    for name, value in (changes or {}).items():
+        setattr(section, name, value)
+    return save_taxonomy(instance=section, by=by, texts=texts, deleted_texts=deleted_texts)
+
+
+def delete_section(*, section, by):
+    return delete_taxonomy(instance=section, by=by)

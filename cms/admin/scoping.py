@@ -1,0 +1,97 @@
+"""Translators act only in their languages; these pieces make every admin endpoint say so with a 403."""
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+
+from articles import services
+from articles.languages import language_codes, language_info
+from articles.policies import is_translator, may_edit_language, translator_languages
+
+
+def deny_unless_language(request, language):
+    if not may_edit_language(request.user, language):
+        raise PermissionDenied(f"You do not translate into “{language}”.")
+
+
+def deny_forged_languages(request):
+    """A translator's POST may only name their languages, in any field or inline row ending in "language"."""
+    if request.method == "POST" and is_translator(request.user):
+        for key, value in request.POST.items():
+            if (key == "language" or key.endswith("-language")) and value:
+                deny_unless_language(request, value)
+
+
+def language_choices(user, codes):
+    allowed = translator_languages(user)
+    return [(code, language_info(code)["name_local"]) for code in codes if allowed is None or code in allowed]
+
+
+class LanguageTextsInline:
+    """Inline of per-language texts: translators see, add and change only their languages' rows."""
+
+    extra = 0
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        languages = translator_languages(request.user)
+        return queryset if languages is None else queryset.filter(language__in=languages)
+
+    def has_delete_permission(self, request, obj=None):
+        return not is_translator(request.user) and super().has_delete_permission(request, obj)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "language":
+            return forms.ChoiceField(choices=language_choices(request.user, language_codes()), label=db_field.verbose_name)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class TaxonomyEvents:
+    """Sections, kinds, authors and tags are written by the services (policy, listing index, search, change event):
+    the admin hands them what its forms read, the thing and its texts in one call; deletes, bulk ones included."""
+
+    def save_model(self, request, obj, form, change):
+        pass  # in save_related, with the texts, in one service call
+
+    def save_related(self, request, form, formsets, change):
+        texts, deleted = [], []
+        for formset in formsets:
+            texts += formset.save(commit=False)
+            deleted += formset.deleted_objects
+        services.save_taxonomy(instance=form.instance, by=request.user, texts=texts, deleted_texts=deleted)
+
+    def delete_model(self, request, obj):
+        services.delete_taxonomy(instance=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        services.delete_taxonomies(instances=queryset, by=request.user)
+
+
+class TranslatedThingAdmin(TaxonomyEvents):
+    """Sections, kinds, authors: translators may edit their languages' texts, never the thing itself."""
+
+    translator_readonly_fields = ()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, *self.translator_readonly_fields] if is_translator(request.user) else fields
+
+    def has_add_permission(self, request):
+        return not is_translator(request.user) and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return not is_translator(request.user) and super().has_delete_permission(request, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        deny_forged_languages(request)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        if is_translator(request.user):
+            changelist.list_editable = ()
+        return changelist
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "POST" and is_translator(request.user) and ("_save" in request.POST or "action" in request.POST):
+            raise PermissionDenied("Translators cannot change this list.")
+        return super().changelist_view(request, extra_context)

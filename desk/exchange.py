@@ -1,0 +1,245 @@
+"""XLIFF 2 and PO exchange with translation agencies, written and read by translate-toolkit.
+
+A file holds one target language and one or more pieces. Each segment of a piece (title,
+standfirst, each body block with its inline markup, each image's caption and alt text) is one unit
+whose id names the piece, the source revision the file was made from and the segment:
+``p12-r5-body.3``. Importing checks the whole file first (its size, that it declares no DTD or
+entities, its structure, the language and every piece against the person's rights and the
+source's history) and only then writes, through the services, one draft per piece: created if
+missing, marked current only against the revision the file records, and only when every unit
+is translated.
+"""
+
+import re
+from dataclasses import dataclass
+from html import unescape
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+
+from articles import policies, services
+from articles.errors import NotAllowed, RuleBroken
+from articles.languages import language_codes, language_info
+from articles.models import Article
+from articles.sanitize import sanitize_html
+from articles.segments import build_body, segments
+
+UNIT_ID = re.compile(r"^p(\d{1,12})-r(\d{1,9})-(title|standfirst|body\.\d{1,5}|image\.\d{1,4}\.(?:caption|alt))$")
+XLIFF, PO = "xliff", "po"
+FORMATS = {XLIFF: ("xlf", "application/xliff+xml"), PO: ("po", "text/x-gettext-translation")}
+
+
+def _limit():
+    return getattr(settings, "REVIEW_EXCHANGE_MAX_BYTES", 5 * 2**20)
+
+
+def unit_id(source, key):
+    return f"p{source.piece_id}-r{source.content_revision}-{key}"
+
+
+# Export ---------------------------------------------------------------------------------------------
+
+
+def export(*, sources, language, by, fmt):
+    """(file name, bytes, content type) of an exchange file asking for `sources` in `language`.
+
+    Every source must be readable by `by`, who must work in `language`; all must share one source language.
+    """
+    from translate.storage import po, xliff2
+
+    if fmt not in FORMATS:
+        raise RuleBroken(_("Choose XLIFF 2 or PO."))
+    if language not in language_codes():
+        raise RuleBroken(_("“%(language)s” is not one of the site’s languages.") % {"language": language})
+    if by is not None and not policies.may_edit_language(by, language):
+        raise NotAllowed(_("You do not work in “%(language)s”.") % {"language": language})
+    sources = [version.source_version() for version in sources]
+    sources = list({source.pk: source for source in sources if source}.values())
+    if not sources:
+        raise RuleBroken(_("Choose at least one piece."))
+    if by is not None and not all(policies.may_read_version(by, source) for source in sources):
+        raise NotAllowed(_("One of these pieces is not published yet: an editor can export it."))
+    source_languages = {source.language for source in sources}
+    if len(source_languages) > 1:
+        raise RuleBroken(_("These pieces have sources in different languages: export them one source language at a time."))
+    (source_language,) = source_languages
+    if source_language == language:
+        raise RuleBroken(_("The pieces are written in that language: choose another language."))
+    existing = {v.piece_id: v for v in Article.objects.filter(piece_id__in=[s.piece_id for s in sources], language=language)}
+
+    if fmt == XLIFF:
+        store = xliff2.Xliff2File(sourcelanguage=source_language, targetlanguage=language)
+    else:
+        store = po.pofile()
+        store.updateheader(add=True, Language=language, X_Review_Source_Language=source_language,
+                           Content_Type="text/plain; charset=UTF-8")  # fmt: skip
+    for source in sources:
+        translation = existing.get(source.piece_id)
+        targets = {segment.key: segment.html for segment in segments(services.texts_of(translation))} if translation else {}
+        for segment in segments(services.texts_of(source)):
+            unit = store.UnitClass(segment.html)
+            note = f"{source.title} — {segment.key}"
+            if fmt == XLIFF:
+                unit.setid(unit_id(source, segment.key))
+                _unit_note(unit, note)
+            else:
+                unit.setcontext(unit_id(source, segment.key))
+                unit.addnote(note, origin="developer")
+            if targets.get(segment.key):
+                unit.target = targets[segment.key]
+            store.addunit(unit)
+    extension, content_type = FORMATS[fmt]
+    name = f"review-{source_language}-{language}-{len(sources)}-pieces.{extension}"
+    return name, bytes(store), content_type
+
+
+def _unit_note(unit, text):
+    """XLIFF 2 keeps notes on the <unit>, before its segments (translate-toolkit would put them in the segment)."""
+    from lxml import etree
+
+    element = unit.getunitelement()
+    notes = etree.Element(unit.namespaced("notes"))
+    etree.SubElement(notes, unit.namespaced("note")).text = text
+    element.insert(0, notes)
+
+
+# Import ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Imported:
+    version: Article
+    created: bool
+    complete: bool
+    revision: int
+
+
+def read_upload(upload):
+    """The upload's bytes, refused when too large (read at most one byte past the limit)."""
+    data = upload.read(_limit() + 1)
+    if len(data) > _limit():
+        raise RuleBroken(_("The file is larger than %(size)d MB.") % {"size": _limit() // 2**20})
+    if not data.strip():
+        raise RuleBroken(_("The file is empty."))
+    return data
+
+
+def parse(data, name=""):
+    """(target language, [(unit id, source, target)]) from XLIFF 2 or PO bytes, or a RuleBroken saying what is wrong."""
+    from translate.storage import po, xliff2
+
+    head = data[:4096].lstrip().lower()
+    is_xml = head.startswith(b"<?xml") or head.startswith(b"<xliff") or name.lower().endswith((".xlf", ".xliff"))
+    if is_xml:
+        if b"<!doctype" in data.lower() or b"<!entity" in data.lower():
+            raise RuleBroken(_("The file declares a DTD or entities; exchange files never need them. It was not read."))
+        if b"urn:oasis:names:tc:xliff:document:1." in head:
+            raise RuleBroken(_("This is not an XLIFF 2.0 file (XLIFF 1.2 is not read)."))
+        try:
+            store = xliff2.Xliff2File.parsestring(data)
+        except Exception:  # translate-toolkit and lxml raise many kinds; all mean the same to the person
+            raise RuleBroken(_("This is not a valid XLIFF 2 file.")) from None
+        root = store.document.getroot()
+        if root.get("version") != "2.0" or not root.tag.endswith("}xliff"):
+            raise RuleBroken(_("This is not an XLIFF 2.0 file (XLIFF 1.2 is not read)."))
+        language = store.gettargetlanguage()
+        units = [(unit.getid(), str(unit.source or ""), str(unit.target or "")) for unit in store.units]
+    else:
+        try:
+            store = po.pofile.parsestring(data)
+        except Exception:
+            raise RuleBroken(_("This is neither a valid PO file nor an XLIFF 2 file.")) from None
+        language = store.parseheader().get("Language", "")
+        units = [(unit.getcontext(), str(unit.source or ""), str(unit.target or "")) for unit in store.units if not unit.isheader()]
+    if language not in language_codes():
+        raise RuleBroken(_("The file does not name one of the site’s languages as its target (it says “%(language)s”).")
+                         % {"language": (language or "")[:20]})  # fmt: skip
+    if not units:
+        raise RuleBroken(_("The file holds no units to import."))
+    return language, units
+
+
+def import_file(*, upload, by):
+    """Import an exchange file: every piece's translation drafted or updated, or, if anything is wrong, nothing."""
+    data = read_upload(upload)
+    language, units = parse(data, getattr(upload, "name", ""))
+    if by is not None and not policies.may_edit_language(by, language):
+        raise NotAllowed(
+            _("This file is for %(language)s, which you do not translate.") % {"language": language_info(language)["name_local"]}
+        )
+    plan = _plan(units, language, by)
+    with transaction.atomic():
+        return [_apply(item, language, by) for item in plan]
+
+
+def _plan(units, language, by):
+    """Check every unit against the pieces and their history before anything is written."""
+    pieces = {}
+    for raw_id, _source, target in units:
+        match = UNIT_ID.match(raw_id or "")
+        if not match:
+            raise RuleBroken(
+                _("The unit “%(id)s” is not one this site wrote; the file's structure was changed.") % {"id": (raw_id or "")[:60]}
+            )
+        piece_id, revision, key = int(match[1]), int(match[2]), match[3]
+        entry = pieces.setdefault(piece_id, {"revision": revision, "targets": {}})
+        if entry["revision"] != revision:
+            raise RuleBroken(_("The units of one piece name two source revisions; the file was mixed from two exports."))
+        entry["targets"][key] = target
+    sources = {a.piece_id: a for a in Article.objects.filter(piece_id__in=pieces, piece__source=F("pk")).select_related("piece")}
+    plan = []
+    for piece_id, entry in pieces.items():
+        source = sources.get(piece_id)
+        if source is None:
+            raise RuleBroken(_("The file names a piece that no longer exists (%(id)s).") % {"id": piece_id})
+        if by is not None and not policies.may_read_version(by, source):
+            raise NotAllowed(_("The file names a piece you may not translate yet."))
+        if source.language == language:
+            raise RuleBroken(_("The file would overwrite the source of “%(title)s”.") % {"title": source.title})
+        revision = entry["revision"]
+        then = services.source_text_at(source, revision) if revision <= source.content_revision else None
+        if then is None:
+            raise RuleBroken(_("The file was made from a text of “%(title)s” this site does not know (revision %(revision)s).")
+                             % {"title": source.title, "revision": revision})  # fmt: skip
+        expected = {segment.key: segment for segment in segments(then)}
+        unknown = set(entry["targets"]) - set(expected)
+        if unknown:
+            raise RuleBroken(
+                _("The file has units that “%(title)s” never had: %(keys)s.") % {"title": source.title, "keys": ", ".join(sorted(unknown))}
+            )
+        plan.append({"source": source, "revision": revision, "expected": expected, "targets": entry["targets"]})
+    return plan
+
+
+def _apply(item, language, by):
+    source, revision, expected, targets = item["source"], item["revision"], item["expected"], item["targets"]
+    version = Article.objects.filter(piece_id=source.piece_id, language=language).first()
+    created = version is None
+    if created:
+        version = services.create_translation(source=source, language=language, by=by, made_from=revision)
+    translated = {key: (targets.get(key) or "").strip() for key in expected}
+    complete = all(translated.values())
+    mine = {segment.key: segment for segment in segments(services.texts_of(version))}
+
+    def text(key):  # a unit left empty keeps what the version has there, else the source's text
+        return translated.get(key) or (mine[key].html if key in mine else expected[key].html)
+
+    changes = {field: _plain(text(field)) for field in ("title", "standfirst") if field in expected}
+    blocks = [(segment.kind, segment.parent, text(segment.key)) for segment in expected.values() if segment.key.startswith("body.")]
+    changes["body"] = sanitize_html(build_body(blocks))
+    ordered = sorted(services.texts_of(version)["images"], key=lambda usage: usage.get("order") or 0)
+    for number, usage in enumerate(ordered, start=1):
+        for part, key in (("caption", f"image.{number}.caption"), ("alt_text", f"image.{number}.alt")):
+            if translated.get(key):
+                usage[part] = _plain(translated[key])
+    saved = services.save_version(version=version, by=by, changes=changes, images=ordered,
+                                  matches_source_revision=revision if complete else None)  # fmt: skip
+    return Imported(saved, created, complete, revision)
+
+
+def _plain(html):
+    """A unit's text for a plain field (title, caption): markup dropped, entities read."""
+    return " ".join(unescape(strip_tags(html)).split())

@@ -1,0 +1,102 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from articles import search, selectors, taxonomy
+from articles.languages import current_language
+from articles.models.listing import ALL
+
+
+class ArticleFilterForm(forms.Form):
+    """The query string of the article list; anything not offered in the choices is refused."""
+
+    kind = forms.ChoiceField(label=pgettext_lazy("article kind", "Kind"), required=False)
+    section = forms.ChoiceField(label=_("Section"), required=False)
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language = current_language()
+        words = taxonomy.for_language(self.language)
+        self.kinds = words.kinds_by_key
+        self.sections = {section.slug: section.id for section in words.sections}
+        self.fields["kind"].choices = [("", _("All kinds"))] + [(key, name) for _id, key, name in words.kinds]
+        self.fields["section"].choices = [("", _("All sections"))] + [(s.slug, s.name) for s in words.sections]
+        self.fields["year"].choices = [("", _("All years"))] + [(str(year), str(year)) for year in selectors.years(self.language)]
+
+    def entries(self):
+        """The listing rows the filters ask for: the narrowest facet's index range, then the other filters."""
+        data = self.cleaned_data if self.is_bound else {}
+        section_id, kind_id = self.sections.get(data.get("section")), self.kinds.get(data.get("kind"))
+        facet = f"s:{section_id}" if section_id else f"k:{kind_id}" if kind_id else ALL
+        rows = selectors.entries(self.language, facet)
+        if section_id and kind_id:
+            rows = rows.filter(kind_id=kind_id)
+        if data.get("year"):
+            rows = selectors.in_year(rows, data["year"])
+        return rows
+
+    def active(self):
+        """(field name, label, chosen value's name) of each filter in use, in the form's order."""
+        if not self.is_bound or not self.is_valid():
+            return []
+        chosen = []
+        for name, field in self.fields.items():
+            if not hasattr(field, "choices"):
+                continue  # the search words: not a filter
+            value = self.cleaned_data.get(name)
+            if value not in (None, ""):
+                names = dict((str(key), label) for key, label in field.choices)
+                chosen.append((name, field.label, names.get(str(value), str(value))))
+        return chosen
+
+    def query_in(self, language):
+        """These filters for the same listing in another language, leaving out those that do not exist there."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        if not any(data.get(name) for name in ("kind", "section", "year")):
+            return {}  # no filter to carry over: no other language's taxonomy to read
+        words, query = taxonomy.for_language(language), {}
+        if data.get("kind") and data["kind"] in words.kinds_by_key:
+            query["kind"] = data["kind"]
+        section = words.sections_by_id.get(self.sections.get(data.get("section")))
+        if section:
+            query["section"] = section.slug
+        if data.get("year") and language in selectors.languages_with_year(data["year"]):
+            query["year"] = data["year"]
+        return query
+
+    def error_message(self):
+        return " ".join(f"{self.fields[name].label}: {' '.join(errors)}" for name, errors in self.errors.items())
+
+
+class QueryField(forms.CharField):
+    """The reader's search words, cleaned rather than refused: control characters (NUL included) go, and
+    an overlong query is cut at a word (`shortened` says so)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strip=False, **kwargs)
+        self.validators = []  # no "Null characters are not allowed": they are dropped
+
+    def to_python(self, value):
+        query, self.shortened = search.clean_query(value if isinstance(value, str) else "")
+        return query
+
+
+class SearchForm(ArticleFilterForm):
+    q = QueryField(label=_("Search for"), required=False)
+
+    field_order = ["q", "section", "kind", "year"]
+
+    def filters(self):
+        data = self.cleaned_data
+        year = data.get("year")
+        return search.Filters(
+            section_id=self.sections.get(data.get("section")),
+            kind_id=self.kinds.get(data.get("kind")),
+            year_bounds=selectors.year_bounds(year) if year else None,
+        )
+
+    def query_in(self, language):
+        query = super().query_in(language)
+        q = self.cleaned_data.get("q") if self.is_bound and self.is_valid() else ""
+        return {"q": q, **query} if q else query
