@@ -124,12 +124,6 @@ def state_of(version: Article, pending: PendingChange | None | bool = _UNKNOWN, 
     return State(phase, Pending.IN_REVIEW if in_review else Pending.EDITING)
 
 
-def outdated(translated_from_revision: int | None, source_revision: int) -> bool:
-    """A translation is outdated while its source's text is newer than the one it was made from (the one rule;
-    the model, the reader's notice and the admin's badges ask it)."""
-    return (translated_from_revision or 0) < source_revision
-
-
 class Transition(StrEnum):
     CREATE = "create"
     SAVE = "save"  # text and settings; on a published version, they become its pending changes

@@ -9,6 +9,7 @@ import re
 import urllib.request
 
 from django.conf import settings
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
@@ -47,3 +48,8 @@ class VarnishBan:
             request = urllib.request.Request(proxy.rstrip("/") + "/", method="BAN", headers=headers)
             with urllib.request.urlopen(request, timeout=10) as response:  # an error raises: the job retries
                 response.read()
+
+
+def configured():
+    """The backends `REVIEW_PURGE_BACKENDS` names, ready to purge."""
+    return [import_string(path)() for path in settings.REVIEW_PURGE_BACKENDS]

@@ -9,8 +9,8 @@ import secrets
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils.module_loading import import_string
 
+from articles.jobs import enqueue
 from delivery.pagecache import path_key
 
 
@@ -27,10 +27,4 @@ def purge_paths(paths):
 def on_change(sender, event, **kwargs):
     purge_paths(event.urls)
     if settings.REVIEW_PURGE_BACKENDS and event.urls:
-        from delivery.tasks import purge_proxies
-
-        purge_proxies.delay(sorted(event.urls))
-
-
-def backends():
-    return [import_string(path)() for path in settings.REVIEW_PURGE_BACKENDS]
+        enqueue("delivery.purge_proxies", sorted(event.urls))

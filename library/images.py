@@ -15,6 +15,7 @@ import hashlib
 import json
 import logging
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -26,17 +27,23 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image as PILImage
 from PIL import UnidentifiedImageError
 
-from articles.models.media import original_name
 from library.imaging import EXTENSIONS as ACCEPTED_FORMATS
 
 logger = logging.getLogger(__name__)
 EXTENSIONS = {"jpg": "JPEG", "jpeg": "JPEG", "jpe": "JPEG", "png": "PNG", "webp": "WEBP", "avif": "AVIF", "gif": "GIF"}
 CARD_RATIO = 16 / 9
 IMAGING = os.path.join(os.path.dirname(os.path.abspath(__file__)), "imaging.py")
+
+
+def stored_name(filename):
+    """Where an original is stored: a random name no one can guess from the title, the upload or a neighbour."""
+    extension = os.path.splitext(filename)[1].lower()
+    return f"images/{timezone.now():%Y/%m}/{secrets.token_hex(16)}{extension}"
 
 
 def rejected(message, code, **params):
@@ -154,7 +161,7 @@ def store(result, folder, digest, focal):
     name = size = None
     if original:
         with open(os.path.join(folder, original["file"]), "rb") as file:
-            name = default_storage.save(original_name(None, original["file"]), File(file))
+            name = default_storage.save(stored_name(original["file"]), File(file))
         size = (original["width"], original["height"])
     key = hashlib.sha256(f"{digest}:{focal[0]}:{focal[1]}".encode()).hexdigest()[:16]
     renditions = {}

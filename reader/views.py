@@ -21,8 +21,8 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from articles import events, search, selectors, services, taxonomy
 from articles.languages import current_language, language_codes, language_info, language_order
-from articles.lifecycle import outdated
 from articles.models import Article, ArticleImage, ArticleRedirect, Author, Image, PendingChange, PublicationPage, SectionText, Tag
+from articles.models.article import outdated
 from articles.models.listing import ALL, FALLBACK, LOCAL
 from articles.policies import may_edit_language, may_edit_piece, may_read_pending, may_read_version, may_view_history
 from articles.sanitize import sanitize_html

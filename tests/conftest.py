@@ -120,9 +120,11 @@ class DemoSnapshot:
     def lay(cls, media_root):
         from django.apps import apps
         from django.core.management.color import no_style
-        from django.db import connection
+        from django.db import connection, transaction
 
-        with connection.cursor() as cursor:
+        # One transaction (or savepoint): foreign keys are checked at its end, when every table has its rows; a
+        # live-server test runs in autocommit, where each insert would be checked on its own.
+        with transaction.atomic(), connection.cursor() as cursor:
             if cls.base_now(cursor) != cls.base:
                 return cls.load(media_root)
             for table, (columns, rows) in cls.rows.items():

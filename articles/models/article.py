@@ -13,11 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 
-from articles import figures
 from articles.languages import default_language, language_info
 from articles.models.base import language_field, non_empty
 from articles.models.tags import TaggedArticle
-from articles.sanitize import sanitize_html
 
 
 @lru_cache(maxsize=20_000)
@@ -25,6 +23,12 @@ def detail_path(language, year, month, day, slug):
     """A version's path; remembered, because every card and language link asks and the answer never changes."""
     with translation.override(language):
         return reverse("articles:detail", kwargs={"year": year, "month": month, "day": day, "slug": slug})
+
+
+def outdated(translated_from_revision, source_revision):
+    """A translation is outdated while its source's text is newer than the one it was made from (the one rule;
+    the model, the state machine, the reader's notice and the admin's badges ask it)."""
+    return (translated_from_revision or 0) < source_revision
 
 
 class Status(models.TextChoices):
@@ -114,7 +118,7 @@ class Article(models.Model):
         return f"{self.title} [{self.language}]"
 
     def save(self, *args, **kwargs):
-        self.body = figures.bind(sanitize_html(self.body, figures=True))
+        # Derives its own row's fields only; the body is sanitised and its figures bound by the services, before.
         self.edit_version += 1
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "edit_version"}
@@ -186,7 +190,5 @@ class Article(models.Model):
         """A translation is outdated when its source's text changed after it was made."""
         if self.is_source:
             return False
-        from articles.lifecycle import outdated
-
         source = self.source_version()
         return bool(source and outdated(self.translated_from_revision, source.content_revision))

@@ -1,8 +1,5 @@
 """Images: the uploaded original, and its use by one article version (alt text and caption)."""
 
-import os
-import secrets
-
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -12,11 +9,10 @@ SOURCE_TYPES = [("avif", "image/avif"), ("webp", "image/webp"), ("jpg", "image/j
 
 
 def original_name(image, filename):
-    """Where an original is stored: a random name no one can guess from the title, the upload or a neighbour."""
-    from django.utils import timezone
+    """Where an original is stored (the image library names it: library.images.stored_name)."""
+    from library.images import stored_name
 
-    extension = os.path.splitext(filename)[1].lower()
-    return f"images/{timezone.now():%Y/%m}/{secrets.token_hex(16)}{extension}"
+    return stored_name(filename)
 
 
 class ImageState(models.TextChoices):

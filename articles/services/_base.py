@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from articles import events, listing, policies, search
+from articles import events, figures, listing, policies, search
 from articles.errors import Conflict, EditConflict, NotAllowed, RuleBroken
 from articles.languages import language_codes, language_info
 from articles.models import (
@@ -21,6 +21,7 @@ from articles.models import (
     PendingChange,
     Status,
 )
+from articles.sanitize import sanitize_html
 from articles.segments import plain
 
 VERSION_FIELDS = ("title", "slug", "standfirst", "body", "status", "published_at")
@@ -80,7 +81,10 @@ def _check_slug_free(version):
 
 
 def _save_row(version, **kwargs):
-    """Save in a savepoint: a constraint another writer won first becomes a Conflict, not a broken transaction."""
+    """Save in a savepoint: a constraint another writer won first becomes a Conflict, not a broken transaction.
+
+    The body is sanitised whatever the editor sent, and each figure tied to its library image (articles.figures)."""
+    version.body = figures.bind(sanitize_html(version.body, figures=True))
     try:
         with transaction.atomic():
             version.save(**kwargs)

@@ -9,6 +9,7 @@ from django.utils import translation as translations
 from django.utils.translation import gettext as _
 
 from articles.errors import RuleBroken
+from articles.jobs import enqueue
 from articles.languages import language_codes
 from articles.models import (
     Article,
@@ -70,9 +71,7 @@ def save_translator_languages(*, user, rows=(), deleted=(), by):
 
 
 def _mail_later(reason, assignment_id):
-    from articles.tasks import mail_assignment
-
-    transaction.on_commit(lambda: mail_assignment.delay(assignment_id, reason))
+    transaction.on_commit(lambda: enqueue("articles.mail_assignment", assignment_id, reason))
 
 
 def _source_changed(source):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles import events, policies
+from articles.jobs import enqueue
 from articles.models import (
     ArticleImage,
     Image,
@@ -20,10 +21,9 @@ from library import images
 
 def request_processing(*, image):
     """After an upload or a crop change: the image worker decodes in the background; readers keep the previous picture."""
-    from articles.tasks import process_image
 
     pk = image.pk
-    transaction.on_commit(lambda: process_image.delay(pk))
+    transaction.on_commit(lambda: enqueue("articles.process_image", pk))
 
 
 def _focal(image):

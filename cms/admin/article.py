@@ -25,6 +25,7 @@ from articles.errors import DomainError, NotAllowed
 from articles.languages import current_language, language_codes, language_info, language_order
 from articles.lifecycle import Transition
 from articles.models import Article, ArticleImage, PendingChange, Status
+from articles.models.article import outdated
 from articles.policies import (
     is_translator,
     may_delete,
@@ -313,7 +314,7 @@ class ArticleAdmin(CalendarViews, HardenedAdmin, VersionAdmin):
         def badge(sibling):
             if sibling is source:
                 state, label = "source", _("source")
-            elif source and lifecycle.outdated(sibling.translated_from_revision, source.content_revision):
+            elif source and outdated(sibling.translated_from_revision, source.content_revision):
                 state, label = "outdated", _("outdated")
             elif sibling.status != Status.PUBLISHED:
                 state, label = "draft", sibling.get_status_display()
