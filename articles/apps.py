@@ -30,6 +30,7 @@ class ArticlesConfig(AppConfig):
         import reversion
         from django.db.models.signals import post_delete, post_save
 
+        from articles import tasks  # noqa: F401  (its jobs are registered, for articles.jobs.enqueue() by name)
         from articles.models import Article, ArticleImage, Kind, KindText, PendingChange, Piece, PublicationPage, Section, SectionText
 
         # Every save through a service keeps a revision with the version's images and its piece's shared fields

@@ -45,12 +45,14 @@ UNSAFE = {"Cc", "Cf", "Co", "Cs", "Cn"}  # control, format, private use, surroga
 PLAIN_SQL = (
     "replace(replace(replace(replace(regexp_replace({col}, '<[^>]*>', ' ', 'g'), '&nbsp;', ' '), '&lt;', '<'), '&gt;', '>'), '&amp;', '&')"
 )
-# Tag and author names of a version, in SQL (both databases; `agg` is string_agg or group_concat).
+# Tag and author names of a version, in SQL (both databases; `agg` is string_agg or group_concat). On PostgreSQL in
+# name order, so a document's word positions never depend on the order rows happen to be stored in.
 EXTRA_SQL = (
-    "coalesce((SELECT {agg}(t.name, ' ') FROM articles_taggedarticle ta JOIN articles_tag t ON t.id = ta.tag_id "
-    "WHERE ta.content_object_id = a.id), '') || ' ' || coalesce((SELECT {agg}(au.name, ' ') FROM articles_piece_authors pa "
+    "coalesce((SELECT {agg}(t.name, ' '{tag_order}) FROM articles_taggedarticle ta JOIN articles_tag t ON t.id = ta.tag_id "
+    "WHERE ta.content_object_id = a.id), '') || ' ' || coalesce((SELECT {agg}(au.name, ' '{author_order}) FROM articles_piece_authors pa "
     "JOIN articles_author au ON au.id = pa.author_id WHERE pa.piece_id = a.piece_id), '')"
 )
+PG_EXTRA_SQL = EXTRA_SQL.format(agg="string_agg", tag_order=" ORDER BY t.name", author_order=" ORDER BY au.name")
 
 
 def config_for(language):
@@ -164,7 +166,7 @@ def _write(conn, where, params):
                     w.shown_in, w.handover, w.published_at, w.section_id, w.kind_id
                 FROM articles_article a
                 CROSS JOIN LATERAL (SELECT ({case})::regconfig AS config) c
-                CROSS JOIN LATERAL (SELECT {EXTRA_SQL.format(agg="string_agg")} AS extra) x
+                CROSS JOIN LATERAL (SELECT {PG_EXTRA_SQL} AS extra) x
                 CROSS JOIN LATERAL ({SHOWN_SQL.format(version="a.id")}) w
                 WHERE {where}
                 ON CONFLICT (version_id) DO UPDATE
@@ -174,7 +176,7 @@ def _write(conn, where, params):
                 [*case_params, *params],
             )
             return
-        extra = EXTRA_SQL.format(agg="group_concat")
+        extra = EXTRA_SQL.format(agg="group_concat", tag_order="", author_order="")
         cursor.execute(f"SELECT a.id, a.language, a.title, a.standfirst, a.body, {extra} FROM articles_article a WHERE {where}", params)
         rows = cursor.fetchall()
         ids = [row[0] for row in rows]

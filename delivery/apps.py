@@ -9,6 +9,6 @@ class DeliveryConfig(AppConfig):
 
     def ready(self):
         from articles.events import change_event
-        from delivery import purge
+        from delivery import purge, tasks  # noqa: F401  (tasks: its jobs are registered, for enqueue() by name)
 
         change_event.connect(purge.on_change, dispatch_uid="delivery.purge")
