@@ -15,39 +15,37 @@ from articles.models import (
 from articles.services._base import _may_edit, _may_edit_piece, _require, _tracking
 
 
+def _event_and_facet(instance):
+    """The change event of a section, kind, author or tag, and the listing facet its pieces are listed under."""
+    from articles.models import Tag
+
+    for model, kind, prefix in ((Section, events.SECTION_CHANGED, "s"), (Kind, events.KIND_CHANGED, "k"),
+                                (Author, events.AUTHOR_CHANGED, "a"), (Tag, events.TAG_CHANGED, "t")):  # fmt: skip
+        if isinstance(instance, model):
+            return kind, f"{prefix}:{instance.pk}"
+    return None, None
+
+
 def taxonomy_changed(*, instance, by=None, also=()):
     """After a section, kind, tag or author (or one of its texts) was saved: events and caches. `also`: URLs it
     had before (a changed slug's old pages)."""
     from articles import taxonomy
-    from articles.models import ListingEntry, SectionText, Tag
+    from articles.models import ListingEntry
 
     taxonomy.forget()
     selectors.next_generation()  # names and slugs shown beside listings (bylines, tags) changed
-    if isinstance(instance, Section):
-        facet, kind = f"s:{instance.pk}", events.SECTION_CHANGED
-        own = events.listing_urls_everywhere(
-            "articles:section", dict(SectionText.objects.filter(section=instance).values_list("language", "slug"))
-        )
-    elif isinstance(instance, Kind):
-        facet, kind, own = f"k:{instance.pk}", events.KIND_CHANGED, set()
-    elif isinstance(instance, Author):
-        facet, kind = f"a:{instance.pk}", events.AUTHOR_CHANGED
-        own = events.listing_urls_everywhere("articles:author", dict.fromkeys(language_codes(), instance.slug))
-    elif isinstance(instance, Tag):
-        facet, kind = f"t:{instance.pk}", events.TAG_CHANGED
-        own = events.listing_urls_everywhere("articles:tag", {instance.language: instance.slug})
-    else:
+    kind, facet = _event_and_facet(instance)
+    if kind is None:
         return None
     piece_ids = set(ListingEntry.objects.filter(facet=facet).values_list("piece_id", flat=True)[:10_000])
     if kind in (events.AUTHOR_CHANGED, events.TAG_CHANGED):
         search.index_pieces(piece_ids)  # their names are words the pieces are found by
-    urls = own | events.piece_urls(piece_ids) if kind != events.KIND_CHANGED else events.piece_urls(piece_ids)
-    return events.emit(kind, urls | set(also))
+    return events.emit(kind, _taxonomy_own_urls(instance) | events.piece_urls(piece_ids) | set(also))
 
 
 def _taxonomy_pieces(instance):
-    """The pieces a section, kind, author or tag is shown with (the listing rows that carry it, or its own links)."""
-    from articles.models import ListingEntry, Tag
+    """The pieces a section, kind, author or tag is shown with."""
+    from articles.models import Tag
 
     if isinstance(instance, Section):
         return set(Piece.objects.filter(section=instance).values_list("pk", flat=True))
@@ -57,7 +55,7 @@ def _taxonomy_pieces(instance):
         return set(Piece.objects.filter(authors=instance).values_list("pk", flat=True))
     if isinstance(instance, Tag):
         return set(Article.objects.filter(tagged_items__tag=instance).values_list("piece_id", flat=True))
-    return set(ListingEntry.objects.none().values_list("piece_id", flat=True))
+    return set()
 
 
 def _taxonomy_own_urls(instance):
@@ -124,9 +122,7 @@ def delete_taxonomy(*, instance, by):
         _require(policies.may_delete(by), _("You may not delete this."))
     own = _taxonomy_own_urls(instance)
     piece_ids = _taxonomy_pieces(instance)
-    kind = {Section: events.SECTION_CHANGED, Kind: events.KIND_CHANGED, Author: events.AUTHOR_CHANGED}.get(
-        type(instance), events.TAG_CHANGED
-    )
+    kind, _facet = _event_and_facet(instance)
     with _tracking(piece_ids) as touched:
         instance.delete()
     taxonomy.forget()
@@ -137,7 +133,10 @@ def delete_taxonomy(*, instance, by):
 def delete_taxonomies(*, instances, by):
     """Bulk delete (the admin's "Delete selected"): each through `delete_taxonomy`, all or none."""
     with transaction.atomic():
-        return sum(1 for instance in list(instances) if delete_taxonomy(instance=instance, by=by) is not None)
+        instances = list(instances)
+        for instance in instances:
+            delete_taxonomy(instance=instance, by=by)
+        return len(instances)
 
 
 def save_section(*, section, by, changes=None, texts=(), deleted_texts=()):
