@@ -10,6 +10,9 @@ Found by the hostile crawl (tests/test_hostile_crawl.py), fixed as classes:
   Django's own "invalid lookup" answer (a redirect to `?e=1`), like any other bad filter.
 - A prepopulated field that is read-only for this user (a translator on an author) is not
   prepopulated: Django would look for a form field that is not there.
+- An inline builds at most its `max_num` forms, whatever count the posted management form claims:
+  Django caps a claimed count only at 1,000 forms, each built, validated and rendered again (five
+  seconds of one request for `TOTAL_FORMS=10**30`); beyond the bound it is a form error at once.
 """
 
 from django import forms
@@ -112,9 +115,24 @@ class ModelAdmin(HardenedAdmin, admin.ModelAdmin):
     pass
 
 
-class TabularInline(HardenedFields, admin.TabularInline):
+class BoundedInline(HardenedFields):
+    """For inlines: never more forms than `forms_at_most()` (see the module's docstring)."""
+
+    def forms_at_most(self):
+        return 100
+
+    def get_max_num(self, request, obj=None, **kwargs):
+        max_num = super().get_max_num(request, obj, **kwargs)
+        return self.forms_at_most() if max_num is None else min(max_num, self.forms_at_most())
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("absolute_max", self.forms_at_most())
+        return super().get_formset(request, obj, **kwargs)
+
+
+class TabularInline(BoundedInline, admin.TabularInline):
     pass
 
 
-class StackedInline(HardenedFields, admin.StackedInline):
+class StackedInline(BoundedInline, admin.StackedInline):
     pass

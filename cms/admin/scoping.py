@@ -31,6 +31,9 @@ class LanguageTextsInline:
 
     extra = 0
 
+    def forms_at_most(self):
+        return len(language_codes())  # one text per language
+
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         languages = translator_languages(request.user)

@@ -83,3 +83,34 @@ def test_404_page_is_a_real_page_in_the_readers_language(client):
     response = client.get("/fr/articles/9999/")
     assert response.status_code == 404
     assert '<html lang="fr" dir="ltr">' in response.content.decode()
+
+
+def test_every_inline_refuses_a_claimed_form_count_beyond_its_bound_at_once(admin_client):
+    """A management form claiming 10**30 forms: Django alone would build, validate and render 1,000 of them
+    (seconds of one request); every inline here stops at its own bound, with a form error, and saves nothing."""
+    from django.contrib import admin
+
+    from articles.models import Article
+    from tests.admin_client import read_form
+
+    checked = []
+    for model, model_admin in admin.site._registry.items():
+        first = model.objects.order_by("pk").first()
+        if not model_admin.inlines or first is None:
+            continue
+        opts = model._meta
+        url = f"/admin/{opts.app_label}/{opts.model_name}/{first.pk}/change/"
+        fields = read_form(admin_client.get(url))
+        totals = [name for name in fields if name.endswith("-TOTAL_FORMS")]
+        for name in totals:
+            before = Article.objects.order_by("pk").values_list("pk", "edit_version")[:50]
+            before = list(before)
+            response = admin_client.post(url, {**fields, name: ["9" * 30]})
+            assert response.status_code == 200, (url, name, response.status_code)
+            formset = next(f for f in response.context["inline_admin_formsets"] if f.formset.prefix == name[: -len("-TOTAL_FORMS")])
+            bound = formset.formset.absolute_max
+            assert bound <= 100 and len(formset.formset.forms) <= bound, (url, name, bound)
+            assert "Please submit at most" in response.content.decode(), (url, name)  # (Django names max_num in it)
+            assert list(Article.objects.order_by("pk").values_list("pk", "edit_version")[:50]) == before
+            checked.append(name)
+    assert len(checked) >= 4, checked  # sections, kinds, authors, versions, pieces, users
