@@ -257,10 +257,6 @@ RULES: dict[Transition, Rule] = {
 }
 
 
-def label(transition: Transition) -> str:
-    return str(RULES[transition].label)
-
-
 def may(transition: Transition, by: Any, language: str) -> bool:
     """Whether `by` may take `transition` in `language` (None is the system: scheduled jobs, imports; it may do anything)."""
     return by is None or RULES[transition].who(by, language)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from articles import events, figures, listing, policies, search
+from articles import events, figures, history, lifecycle, listing, policies, search
 from articles.errors import Conflict, EditConflict, NotAllowed, RuleBroken
 from articles.languages import language_codes, language_info
 from articles.models import (
@@ -52,12 +52,14 @@ def _may_edit_piece(by):
 
 
 @contextmanager
-def _revision(by, comment):
+def _revision(by, comment, **params):
+    """One revision by `by`, named by a transition or a message (stored in English, shown translated: articles.history)."""
     with reversion.create_revision():
         if by is not None:
             reversion.set_user(by)
         if not reversion.get_comment():  # an enclosing write (a restore) names the revision
-            reversion.set_comment(comment)
+            message = lifecycle.RULES[comment].label if isinstance(comment, lifecycle.Transition) else comment
+            reversion.set_comment(history.stored(message, **params))
         yield
 
 

@@ -39,7 +39,7 @@ def submit_for_review(*, version, by, comment=""):
     if state.published and not state.has_pending:
         raise Conflict(_("This version is published and nothing is pending: change it first, then submit the changes."))
     lifecycle.require(Transition.SUBMIT, by=by, version=current, state=state)
-    with _revision(by, lifecycle.label(Transition.SUBMIT)):
+    with _revision(by, Transition.SUBMIT):
         if state.has_pending:
             pending.in_review = True
             pending.save(update_fields=["in_review", "updated_at"])
@@ -62,7 +62,7 @@ def send_back(*, version, by, comment):
     state = lifecycle.require(Transition.SEND_BACK, by=by, version=current, state=lifecycle.state_of(current, pending))
     if not (comment or "").strip():
         raise RuleBroken(_("Say what needs changing: the translator reads it beside the form."), field="text")
-    with _revision(by, lifecycle.label(Transition.SEND_BACK)):
+    with _revision(by, Transition.SEND_BACK):
         if state.has_pending:
             pending.in_review = False  # the pending changes stay, for their author to change
             pending.save(update_fields=["in_review", "updated_at"])
@@ -79,7 +79,7 @@ def approve(*, version, by):
     """A reviser approves a version in review (published at its date, or now), or pending changes in review (made live)."""
     current = _lock(version)
     state = lifecycle.require(Transition.APPROVE, by=by, version=current)
-    with _revision(by, lifecycle.label(Transition.APPROVE)):
+    with _revision(by, Transition.APPROVE):
         if state.has_pending:
             return publish_changes(version=current, by=by)
         return publish(versions=[current], by=by)

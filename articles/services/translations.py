@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from reversion.models import Version
 
 from articles import events, lifecycle, policies, search
@@ -57,7 +58,7 @@ def _create_translation(source, language, by, made_from=None):
         )
     source = piece.source
     _may_read(by, source)  # the draft is a copy of the source's full text
-    with _revision(by, _("Translation started from the %(language)s source") % {"language": source.language}):
+    with _revision(by, gettext_noop("Translation started from the %(language)s source"), language=source.language):
         translation = Article.objects.create(
             piece=piece,
             language=language,
@@ -153,7 +154,7 @@ def restore_revision(*, version, revision_version, by):
         piece_changes = {"section": section, "kind": kind, "authors": list(Author.objects.filter(pk__in=piece_data.get("authors", [])))}
     restored = [{**u, "image": images[u["image_id"]]} for u in sorted(usages, key=lambda u: u.get("order", 0))]
     when = revision_version.revision.date_created
-    with _revision(by, _("Restored the revision of %(date)s") % {"date": timezone.localtime(when).strftime("%Y-%m-%d %H:%M")}):
+    with _revision(by, gettext_noop("Restored the revision of %(date)s"), date=timezone.localtime(when).strftime("%Y-%m-%d %H:%M")):
         # Status and date stay as they are: on a published version the save becomes its pending changes.
         return save_version(version=current, by=by, changes=changes, images=restored, **piece_changes)
 

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from articles import events, figures, lifecycle
 from articles.errors import Conflict, RuleBroken
@@ -60,7 +61,7 @@ def create_piece(*, by, language, changes, section=None, kind=None, authors=(), 
         _may_edit_piece(by)
     _check_slug_free(version)
     _check_publishable(version, images)
-    with _revision(by, _("Created")):
+    with _revision(by, gettext_noop("Created")):
         piece = Piece.objects.create(section=section, kind=kind)
         version.piece = piece
         _announce_state(version)
@@ -125,7 +126,7 @@ def save_version(
     if _image_texts(usages) != _image_texts(before_usages) and not current.text_changed():
         current.content_changed()
     _announce_state(current)
-    with _tracking([current.piece_id], None if shared_change else {current.pk}) as touched, _revision(by, lifecycle.label(transition)):
+    with _tracking([current.piece_id], None if shared_change else {current.pk}) as touched, _revision(by, transition):
         _save_row(current)
         piece_changed = _set_piece_fields(current.piece, **piece_changes)
         if images is not None:
@@ -180,7 +181,7 @@ def _stage(current, *, by, changes, tags, images, matches_source_revision, piece
         update_piece(piece=current.piece, by=by, **piece_changes)
     unchanged = _same_as_live(current, pending)
     # The History keeps each save of pending changes: the version as readers see it, with the pending text beside it.
-    with _revision(by, _("Saved back to the live text") if unchanged else _("Saved pending changes")):
+    with _revision(by, gettext_noop("Saved back to the live text") if unchanged else gettext_noop("Saved pending changes")):
         if unchanged and not pending._state.adding:
             pending.delete()  # saved back to what readers see: nothing is pending any more
         elif not unchanged:
@@ -202,7 +203,7 @@ def publish_changes(*, version, by, expected_edit_version=None):
     saved_from = _saved_from(pending)
     if len(saved_from["images"]) != len(pending.images):
         raise Conflict(_("An image of these pending changes has been deleted since: open the form, check the images and save again."))
-    with _revision(by, lifecycle.label(Transition.PUBLISH_PENDING)):
+    with _revision(by, Transition.PUBLISH_PENDING):
         return save_version(version=current, by=by, go_live=True, **saved_from)
 
 
@@ -230,7 +231,7 @@ def reschedule(*, version, by, published_at, expected_edit_version=None):
             )
     old_time = current.published_at
     PendingChange.objects.filter(version=current, published_at=old_time).update(published_at=published_at)
-    with _revision(by, lifecycle.label(Transition.RESCHEDULE)):
+    with _revision(by, Transition.RESCHEDULE):
         return save_version(version=current, by=by, changes={"published_at": published_at}, go_live=True, _keep_pending=True)
 
 
@@ -239,7 +240,7 @@ def discard_changes(*, version, by):
     """Give up a published version's pending changes: readers saw none of them, and the form shows the live text again."""
     current = _lock(version)
     lifecycle.require(Transition.DISCARD_PENDING, by=by, version=current)
-    with _revision(by, lifecycle.label(Transition.DISCARD_PENDING)):
+    with _revision(by, Transition.DISCARD_PENDING):
         PendingChange.objects.filter(version=current).delete()
         reversion.add_to_revision(current)
     Article.objects.filter(pk=current.pk).update(edit_version=F("edit_version") + 1)
@@ -252,7 +253,7 @@ def update_piece(*, piece, by, section=..., kind=..., authors=...):
     """Change what all versions share: section, kind, authors."""
     _may_edit_piece(by)
     piece = Piece.objects.select_for_update().get(pk=piece.pk)
-    with _tracking([piece.pk]) as touched, _revision(by, _("Changed the piece")):
+    with _tracking([piece.pk]) as touched, _revision(by, gettext_noop("Changed the piece")):
         changed = _set_piece_fields(piece, section=section, kind=kind, authors=authors)
     if changed:
         events.emit(events.PIECE_CHANGED, touched["urls"], piece_id=piece.pk)
@@ -297,7 +298,7 @@ def publish(*, versions, by):
     Refused as a whole if any of them uses an image without alt text that is not marked decorative.
     """
     versions = list(versions)
-    count = _set_status(versions, by, Status.PUBLISHED, _("Published"))
+    count = _set_status(versions, by, Status.PUBLISHED, Transition.PUBLISH)
     for pending in PendingChange.objects.filter(version__in=[v.pk for v in versions]).select_related("version"):
         publish_changes(version=pending.version, by=by)  # already published: publishing it makes its pending changes live
         count += 1
@@ -311,7 +312,7 @@ def unpublish(*, versions, by):
     Pending changes become the draft's text: once nothing is public there is only one text to work on.
     """
     versions = list(versions)
-    count = _set_status(versions, by, Status.DRAFT, _("Unpublished"))
+    count = _set_status(versions, by, Status.DRAFT, Transition.UNPUBLISH)
     for pending in PendingChange.objects.filter(version__in=[v.pk for v in versions]).select_related("version"):
         save_version(version=pending.version, by=by, **_saved_from(pending))
         pending.delete()
@@ -326,7 +327,10 @@ def make_source(*, version, by):
     piece = Piece.objects.select_for_update().get(pk=current.piece_id)
     if piece.source_id == current.pk:
         return current
-    with _tracking([piece.pk]) as touched, _revision(by, _("Made the %(language)s version the source") % {"language": current.language}):
+    with (
+        _tracking([piece.pk]) as touched,
+        _revision(by, gettext_noop("Made the %(language)s version the source"), language=current.language),
+    ):
         _set_source(piece, current, "updated_at")
         reversion.add_to_revision(current)
         Article.objects.filter(piece=piece).exclude(pk=current.pk).update(translated_from_revision=current.content_revision)
