@@ -36,7 +36,7 @@ TEST_WORKERS ?= 2
 test: setup
 	@test -x $(CHROMIUM) || echo "\n!!!!!!!! browser tests SKIPPED: install chromium (apt-get install chromium) !!!!!!!!\n"
 	$(PY) manage.py makemigrations --check --dry-run -v0
-	$(PY) -m pytest -n $(TEST_WORKERS) --cov --cov-report=term:skip-covered --durations=15 $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal --cov --cov-report=term:skip-covered --durations=15 $(PYTEST_ARGS)
 	@test -x $(CHROMIUM) || echo "\n!!!!!!!! browser tests SKIPPED: install chromium (apt-get install chromium) !!!!!!!!\n"
 
 # The random journeys (tests/articles/test_journeys.py) for longer: many examples, shrunk to the shortest on failure.

@@ -75,6 +75,19 @@ def related_key(language, facet):
     return f"related:{language}:{facet}"
 
 
+def chrome_key(language):
+    """The key of a language's site chrome, on every reader page: the sections bar (names, slugs, order, with the
+    default language's names where a language has none) and the footer's publication pages. A change to a section
+    or to which publication pages exist purges it: one write per language, however many pages there are."""
+    return f"chrome:{language}"
+
+
+def chrome_keys():
+    from articles.languages import language_codes
+
+    return {chrome_key(code) for code in language_codes()}
+
+
 def affected_urls(before, after, versions=None):
     """The URLs a change affects: every page of the piece's versions (their switchers and hreflang links),
     and each listing whose rows changed, or that shows one of `versions` (None: the whole piece changed);

@@ -12,8 +12,9 @@ from articles.services._base import _may_edit
 
 
 def _publication_page_changed(page):
-    # Every language shows this text where it has none of its own: each language's address of the page.
-    urls = {events.reverse_in(code, f"articles:{page.page}") for code in language_codes()}
+    # Every language shows this text where it has none of its own: each language's address of the page; and every
+    # reader page's footer links the pages that exist (their chrome keys).
+    urls = {events.reverse_in(code, f"articles:{page.page}") for code in language_codes()} | events.chrome_keys()
     events.emit(events.PAGE_CHANGED, urls, language=page.language, extra={"page": page.page})
 
 

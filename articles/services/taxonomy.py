@@ -26,9 +26,10 @@ def _event_and_facet(instance):
     return None, None
 
 
-def taxonomy_changed(*, instance, by=None, also=()):
+def taxonomy_changed(*, instance, by=None, also=(), chrome=None):
     """After a section, kind, tag or author (or one of its texts) was saved: events and caches. `also`: URLs it
-    had before (a changed slug's old pages)."""
+    had before (a changed slug's old pages). `chrome`: for a section, the languages whose sections bar changed
+    (None: it may have changed in every language)."""
     from articles import taxonomy
     from articles.models import ListingEntry
 
@@ -40,7 +41,28 @@ def taxonomy_changed(*, instance, by=None, also=()):
     piece_ids = set(ListingEntry.objects.filter(facet=facet).values_list("piece_id", flat=True)[:10_000])
     if kind in (events.AUTHOR_CHANGED, events.TAG_CHANGED):
         search.index_pieces(piece_ids)  # their names are words the pieces are found by
-    return events.emit(kind, _taxonomy_own_urls(instance) | events.piece_urls(piece_ids) | set(also))
+    return events.emit(kind, _taxonomy_own_urls(instance) | _chrome(instance, chrome) | events.piece_urls(piece_ids) | set(also))
+
+
+def _chrome(instance, languages=None):
+    """Every reader page shows the sections bar: a section's change reaches them by their languages' chrome keys."""
+    if not isinstance(instance, Section):
+        return set()
+    return events.chrome_keys() if languages is None else {events.chrome_key(code) for code in languages}
+
+
+def _bar_languages(section, texts, deleted_texts, shared_changed):
+    """The languages whose sections bar a save of `section` with `texts` changes: a new or renamed text's language,
+    every language when the default language's text (the others' fallback), the order or the set of texts changes."""
+    from django.conf import settings
+
+    from articles.models import SectionText
+
+    if shared_changed or deleted_texts or section.pk is None:
+        return None
+    stored = {pk: (name, slug) for pk, name, slug in SectionText.objects.filter(section=section).values_list("pk", "name", "slug")}
+    changed = {text.language for text in texts if stored.get(text.pk) != (text.name, text.slug)}
+    return None if settings.LANGUAGE_CODE in changed else changed
 
 
 def _taxonomy_pieces(instance):
@@ -94,11 +116,13 @@ def save_taxonomy(*, instance, by, texts=(), deleted_texts=()):
     pages it had before a slug changed included.
     """
     texts, deleted_texts = list(texts), list(deleted_texts)
+    shared_changed = _shared_fields_changed(instance)
     if by is not None:
-        if _shared_fields_changed(instance) or deleted_texts:
+        if shared_changed or deleted_texts:
             _may_edit_piece(by)  # the thing itself is shared by every language
         for text in texts:
             _may_edit(by, text.language)
+    chrome = _bar_languages(instance, texts, deleted_texts, shared_changed) if isinstance(instance, Section) else None
     before = _taxonomy_own_urls(instance) if instance.pk else set()
     instance.save()
     owner = type(instance).__name__.lower()
@@ -107,7 +131,7 @@ def save_taxonomy(*, instance, by, texts=(), deleted_texts=()):
         text.save()  # a text's save sanitises its rich text
     for text in deleted_texts:
         text.delete()
-    taxonomy_changed(instance=instance, by=by, also=before)
+    taxonomy_changed(instance=instance, by=by, also=before, chrome=chrome)
     return instance
 
 
@@ -127,7 +151,7 @@ def delete_taxonomy(*, instance, by):
         instance.delete()
     taxonomy.forget()
     selectors.next_generation()
-    return events.emit(kind, own | touched["urls"])
+    return events.emit(kind, own | _chrome(instance) | touched["urls"])
 
 
 def delete_taxonomies(*, instances, by):

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 from reversion.models import Version
 
 from articles import lifecycle, services
@@ -192,6 +192,30 @@ def test_every_transition_is_a_revision_in_the_history(editor):
     assert "Published the pending changes" in history and "Saved pending changes" in history
 
 
+def test_the_history_is_stored_in_english_and_read_in_the_language_of_whoever_reads_it(editor):
+    """An editor working in the Arabic admin leaves revisions an English or French colleague can read."""
+    by = editor_user()
+    version = nordic("en")
+    with translation.override("ar"):
+        services.save_version(version=version, by=by, changes={"standfirst": "Pending words."})
+        services.publish_changes(version=version, by=by)
+        services.make_source(version=nordic("fr"), by=by)
+        first = Version.objects.get_for_object(version).order_by("pk").first()
+        services.restore_revision(version=Article.objects.get(pk=version.pk), revision_version=first, by=by)
+    comments = list(Version.objects.get_for_object(version).values_list("revision__comment", flat=True))
+    assert {"Saved pending changes", "Published the pending changes"} <= set(comments), comments
+    assert any(re.fullmatch(r"Restored the revision of \d{4}-\d\d-\d\d \d\d:\d\d", c) for c in comments), comments
+    french = nordic("fr")
+    assert "Made the fr version the source" in Version.objects.get_for_object(french).values_list("revision__comment", flat=True)
+    history = editor.get(f"{LIST}{version.pk}/history/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Modifications en attente enregistrées" in history and "Modifications en attente publiées" in history
+    assert "Restored the revision of" not in history and "Published the pending changes" not in history
+    arabic = editor.get(f"{LIST}{french.pk}/history/", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert "جُعلت النسخة (fr) النسخةَ الأصلية" in arabic
+    english = editor.get(f"{LIST}{version.pk}/history/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Published the pending changes" in english and "نُشر" not in english
+
+
 # Publishing rights live in the state machine, whatever calls it ----------------------------------------------
 
 
@@ -310,3 +334,61 @@ def test_a_change_to_a_piece_reaches_the_cached_pages_that_show_it_as_related(ch
     text = fresh.content.decode()
     assert ("A peer about fjords" in text) is (change == "publish")
     assert ("A peer about glaciers" in text) is (change == "retitle")
+
+
+def test_a_deleted_version_leaves_no_words_in_the_search_index(django_capture_on_commit_callbacks):
+    """Found by the journeys: on SQLite the full-text rows of a deleted version stayed (the index differed from a rebuild)."""
+    from articles import integrity
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.delete_version(version=nordic("fr"), by=editor_user())
+    assert integrity.search_drift() == (set(), set())
+
+
+# The site chrome on every page ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("change", ["rename", "add", "delete", "last-page"])
+def test_a_change_to_the_sections_bar_or_the_footer_reaches_every_cached_page(change, editor, settings, django_capture_on_commit_callbacks):
+    """Found by the journeys: every reader page shows the sections bar and the footer's publication pages; renaming a
+    section other pages are not in left them all showing the old name from the page cache."""
+    from articles.models import PublicationPage, SectionText
+
+    settings.REVIEW_PAGE_CACHE = True
+    elsewhere = Section.objects.exclude(pk=nordic("fr").piece.section_id).get(key="partnerships")
+    urls = [nordic("fr").get_absolute_url(), "/fr/", "/fr/articles/", "/en/", nordic("en").get_absolute_url()]
+    reader = Client()
+    for url in urls:
+        reader.get(url)
+        assert reader.get(url)["X-Review-Cache"] == "hit", url
+    with django_capture_on_commit_callbacks(execute=True):
+        if change == "rename":
+            text = SectionText.objects.get(section=elsewhere, language="fr")
+            text.name = "Partenaires du Nord"
+            services.save_taxonomy(instance=elsewhere, by=editor_user(), texts=[text])
+        elif change == "add":
+            added = Section(key="cyber", order=99)
+            texts = [
+                SectionText(language="fr", name="Cyberdéfense", slug="cyber"),
+                SectionText(language="en", name="Cyber defence", slug="cyber"),
+            ]
+            services.save_section(section=added, by=editor_user(), texts=texts)
+        elif change == "delete":
+            services.delete_section(section=elsewhere, by=editor_user())
+        else:
+            gone = PublicationPage.objects.order_by("page").first().page  # its every text: the footers lose the link
+            for page in PublicationPage.objects.filter(page=gone):
+                services.delete_publication_page(page=page, by=editor_user())
+    for url in urls:
+        cached = reader.get(url)
+        fresh = Client().get(url, HTTP_COOKIE="sessionid=x")  # a render past the cache
+        assert cached.get("X-Review-Cache") != "hit" or cached.content == fresh.content, url
+        text = cached.content.decode()
+        if change == "rename" and url.startswith("/fr/"):
+            assert "Partenaires du Nord" in text, url
+        if change == "rename" and url == nordic("en").get_absolute_url():  # the French bar changed, not the English one
+            assert cached["X-Review-Cache"] == "hit", url
+        if change == "delete":
+            assert "Partenariats" not in text and ">Partnerships<" not in text, url
+        if change == "last-page":
+            assert f'/{gone}/"' not in text, url
