@@ -15,6 +15,21 @@ def forget_taxonomy(sender, **kwargs):
     forget()
 
 
+def rebuild_derived_data(sender, using="default", plan=None, **kwargs):
+    """Migrations that change what the listing index or the search documents are made of say so (`rebuilds`), and
+    the live code rebuilds them here, once, with the schema complete: a migration imports no live code (that code
+    is written for the newest schema, not for the one a migration runs on). A flush sends no plan: nothing to do."""
+    wanted = {name for migration, backwards in plan or () if not backwards for name in getattr(migration, "rebuilds", ())}
+    if "listing" in wanted:
+        from articles import listing
+
+        listing.rebuild_all()
+    if wanted:  # the search documents carry what the listing shows
+        from articles import search
+
+        search.rebuild_all(using=using)
+
+
 def forget_search_orphans(sender, using=None, **kwargs):
     from articles.search import forget_orphans
 
@@ -49,3 +64,5 @@ class ArticlesConfig(AppConfig):
         post_migrate.connect(create_roles, sender=self)
         # (And on SQLite, search words of versions a flush removed are dropped: the FTS table is not Django's.)
         post_migrate.connect(forget_search_orphans, sender=self)
+        # Derived data a migration asked for (the listing index, the search documents) is rebuilt by the live code.
+        post_migrate.connect(rebuild_derived_data, sender=self)

@@ -17,11 +17,9 @@ COLUMNS = """ALTER TABLE articles_searchdocument
 
 
 def forward(apps, schema_editor):
-    from articles import search
-
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(COLUMNS)
-    search.rebuild_all(using=schema_editor.connection.alias)  # PostgreSQL: drops the old index and makes the new one
+    # The documents are rewritten (and on PostgreSQL the new indexes made) by the live code after migrate: `rebuilds`.
 
 
 def backward(apps, schema_editor):
@@ -40,4 +38,5 @@ class Migration(migrations.Migration):
         ("articles", "0012_translation_desk"),
     ]
 
+    rebuilds = ("search",)
     operations = [migrations.RunPython(forward, backward)]

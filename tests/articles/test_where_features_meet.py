@@ -392,3 +392,16 @@ def test_a_change_to_the_sections_bar_or_the_footer_reaches_every_cached_page(ch
             assert "Partenariats" not in text and ">Partnerships<" not in text, url
         if change == "last-page":
             assert f'/{gone}/"' not in text, url
+
+
+def test_a_search_rebuild_leaves_the_transaction_it_ran_in_as_django_expects(django_capture_on_commit_callbacks):
+    """Found by the journeys on PostgreSQL: `rebuild_search` made every constraint immediate for the rest of the
+    transaction, and deleting a piece's only version there (piece and source name each other) failed."""
+    from articles import search
+
+    search.rebuild_all()
+    only = Article.objects.get(language="en", slug="could-isil-go-nuclear")
+    assert only.piece.versions.count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.delete_version(version=only, by=editor_user())
+    assert not Article.objects.filter(pk=only.pk).exists()
