@@ -9,6 +9,7 @@ import re
 from functools import cache
 
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_noop
 
 # Messages with parameters: shown translated by matching the stored English against each.
@@ -19,7 +20,7 @@ WITH_PARAMETERS = [
 ]
 
 
-def stored(message, **params) -> str:
+def stored(message: str | Promise, **params: str) -> str:
     """The comment to store: `message` (a msgid or a lazy translation) in English, with its parameters."""
     with translation.override(None):
         text = str(message)
@@ -27,13 +28,13 @@ def stored(message, **params) -> str:
 
 
 @cache
-def _pattern(msgid):
+def _pattern(msgid: str) -> re.Pattern[str]:
     parts = re.split(r"%\((\w+)\)s", msgid)
     regex = "".join(re.escape(part) if n % 2 == 0 else f"(?P<{part}>.+?)" for n, part in enumerate(parts))
     return re.compile(regex)
 
 
-def shown(comment) -> str:
+def shown(comment: str | None) -> str:
     """A stored comment in the active language (a comment stored before this rule, or by hand, as it is)."""
     if not comment:
         return ""

@@ -11,13 +11,14 @@ Everyone calls them as `services.<name>`.
 """
 
 from articles.services._base import VERSION_FIELDS, _usages_of, pending_usages, remember_moved_url, texts_of, working_copy
-from articles.services.assignments import assign, mail_assignment, save_translator_languages, unassign
+from articles.services.assignments import assign, mail_assignment, save_staff_user, save_translator_languages, unassign
 from articles.services.home import MAX_FEATURED, arrange_home, arrangement_stamp, delete_featured, home_arrangement, save_featured
 from articles.services.images import (
     delete_image,
     process_image,
     regenerate_renditions,
     request_processing,
+    save_generated_image,
     save_image,
     sweep_pending_uploads,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "assign",
     "unassign",
     "save_translator_languages",
+    "save_staff_user",
     "mail_assignment",
     "request_processing",
     "save_image",
@@ -74,6 +76,7 @@ __all__ = [
     "delete_image",
     "sweep_pending_uploads",
     "regenerate_renditions",
+    "save_generated_image",
     "create_piece",
     "save_version",
     "publish_changes",

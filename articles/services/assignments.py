@@ -70,6 +70,28 @@ def save_translator_languages(*, user, rows=(), deleted=(), by):
         row.save()
 
 
+@transaction.atomic
+def save_staff_user(*, username, password, by, email="", superuser=False, group=None, languages=None):
+    """Create or update a member of staff: their password, superuser flag, role (a group) and, for translators, the
+    languages they work in (`save_translator_languages`). The people's admin, and the demo's logins."""
+    from django.contrib.auth import get_user_model
+
+    from articles.models import TranslatorLanguage
+
+    _require(by is None or by.has_perm("auth.change_user"), _("You may not change people’s rights."))
+    user, _created = get_user_model().objects.get_or_create(username=username, defaults={"email": email})
+    user.is_staff, user.is_superuser = True, superuser
+    user.set_password(password)
+    user.save()
+    if group is not None:
+        user.groups.set([group])
+    if languages is not None:
+        kept = {row.language: row for row in user.translator_languages.all()}
+        save_translator_languages(user=user, by=by, deleted=[row for code, row in kept.items() if code not in languages],
+                                  rows=[TranslatorLanguage(language=code) for code in languages if code not in kept])  # fmt: skip
+    return user
+
+
 def _mail_later(reason, assignment_id):
     transaction.on_commit(lambda: enqueue("articles.mail_assignment", assignment_id, reason))
 

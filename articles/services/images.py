@@ -57,6 +57,20 @@ def save_image(*, image, by, upload=None, crop_changed=False):
     return image
 
 
+def save_generated_image(*, image, name, content, by, renditions=True):
+    """An image the application drew itself (the demo's placeholders): stored with its renditions at once, in this
+    process, since nothing untrusted is decoded and the demo must be whole when `make run` serves it."""
+    _require(by is None or policies.may_edit_piece(by), _("Only editors change the image library."))
+    image.file.save(name, content, save=False)
+    image.state, image.problem = ImageState.READY, ""
+    with transaction.atomic():
+        image.save()
+        if renditions:
+            image.renditions = images.make_renditions(image)
+            image.save(update_fields=["renditions"])
+    return image
+
+
 def process_image(*, image_id):
     """The image worker's job: decode a pending upload (or re-cut the stored original after a crop change) in the
     bounded child, store the cleaned original and renditions, and switch the row to them in one step.

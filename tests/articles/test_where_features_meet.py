@@ -405,3 +405,25 @@ def test_a_search_rebuild_leaves_the_transaction_it_ran_in_as_django_expects(dja
     with django_capture_on_commit_callbacks(execute=True):
         services.delete_version(version=only, by=editor_user())
     assert not Article.objects.filter(pk=only.pk).exists()
+
+
+def test_people_and_generated_images_are_written_by_services_that_ask_a_policy(media_root):
+    """The demo's logins and placeholder pictures go through services too; a translator may do neither."""
+    from django.core.files.base import ContentFile
+
+    from articles.models import Image
+    from demo.management.commands.load_demo import placeholder_jpeg
+
+    with pytest.raises(NotAllowed):
+        services.save_staff_user(username="mallory", password="x", superuser=True, by=translator_user())
+    with pytest.raises(NotAllowed):
+        services.save_generated_image(image=Image(title="Forged"), name="f.jpg", content=ContentFile(b"x"), by=translator_user())
+    from django.contrib.auth import get_user_model
+
+    assert not get_user_model().objects.filter(username="mallory").exists() and not Image.objects.filter(title="Forged").exists()
+    user = services.save_staff_user(username="reviser-de", password="pw", group=None, languages=["de"], by=None)
+    assert user.is_staff and not user.is_superuser and user.check_password("pw")
+    assert list(user.translator_languages.values_list("language", flat=True)) == ["de"]
+    drawn = ContentFile(placeholder_jpeg((18, 52, 86), (120, 170, 200)), name="drawn.jpg")
+    image = services.save_generated_image(image=Image(title="Drawn"), name="drawn.jpg", content=drawn, by=editor_user())
+    assert image.state == "ready" and image.renditions and image.file.storage.exists(image.file.name)

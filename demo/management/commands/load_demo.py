@@ -26,11 +26,9 @@ from articles.models import (
     Section,
     SectionText,
     Status,
-    TranslatorLanguage,
 )
 from articles.policies import EDITORS, TRANSLATORS, ensure_groups
 from demo import content as demo_content
-from library.images import make_renditions
 
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = os.environ.get("REVIEW_ADMIN_PASSWORD", "review-admin")
@@ -105,7 +103,8 @@ class Command(BaseCommand):
             services.submit_for_review(version=version, by=translator, comment=data["comment"])
         change = demo_content.PENDING_CHANGE
         live = Article.objects.get(language=change["language"], slug=change["slug"])
-        PendingChange.objects.filter(version=live).delete()
+        if PendingChange.objects.filter(version=live).exists():  # loaded again: the pending change is made afresh
+            services.discard_changes(version=live, by=None)
         editor = get_user_model().objects.get(username="editor")
         services.save_version(version=live, by=editor, changes={"standfirst": live.standfirst + change["standfirst_suffix"]})
 
@@ -173,14 +172,12 @@ class Command(BaseCommand):
         image.credit = "Review demo (generated)"
         image.licence = "CC0"
         filename = f"{slugify(title)}.jpg"
-        image.file.save(filename, ContentFile(placeholder_jpeg(dark, light), name=filename), save=False)
-        image.save()
-        return image
+        content = ContentFile(placeholder_jpeg(dark, light), name=filename)
+        return services.save_generated_image(image=image, name=filename, content=content, by=None, renditions=not self.skip_renditions)
 
     def ensure_renditions(self, image):
-        if not self.skip_renditions and not image.renditions:
-            image.renditions = make_renditions(image)
-            image.save(update_fields=["renditions"])
+        if not self.skip_renditions and not image.renditions:  # loaded before without them
+            services.regenerate_renditions(image=image)
 
     def load_piece(self, piece, sections, kinds, authors):
         """Create or update one piece through the services, as an import would."""
@@ -220,19 +217,7 @@ class Command(BaseCommand):
 
     def load_people(self):
         groups = dict(zip([EDITORS, TRANSLATORS], ensure_groups(), strict=True))
-        users = get_user_model().objects
-        admin, _ = users.get_or_create(username=ADMIN_USERNAME, defaults={"email": "admin@example.org"})
-        admin.is_staff = admin.is_superuser = True
-        admin.set_password(ADMIN_PASSWORD)
-        admin.save()
+        services.save_staff_user(username=ADMIN_USERNAME, password=ADMIN_PASSWORD, email="admin@example.org", superuser=True, by=None)
         for username, password, group, languages in DEMO_STAFF:
-            user, _ = users.get_or_create(username=username, defaults={"email": f"{username}@example.org"})
-            user.is_staff, user.is_superuser = True, False
-            user.set_password(password)
-            user.save()
-            user.groups.set([groups[group]])
-            kept = {row.language: row for row in user.translator_languages.all()}
-            services.save_translator_languages(
-                user=user, by=None, deleted=[row for code, row in kept.items() if code not in languages],
-                rows=[kept.get(code) or TranslatorLanguage(language=code) for code in languages if code not in kept],
-            )  # fmt: skip
+            services.save_staff_user(username=username, password=password, email=f"{username}@example.org", group=groups[group],
+                                     languages=languages, by=None)  # fmt: skip
