@@ -1,11 +1,13 @@
 """Reads that several reader pages share. Every listing is a range of the listing index."""
 
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Max, Min
+from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
 
 from articles import taxonomy
@@ -13,10 +15,11 @@ from articles.models import Article, ArticleImage, Author, ListingEntry, TaggedA
 from articles.models.article import CARD_FIELDS, Status
 from articles.models.listing import ALL
 
+T = TypeVar("T")
 ENTRY_FIELDS = ("id", "language", "facet", "published_at", "kind_id", "section_id", "piece_id", "version_id")
 
 
-def entries(language, facet=ALL, now=None):
+def entries(language: str, facet: str | list[str] = ALL, now: datetime | None = None) -> QuerySet[ListingEntry]:
     """Visible rows of one listing (or of several facets, given a list), newest first, with just what a card needs."""
     rows = (
         ListingEntry.objects.filter(language=language, facet__in=facet)
@@ -31,37 +34,37 @@ def entries(language, facet=ALL, now=None):
     )
 
 
-def image_uses(version_ids):
+def image_uses(version_ids: Iterable[int]) -> QuerySet[ArticleImage]:
     """The image uses of these versions with their images, in order (a version's first is its lead): one query."""
     uses = ArticleImage.objects.filter(article_id__in=version_ids).exclude(image__file="")  # a first upload still processing
     return uses.select_related("image").order_by("order", "id")
 
 
-def bylines(piece_ids):
+def bylines(piece_ids: Iterable[int]) -> dict[int, list[str]]:
     """{piece id: [author names]} for these pieces, in one query."""
-    found = {}
+    found: dict[int, list[str]] = {}
     for piece_id, name in Author.objects.filter(pieces__in=piece_ids).order_by("name").values_list("pieces", "name"):
         found.setdefault(piece_id, []).append(name)
     return found
 
 
-def version_tags(version_ids):
+def version_tags(version_ids: Iterable[int]) -> dict[int, list[str]]:
     """{version id: [tag names]} for these versions, in one query."""
-    found = {}
+    found: dict[int, list[str]] = {}
     rows = TaggedArticle.objects.filter(content_object_id__in=version_ids).order_by("tag__name")
     for version_id, name in rows.values_list("content_object_id", "tag__name"):
         found.setdefault(version_id, []).append(name)
     return found
 
 
-def cards(rows, language, uses=None):
+def cards(rows: Iterable[ListingEntry], language: str, uses: Iterable[ArticleImage] | None = None) -> list[Article]:
     """The versions of these listing rows, ready for the card macro: `card_image` (the lead image's use) and `kind_label`.
 
     `uses`: image uses already fetched (with image_uses) for these versions and maybe others; else one query."""
     kind_names = taxonomy.for_language(language).kind_names
-    versions = []
+    versions: list[Any] = []  # Articles that carry card_image and kind_label for the template
     for row in rows:
-        version = row.version
+        version: Any = row.version
         version.kind_label = kind_names.get(row.kind_id, "")
         version.card_image = None
         versions.append(version)
@@ -69,13 +72,13 @@ def cards(rows, language, uses=None):
     if uses is None:
         uses = image_uses(list(by_id)) if by_id else []
     for use in uses:
-        version = by_id.get(use.article_id)
-        if version is not None and version.card_image is None:
-            version.card_image = use
+        shown = by_id.get(use.article_id)
+        if shown is not None and shown.card_image is None:
+            shown.card_image = use
     return versions
 
 
-def year_bounds(year):
+def year_bounds(year: int) -> tuple[datetime, datetime] | None:
     """[start, end) of `year` in the site's time zone, or None where the calendar or the database cannot go."""
     tz = timezone.get_current_timezone()
     try:
@@ -87,7 +90,7 @@ def year_bounds(year):
     return start, end
 
 
-def in_year(rows, year):
+def in_year(rows: QuerySet[ListingEntry], year: int) -> QuerySet[ListingEntry]:
     bounds = year_bounds(year)
     return rows.filter(published_at__gte=bounds[0], published_at__lt=bounds[1]) if bounds else rows.none()
 
@@ -97,7 +100,7 @@ NEXT_KEY = "review:listing:next"  # (generation, timestamp of the next scheduled
 DERIVED_TIMEOUT = 300  # a backstop; every listing rebuild moves to a new generation at once
 
 
-def generation():
+def generation() -> int:
     """The listing index's generation: figures derived from it (counts, years) are cached under it."""
     value = cache.get(GENERATION_KEY)
     if value is None:  # first use, or the cache lost it: start where no earlier generation was
@@ -106,15 +109,15 @@ def generation():
     return value
 
 
-def fresh_generation():
+def fresh_generation() -> int:
     return int(timezone.now().timestamp() * 1_000_000)
 
 
-def next_generation():
+def next_generation() -> None:
     """After listing rows changed: a new generation now, for this transaction's own reads, and again
     once it commits, so nothing a reader cached before the commit is used after it."""
 
-    def bump():
+    def bump() -> None:
         try:
             cache.incr(GENERATION_KEY)
         except ValueError:  # not in the cache (evicted, or never read): any new value will do
@@ -124,7 +127,7 @@ def next_generation():
     transaction.on_commit(bump)
 
 
-def epoch():
+def epoch() -> str:
     """What figures derived from the listings depend on: the generation, and the next scheduled go-live.
 
     Listings go by the time alone (a row becomes visible at its publication time, a fallback row
@@ -149,7 +152,7 @@ def epoch():
 UNANNOUNCED_KEY = "review:listing:unannounced"  # (generation, timestamp of the earliest unannounced go-live or 0)
 
 
-def earliest_unannounced(found):
+def earliest_unannounced(found: Mapping[str, Any]) -> float:
     """When the earliest published version whose go-live is not yet announced goes (or went) live, as a
     timestamp, 0 if none. `found`: what the caller already read of GENERATION_KEY and UNANNOUNCED_KEY."""
     current = found.get(GENERATION_KEY) or generation()
@@ -161,7 +164,7 @@ def earliest_unannounced(found):
     return first.timestamp() if first else 0
 
 
-def derived(name, compute):
+def derived(name: Sequence[Hashable], compute: Callable[[], T]) -> T:
     """`compute()`, cached for the current listing epoch under `name` (a tuple of plain values)."""
     key = "review:listing:" + ":".join(str(part) for part in (epoch(), *name))
     found = cache.get(key)
@@ -171,17 +174,17 @@ def derived(name, compute):
     return found
 
 
-def years(language):
+def years(language: str) -> list[int]:
     """Years with at least one visible piece in this language's listings, newest first."""
     return derived(("years", language), lambda: years_now(language))
 
 
-def count(rows, name):
+def count(rows: QuerySet[Any], name: Sequence[Hashable]) -> int:
     """How many rows a listing has (a paginator asks on every page), cached; `name` identifies the listing."""
     return derived(("count", *name), rows.count)
 
 
-def years_now(language, now=None):
+def years_now(language: str, now: datetime | None = None) -> list[int]:
     """The years, from the database: two index probes per year, in two queries."""
     now = now or timezone.now()
     rows = ListingEntry.objects.facet(language).visible(now)
@@ -193,11 +196,11 @@ def years_now(language, now=None):
     return [year for year, present in zip(candidates, found, strict=True) if present]
 
 
-def languages_with_year(year):
+def languages_with_year(year: int) -> set[str]:
     """The languages whose listing shows a piece published in `year` (the switcher keeps a year filter only
     there): one query of an index probe per language, cached for the epoch."""
 
-    def load():
+    def load() -> set[str]:
         now = timezone.now()
         codes = [code for code, _name in settings.LANGUAGES]
         found = any_rows([in_year(ListingEntry.objects.facet(code).visible(now), year) for code in codes])
@@ -206,9 +209,10 @@ def languages_with_year(year):
     return derived(("year-in", year), load)
 
 
-def any_rows(querysets):
+def any_rows(querysets: Sequence[QuerySet[Any]]) -> tuple[bool, ...]:
     """[whether each queryset has a row], in one query of EXISTS probes."""
-    probes, params = [], []
+    probes: list[str] = []
+    params: list[Any] = []
     for rows in querysets:
         sql, row_params = rows.values("id")[:1].query.sql_with_params()
         probes.append(f"EXISTS ({sql})")
