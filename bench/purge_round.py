@@ -46,9 +46,13 @@ def main():
     newest = list(Article.objects.published().filter(language="en").order_by("-published_at")[: args.edits])
     edited = newest  # on the first page of the listings, so most listings that show them change
     untouched = list(Article.objects.published().filter(language="en").order_by("published_at")[: 2 * args.edits])  # the oldest
+
+    def paths(piece_id):  # an event also names purge keys (related cards, site chrome): not URLs to load
+        return {url for url in events.piece_urls([piece_id]) if url.startswith("/")}
+
     touched_urls = set()
     for version in edited:
-        touched_urls |= events.piece_urls([version.piece_id])
+        touched_urls |= paths(version.piece_id)
     untouched_urls = {version.get_absolute_url() for version in untouched} - touched_urls
     counts = {"touched": {"hit": 0, "all": 0}, "untouched": {"hit": 0, "all": 0}}
     lock, stop = threading.Lock(), threading.Event()
@@ -74,7 +78,7 @@ def main():
     started = time.monotonic()
     for n, version in enumerate(edited):
         shown = str(escape(version.title))  # as the templates write it
-        showing = [url for url in sorted(events.piece_urls([version.piece_id])) if shown in load(args.base + url)[1]]
+        showing = [url for url in sorted(paths(version.piece_id)) if shown in load(args.base + url)[1]]
         originals[version.pk] = version.title
         marker = f"purge-round-{n}-{version.pk}"
         services.save_version(version=version, by=None, changes={"title": f"{version.title} {marker}"}, go_live=True)  # purges at commit

@@ -323,7 +323,11 @@ def cached_pass(result, args, stack):
             log(f"[{result['label']:>4}] {item['page']:<14} {item['lang']:<3} {item['cached']['rps']:8.1f} req/s  "
                 f"p50 {item['cached']['p50']:7.2f} ms  (page cache: {state})")  # fmt: skip
     command = [PY, "-m", "bench.purge_round", base, "--edits", str(args.purge_edits)]
-    result["purge"] = json.loads(subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout)
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode:
+        log(done.stderr)  # what went wrong, not only that it did
+        done.check_returncode()
+    result["purge"] = json.loads(done.stdout)
     log(f"[{result['label']:>4}] purge round: {json.dumps(result['purge'])}")
 
 

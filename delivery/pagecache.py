@@ -54,6 +54,15 @@ def page_key(request):
     return PAGE_PREFIX + hashlib.sha256(identity.encode(errors="replace")).hexdigest()[:40]
 
 
+def likely_keys(path):
+    """The keys a page at `path` surely depends on: its language's site chrome (events.chrome_key)."""
+    from articles.events import chrome_key
+    from articles.languages import language_codes
+
+    language = path.split("/", 2)[1] if path.count("/") >= 2 else ""
+    return [chrome_key(language)] if language in language_codes() else []
+
+
 def is_reader_path(path):
     return not path.startswith(tuple(settings.REVIEW_PAGE_CACHE_EXCLUDE))
 
@@ -92,11 +101,14 @@ class PageCacheMiddleware:
             return response
 
         entry_key, version_key = page_key(request), path_key(request.path)
-        found = cache.get_many([entry_key, version_key, selectors.GENERATION_KEY, selectors.UNANNOUNCED_KEY])
+        # The site chrome's key, which every page of the path's language carries, comes in the same round trip.
+        chrome = [path_key(key) for key in likely_keys(request.path)]
+        found = cache.get_many([entry_key, version_key, selectors.GENERATION_KEY, selectors.UNANNOUNCED_KEY, *chrome])
         if self.go_live_passed(found):
-            found = cache.get_many([entry_key, version_key])  # the announcement purged what it changed
+            found = cache.get_many([entry_key, version_key, *chrome])  # the announcement purged what it changed
         version, entry = found.get(version_key), found.get(entry_key)
-        if entry is not None and entry["version"] == version and self.keys_unchanged(entry.get("keys")):
+        known = {name: found.get(name) for name in chrome}
+        if entry is not None and entry["version"] == version and self.keys_unchanged(entry.get("keys"), known):
             return self.replay(entry)
 
         depends = {}
@@ -122,8 +134,15 @@ class PageCacheMiddleware:
         return {key: found.get(path_key(key)) for key in keys}
 
     @classmethod
-    def keys_unchanged(cls, keys):
-        return not keys or cls.key_tokens(keys) == keys
+    def keys_unchanged(cls, keys, known=None):
+        """Whether every key's token is still the one the page was stored under; `known`: tokens already read
+        ({path_key(key): token}), so that only the others cost a round trip."""
+        if not keys:
+            return True
+        known = known or {}
+        rest = [key for key in keys if path_key(key) not in known]
+        tokens = {key: known[path_key(key)] for key in keys if path_key(key) in known} | (cls.key_tokens(rest) if rest else {})
+        return tokens == keys
 
     @staticmethod
     def mark_public(response):
