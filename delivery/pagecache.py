@@ -17,7 +17,10 @@ an article page depend on `related:<language>:<facet>`): the view calls `request
 before it reads them, which reads their tokens, and the page is used only while those are unchanged
 too. Change events name keys beside paths (`events.related_key`), and a purge replaces their tokens as
 it does a path's: one write, however many pages show the thing. The keys go out in `X-Review-Keys` for
-a caching proxy to ban by (delivery.backends.VarnishBan).
+a caching proxy to ban by (delivery.backends.VarnishBan). So that a hit stays one round trip, the key tokens are
+read with the page: the site chrome's key from the path's language, the others from what this process last saw
+the path's page depend on (`LearnedKeys`, a bounded memory; a hint only, since a page whose keys it does not
+know costs one more round trip, never a stale answer).
 
 A scheduled go-live needs no clock: when the next one known (`selectors.epoch`) has passed, the
 first request runs the go-live announcement, whose events purge what it changes.
@@ -54,13 +57,39 @@ def page_key(request):
     return PAGE_PREFIX + hashlib.sha256(identity.encode(errors="replace")).hexdigest()[:40]
 
 
+class LearnedKeys:
+    """The keys each path's page was last stored with, as this process saw them: at most `limit` paths, the
+    oldest forgotten first. A wrong or missing hint costs a round trip, never correctness."""
+
+    def __init__(self, limit=20_000):
+        self.limit, self.paths = limit, {}
+
+    def get(self, path):
+        return self.paths.get(path, ())
+
+    def learn(self, path, keys):
+        keys = tuple(sorted(keys or ()))
+        if self.paths.get(path) == keys:
+            return
+        self.paths.pop(path, None)
+        if len(self.paths) >= self.limit:
+            del self.paths[next(iter(self.paths))]  # dicts keep insertion order: the oldest goes
+        self.paths[path] = keys
+
+
+learned_keys = LearnedKeys()
+
+
 def likely_keys(path):
-    """The keys a page at `path` surely depends on: its language's site chrome (events.chrome_key)."""
+    """The keys a page at `path` probably depends on: its language's site chrome (events.chrome_key), which every
+    reader page carries, and the keys its page was last stored with (related cards: `related:<language>:<facet>`)."""
     from articles.events import chrome_key
     from articles.languages import language_codes
 
+    path = unquote(path)
     language = path.split("/", 2)[1] if path.count("/") >= 2 else ""
-    return [chrome_key(language)] if language in language_codes() else []
+    chrome = [chrome_key(language)] if language in language_codes() else []
+    return chrome + [key for key in learned_keys.get(path) if key not in chrome]
 
 
 def is_reader_path(path):
@@ -101,14 +130,15 @@ class PageCacheMiddleware:
             return response
 
         entry_key, version_key = page_key(request), path_key(request.path)
-        # The site chrome's key, which every page of the path's language carries, comes in the same round trip.
-        chrome = [path_key(key) for key in likely_keys(request.path)]
-        found = cache.get_many([entry_key, version_key, selectors.GENERATION_KEY, selectors.UNANNOUNCED_KEY, *chrome])
+        # The tokens of the keys the page probably depends on come in the same round trip as the page.
+        hinted = [path_key(key) for key in likely_keys(request.path)]
+        found = cache.get_many([entry_key, version_key, selectors.GENERATION_KEY, selectors.UNANNOUNCED_KEY, *hinted])
         if self.go_live_passed(found):
-            found = cache.get_many([entry_key, version_key, *chrome])  # the announcement purged what it changed
+            found = cache.get_many([entry_key, version_key, *hinted])  # the announcement purged what it changed
         version, entry = found.get(version_key), found.get(entry_key)
-        known = {name: found.get(name) for name in chrome}
+        known = {name: found.get(name) for name in hinted}
         if entry is not None and entry["version"] == version and self.keys_unchanged(entry.get("keys"), known):
+            learned_keys.learn(unquote(request.path), entry.get("keys"))  # another process may have stored it
             return self.replay(entry)
 
         depends = {}
@@ -123,6 +153,7 @@ class PageCacheMiddleware:
             stored = {"version": version, "status": response.status_code, "headers": headers, "content": content,
                       "created": time.time(), "keys": depends}  # fmt: skip
             cache.set(entry_key, stored, settings.REVIEW_PAGE_CACHE_SECONDS)
+            learned_keys.learn(unquote(request.path), depends)
             response[STATUS_HEADER] = "miss"
         return response
 

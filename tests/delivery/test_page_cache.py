@@ -75,6 +75,67 @@ def test_a_reader_page_is_served_from_the_cache_with_headers_for_shared_caches(m
     assert since.status_code == 304
 
 
+@pytest.fixture
+def cache_reads(monkeypatch):
+    """Every read of the page cache's store (one Redis round trip each in production), as (method, keys)."""
+    from django.core.cache import caches
+
+    store, reads, depth = caches["default"], [], [0]
+    for name in ("get", "get_many", "has_key"):
+        original = getattr(store, name)
+
+        def counted(key, *args, _original=original, _name=name, **kwargs):
+            if not depth[0]:  # the local-memory backend's get_many calls get per key: one read for Redis
+                reads.append((_name, key))
+            depth[0] += 1
+            try:
+                return _original(key, *args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        monkeypatch.setattr(store, name, counted)
+    return reads
+
+
+def test_a_cached_article_page_with_related_cards_is_one_round_trip(make_article, section, committed, cache_reads):
+    """An article page depends on its language's chrome and on the listings its related cards come from; a hit reads
+    the page and all their tokens at once. A process that has not seen the page yet pays one more read, once."""
+    from delivery.pagecache import learned_keys
+
+    neighbour = make_article(title="Neighbour in the section", section=section)
+    article = make_article(title="Piece with related cards", section=section)
+    url = article.get_absolute_url()
+    warm(url)
+    assert "Neighbour in the section" in fetch(url).content.decode()  # it has related cards, so related keys
+
+    cache_reads.clear()
+    assert fetch(url)[STATE] == "hit"
+    assert len(cache_reads) == 1, cache_reads
+
+    learned_keys.paths.clear()  # as in a worker process that has not served this page yet
+    cache_reads.clear()
+    assert fetch(url)[STATE] == "hit"
+    assert len(cache_reads) == 2, cache_reads
+    cache_reads.clear()
+    assert fetch(url)[STATE] == "hit"
+    assert len(cache_reads) == 1, cache_reads
+
+    committed(services.unpublish, versions=[neighbour], by=None)  # purges the related key, not the page's path
+    assert_fresh(url, "Piece with related cards", absent=["Neighbour in the section"])
+
+
+def test_learned_keys_forget_the_oldest_path_first():
+    from delivery.pagecache import LearnedKeys
+
+    learned = LearnedKeys(limit=2)
+    learned.learn("/en/a/", {"related:en:s:1": 1})
+    learned.learn("/en/b/", ["related:en:s:2"])
+    learned.learn("/en/a/", {"related:en:s:1": 2})  # known already: stays where it is
+    learned.learn("/en/c/", ())
+    assert learned.get("/en/a/") == () and learned.get("/en/b/") == ("related:en:s:2",) and learned.get("/en/c/") == ()
+    assert list(learned.paths) == ["/en/b/", "/en/c/"]
+
+
 def test_the_query_string_is_part_of_the_key_and_a_purge_covers_every_variant(make_article, committed):
     for n in range(14):
         make_article(title=f"Listed {n}")
