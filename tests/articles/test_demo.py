@@ -68,8 +68,10 @@ def test_the_demo_leaves_every_editorial_state_for_a_newcomer_and_loads_again_un
 
     from articles.models import FeaturedPiece, PendingChange, Status, VersionComment
 
-    for _run in range(2):  # `make run` again: the same states, nothing doubled
-        call_command("load_demo", skip_renditions=True, stdout=StringIO())
+    for run in range(2):  # `make run` again: the same states, nothing doubled
+        out = StringIO()
+        call_command("load_demo", skip_renditions=True, stdout=out, **({"site_url": "http://127.0.0.1:8011/"} if run else {}))
+        assert ("http://127.0.0.1:8011/admin/" if run else "http://127.0.0.1:8000/admin/") in out.getvalue()  # make run PORT=8011
         featured = [f.piece.source.slug for f in FeaturedPiece.objects.filter(language="en").select_related("piece__source")]
         assert featured == ["securing-the-nordic-baltic-region", "could-isil-go-nuclear"]
         assert FeaturedPiece.objects.filter(language="ar").count() == 1

@@ -67,9 +67,10 @@ class Command(BaseCommand):
             "--without-states", action="store_true",
             help="Only the seeds' pieces, people and pages: no arranged home pages, scheduled, in-review or pending versions (tests).",
         )  # fmt: skip
+        parser.add_argument("--site-url", default="http://127.0.0.1:8000", help="Where the site is served, for the login it prints.")
 
     @transaction.atomic
-    def handle(self, *args, skip_renditions=False, without_states=False, **options):
+    def handle(self, *args, skip_renditions=False, without_states=False, site_url="http://127.0.0.1:8000", **options):
         self.skip_renditions = skip_renditions
         sections = self.load_sections()
         kinds = self.load_kinds()
@@ -80,7 +81,7 @@ class Command(BaseCommand):
         if not without_states:
             self.load_states()
         self.stdout.write(self.style.SUCCESS(f"Demo content ready: {count} article versions, {len(sections)} sections."))
-        self.stdout.write(f"Admin login: {ADMIN_USERNAME} / {ADMIN_PASSWORD}  (http://127.0.0.1:8000/admin/)")
+        self.stdout.write(f"Admin login: {ADMIN_USERNAME} / {ADMIN_PASSWORD}  ({site_url.rstrip('/')}/admin/)")
         for username, password, group, languages in DEMO_STAFF:
             scope = f" ({', '.join(languages)})" if languages else ""
             self.stdout.write(f"{group[:-1]} login: {username} / {password}{scope}")
