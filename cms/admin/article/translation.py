@@ -1,0 +1,178 @@
+"""The translation desk's screens in the version admin: exchange files, the desk, the queue, starting a translation."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from articles import services
+from articles.diff import field_diffs, labelled
+from articles.errors import DomainError, NotAllowed
+from articles.languages import language_codes, language_info
+from articles.models import Article
+from articles.policies import (
+    is_translator,
+    may_read_version,
+)
+from articles.segments import image_segments
+from cms.admin.article.links import preview_url
+from cms.admin.forms import ExportForm, ImportForm, direction_attrs
+from cms.admin.hardening import pk_or_404
+from cms.admin.scoping import deny_unless_language, language_choices
+from desk import exchange
+from desk import states as desk
+
+
+class TranslationViews:
+    """Export and import for agencies, the desk's overview, a person's queue, the side-by-side context."""
+
+    def export_view(self, request):
+        """Choose the language and format of an exchange file for the chosen pieces, then download it."""
+        ids = [int(pk) for pk in request.GET.get("ids", request.POST.get("ids", "")).split(",") if pk.isdigit() and len(pk) < 12]
+        versions = list(self.get_queryset(request).filter(pk__in=ids).select_related("piece__source"))
+        form = ExportForm(request.POST or None, languages=language_choices(request.user, language_codes()))
+        if request.method == "POST" and form.is_valid() and versions:
+            try:
+                name, data, content_type = exchange.export(
+                    sources=versions, language=form.cleaned_data["language"], by=request.user, fmt=form.cleaned_data["format"]
+                )
+            except NotAllowed:
+                raise
+            except DomainError as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                response = HttpResponse(data, content_type=content_type)
+                response["Content-Disposition"] = f'attachment; filename="{name}"'
+                return response
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Export for translation"),
+            "form": form,
+            "versions": versions,
+            "ids": ",".join(str(v.pk) for v in versions),
+        }
+        return TemplateResponse(request, "admin/articles/article/export.html", context)
+
+    def import_view(self, request):
+        """Upload an agency's XLIFF 2 or PO file: drafts created or updated, all or nothing."""
+        if not self.has_view_permission(request) or not self.has_change_permission(request):
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                done = exchange.import_file(upload=form.cleaned_data["file"], by=request.user)
+            except NotAllowed:
+                raise
+            except DomainError as refusal:
+                form.add_error("file", str(refusal))
+            else:
+                for item in done:
+                    current = item.complete and not item.version.is_outdated()
+                    if item.created:
+                        message = (
+                            _("“%(title)s” [%(language)s]: draft created, up to date.")
+                            if current
+                            else _("“%(title)s” [%(language)s]: draft created, still to finish or outdated.")
+                        )
+                    else:
+                        message = (
+                            _("“%(title)s” [%(language)s]: imported, up to date.")
+                            if current
+                            else _("“%(title)s” [%(language)s]: imported, still to finish or outdated.")
+                        )
+                    messages.success(request, message % {"title": item.version.title, "language": item.version.language})
+                return redirect("admin:articles_article_queue")
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "title": _("Import translations"), "form": form}
+        return TemplateResponse(request, "admin/articles/article/import.html", context)
+
+    def desk_view(self, request):
+        """Language × state: how many pieces are missing, drafts, in review, outdated or current, each a link to its list."""
+        if is_translator(request.user) or not self.has_view_permission(request):
+            raise PermissionDenied(_("The translation desk's overview is for editors; translators have their queue."))
+        changelist = reverse("admin:articles_article_changelist")
+        rows = []
+        for code, row in desk.counts().items():
+            cells = []
+            for state in desk.STATES:
+                query = f"missing={code}" if state == desk.MISSING else f"language__exact={code}&translation={state}"
+                cells.append({"state": state, "count": row[state], "url": f"{changelist}?{query}"})
+            rows.append({"language": language_info(code), "sources": row[desk.SOURCE], "cells": cells})
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Translation desk"),
+            "states": desk.STATES,
+            "rows": rows,
+        }
+        return TemplateResponse(request, "admin/articles/article/desk.html", context)
+
+    def queue_view(self, request):
+        """What waits in this person's languages, with a way in to each: translate, or open the version."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        jobs = desk.queue(request.user)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("My translation queue") if is_translator(request.user) else _("Translation queue"),
+            "jobs": jobs,
+        }
+        return TemplateResponse(request, "admin/articles/article/queue.html", context)
+
+    def translation_context(self, article):
+        if not article:
+            return {}
+        context = {"preview_url": preview_url(article)}
+        if not article.is_source:
+            source = article.source_version()
+            context["source"] = source
+            context["source_language"] = language_info(source.language) if source else None
+            context["language_dir"] = direction_attrs(article.language)
+            if source:
+                comparison = desk.compare(source, article)  # the source now and then, read once for all below
+                context["words"] = desk.word_counts(source, article, comparison)
+                context["source_images"] = image_segments(comparison.now["images"])
+                context["side_by_side"] = desk.side_by_side(source, article, comparison)
+                if comparison.outdated:
+                    diffs = field_diffs(comparison.then, comparison.now, [*Article.CONTENT_FIELDS, "images"]) if comparison.then else None
+                    context["outdated_diffs"], context["outdated"] = diffs and labelled(Article, diffs), True
+        return context
+
+    def translate_view(self, request, object_id):
+        article = get_object_or_404(self.get_queryset(request).select_related("piece__source"), pk=pk_or_404(Article, object_id))
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if not may_read_version(request.user, article.piece.source):
+            raise PermissionDenied(_("This piece’s source is not published yet: an editor can start its translation."))
+        existing = set(Article.objects.filter(piece_id=article.piece_id).values_list("language", flat=True))
+        choices = language_choices(request.user, [code for code in language_codes() if code not in existing])
+        if request.method == "POST":
+            language = request.POST.get("language", "")
+            deny_unless_language(request, language) if language in language_codes() else None
+            try:
+                created = services.create_translation(source=article, language=language, by=request.user)
+            except NotAllowed:
+                raise
+            except DomainError as refusal:
+                messages.error(request, str(refusal))
+                there = Article.objects.filter(piece_id=article.piece_id, language=language).first()
+                return redirect("admin:articles_article_change", there.pk) if there else redirect(request.path)
+            name = language_info(language)["name_local"]
+            messages.success(request, _("Draft version in %(language)s created: translate it below.") % {"language": name})
+            if created.slug != article.slug:
+                messages.warning(request, _("The slug “%(slug)s” was taken in this language, so the draft has “%(new)s”.")
+                                 % {"slug": article.slug, "new": created.slug})  # fmt: skip
+            return redirect("admin:articles_article_change", created.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "choices": choices,
+            "chosen": request.GET.get("language", ""),
+            "title": _("Add a translation of “%(title)s”") % {"title": article.title},
+        }
+        return TemplateResponse(request, "admin/articles/article/translate.html", context)
