@@ -22,7 +22,7 @@ from articles.models import FeaturedPiece, ListingEntry, Piece
 from articles.models.listing import ALL
 from articles.policies import may_edit_piece
 from cms.admin.hardening import SafeAutocompleteSelect
-from reader.views import ids_from
+from reader.views.base import ids_from
 
 
 class LanguageForm(forms.Form):

@@ -1,0 +1,135 @@
+"""What every reader page shares: hreflang alternates and the language switcher, listings' pagination, preview headers."""
+
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers
+from django.utils.functional import cached_property
+from django.utils.http import urlencode
+
+from articles import selectors
+from articles.languages import current_language, language_codes, language_info, language_order
+from articles.models.listing import ALL
+
+
+class LanguageAlternatesMixin:
+    """hreflang alternates and the language switcher for one page.
+
+    `get_alternates()` lists (language, path) pairs of pages with the same content in other
+    languages; by default the same view with the same arguments in every language. Pages with
+    no equivalents elsewhere (a tag) list only themselves, and their switcher offers each
+    language's home instead.
+    """
+
+    def get_alternates(self):
+        match = self.request.resolver_match
+        return same_page_everywhere(f"{match.namespace}:{match.url_name}", tuple(sorted(match.kwargs.items())))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        current = current_language()
+        alternates = [
+            {
+                **language_info(code),
+                "url": path,
+                "absolute_url": self.request.build_absolute_uri(path),
+                "current": code == current,
+            }
+            for code, path in sorted(self.get_alternates(), key=lambda pair: language_order(pair[0]))
+        ]
+        context["alternates"] = alternates
+        by_code = {alt["code"]: alt for alt in alternates}
+        context["x_default"] = by_code.get(settings.LANGUAGE_CODE) or (alternates[0] if alternates else None)
+        context["switcher"] = (
+            alternates
+            if len(alternates) > 1 or not self.switch_to_home
+            else [
+                {**language_info(code), "url": path, "current": code == current} for code, path in same_page_everywhere("articles:home", ())
+            ]
+        )
+        return context
+
+    switch_to_home = True
+
+
+@lru_cache(maxsize=4096)
+def same_page_everywhere(name, kwargs):
+    """(language, path) of one view with the same arguments in every language; URLs never change while running."""
+    return tuple((code, reverse_in(code, name, kwargs=dict(kwargs))) for code in language_codes())
+
+
+def reverse_in(language, name, **kwargs):
+    with translation.override(language):
+        return reverse(name, **kwargs)
+
+
+class ListingMixin(LanguageAlternatesMixin):
+    """Owns the listing: rows of the listing index in the reader's language, turned into cards per page."""
+
+    context_object_name = "entries"
+    facet = ALL
+
+    def get_paginate_by(self, queryset):
+        return settings.REVIEW_PAGE_SIZE
+
+    def listing_name(self):
+        """What identifies this listing's rows (for its cached count): language, facet, filters."""
+        return (current_language(), self.facet)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return ListingPaginator(queryset, per_page, name=self.listing_name(), **kwargs)
+
+    def get_queryset(self):
+        return selectors.entries(current_language(), self.facet)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["articles"] = selectors.cards(context["object_list"], current_language())
+        return context
+
+
+class ListingPaginator(Paginator):
+    def __init__(self, *args, name, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.name = name
+
+    @cached_property
+    def count(self):
+        return selectors.count(self.object_list, self.name)
+
+    def _get_page(self, object_list, number, paginator):
+        if object_list.query.low_mark:  # a deep page: walk the index for its versions alone, then read only those rows
+            object_list = self.object_list.filter(version_id__in=object_list.values("version_id"))
+        return super()._get_page(object_list, number, paginator)
+
+
+def preview_headers(response, framed=False):
+    """A preview is never cached or indexed; `framed`: the admin shows it in a frame beside a form (same origin only)."""
+    add_never_cache_headers(response)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    if framed:
+        response["X-Frame-Options"] = "SAMEORIGIN"
+        response._csp_replace = {"frame-ancestors": ["'self'"]}  # django-csp: this response only
+    return response
+
+
+def ids_from(values, limit=100):
+    """Positive integer ids from form values, in order; anything else is left out."""
+    return [int(value) for value in values[:limit] if value.isdecimal() and len(value) < 12]
+
+
+def with_filters(alternates, form):
+    """The same listing in each language with the form's filters, where they exist in that language."""
+    found = []
+    for code, path in alternates:
+        query = form.query_in(code)
+        found.append((code, f"{path}?{urlencode(query)}" if query else path))
+    return found
+
+
+def bad_request_page(request, message):
+    return render(request, "400.html", {"message": message}, status=400)

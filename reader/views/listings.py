@@ -1,0 +1,168 @@
+"""Listing pages: home (and its preview), all pieces, a year, a section, a tag, an author. Each reads a range of the
+listing index (selectors); "published" is decided once, there."""
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.generic import ListView, TemplateView
+
+from articles import selectors, services, taxonomy
+from articles.languages import current_language, language_codes
+from articles.models import Author, SectionText, Tag
+from articles.models.listing import FALLBACK, LOCAL
+from articles.policies import may_edit_piece
+from reader.forms import ArticleFilterForm
+from reader.views.base import (
+    LanguageAlternatesMixin,
+    ListingMixin,
+    bad_request_page,
+    ids_from,
+    preview_headers,
+    reverse_in,
+    with_filters,
+)
+
+
+class HomeView(LanguageAlternatesMixin, TemplateView):
+    """Editors' featured pieces first, then the pieces that exist in this language, then the latest fallbacks;
+    the section blocks in the editors' order for this language."""
+
+    template_name = "articles/home.html"
+
+    def arrangement(self, language):
+        """(featured piece ids, section ids) as editors arranged this language's home: cached per listing epoch."""
+        return selectors.derived(("home", language), lambda: services.home_arrangement(language))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        language, wanted = current_language(), settings.REVIEW_HOME_LATEST
+        featured_ids, section_ids = self.arrangement(language)
+        featured_ids = featured_ids[:wanted]
+        rows = []
+        if featured_ids:
+            by_piece = {row.piece_id: row for row in selectors.entries(language).filter(piece_id__in=featured_ids)}
+            rows = [by_piece[pk] for pk in featured_ids if pk in by_piece]
+        for facet in (LOCAL, FALLBACK):
+            if len(rows) < wanted:
+                rows += list(selectors.entries(language, facet).exclude(piece_id__in=featured_ids)[: wanted - len(rows)])
+        context["articles"] = selectors.cards(rows, language)
+        place = {pk: n for n, pk in enumerate(section_ids)}
+        sections = [section for section in taxonomy.for_language(language).sections if section.on_home]
+        context["section_blocks"] = sorted(sections, key=lambda section: (place.get(section.id, len(place)), section.order))
+        return context
+
+
+class HomePreviewView(HomeView):
+    """The home page as an arrangement being edited would make it (POSTed by the admin's arrangement page, which
+    shows it in a frame beside the lists): for editors only, a 404 for everyone else; never cached, never saved."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        if not (request.user.is_active and request.user.is_staff and may_edit_piece(request.user)):
+            raise Http404
+        self.proposed = (ids_from(request.POST.getlist("pieces")), ids_from(request.POST.getlist("sections")))
+        return preview_headers(self.render_to_response(self.get_context_data(preview=True)), framed=True)
+
+    def arrangement(self, language):
+        return self.proposed
+
+
+class ArticleListView(ListingMixin, ListView):
+    template_name = "articles/article_list.html"
+
+    def get(self, request, *args, **kwargs):
+        self.filter_form = ArticleFilterForm(request.GET or None)
+        if request.GET and not self.filter_form.is_valid():
+            return bad_request_page(request, self.filter_form.error_message())
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return self.filter_form.entries()
+
+    def get_alternates(self):
+        return with_filters(super().get_alternates(), self.filter_form)
+
+    def listing_name(self):
+        data = self.filter_form.cleaned_data if self.filter_form.is_bound else {}
+        return (current_language(), "list", data.get("section") or "", data.get("kind") or "", data.get("year") or "")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter_form"] = self.filter_form
+        context["active_filters"] = self.filter_form.active()
+        context["result_count"] = context["paginator"].count if context.get("paginator") else len(context["object_list"])
+        return context
+
+
+class YearArchiveView(ListingMixin, ListView):
+    template_name = "articles/article_year.html"
+    allow_empty = False
+
+    def get_queryset(self):
+        return selectors.in_year(super().get_queryset(), self.kwargs["year"])
+
+    def listing_name(self):
+        return (*super().listing_name(), self.kwargs["year"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["year"] = self.kwargs["year"]
+        context["years"] = selectors.years(current_language())
+        return context
+
+
+class SectionDetailView(ListingMixin, ListView):
+    template_name = "articles/section_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        language = current_language()
+        self.section_info = taxonomy.for_language(language).sections_by_slug.get(kwargs["slug"])
+        if self.section_info is None:
+            # The default language's slug on another language's page: send the reader to theirs.
+            text = SectionText.objects.filter(slug=kwargs["slug"], language=settings.LANGUAGE_CODE).first()
+            info = text and taxonomy.for_language(language).sections_by_id.get(text.section_id)
+            if not info:
+                raise Http404(_("No such section."))
+            return redirect("articles:section", slug=info.slug, permanent=True)
+        self.facet = f"s:{self.section_info.id}"
+        return super().get(request, *args, **kwargs)
+
+    def get_alternates(self):
+        slugs = {code: taxonomy.for_language(code).sections_by_id.get(self.section_info.id) for code in language_codes()}
+        return [(code, reverse_in(code, "articles:section", kwargs={"slug": info.slug})) for code, info in slugs.items() if info]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(section_info=self.section_info, **kwargs)
+
+
+class TagDetailView(ListingMixin, ListView):
+    """A tag's pieces; a tag no published piece uses is a 404, like anything unpublished."""
+
+    template_name = "articles/tag_detail.html"
+    allow_empty = False
+
+    def get(self, request, *args, **kwargs):
+        self.tag = get_object_or_404(Tag, language=current_language(), slug=kwargs["slug"])
+        self.facet = f"t:{self.tag.pk}"
+        return super().get(request, *args, **kwargs)
+
+    def get_alternates(self):
+        # A tag is a word of one language: there is no equivalent page elsewhere.
+        return [(self.tag.language, self.request.path)]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class AuthorDetailView(ListingMixin, ListView):
+    template_name = "articles/author_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        self.author = get_object_or_404(Author.objects.prefetch_related("texts").select_related("photo"), slug=kwargs["slug"])
+        self.facet = f"a:{self.author.pk}"
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(author=self.author, **kwargs)
