@@ -2,6 +2,7 @@
 
 import math
 from functools import lru_cache
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -40,15 +41,15 @@ class Status(models.TextChoices):
 CARD_FIELDS = ("id", "piece_id", "language", "title", "slug", "standfirst", "status", "published_at")
 
 
-class ArticleQuerySet(models.QuerySet):
-    def published(self):
+class ArticleQuerySet(models.QuerySet["Article"]):
+    def published(self) -> Self:
         """Versions a reader may see: status published *and* publication time not in the future."""
         return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
 
-    def in_language(self, language):
+    def in_language(self, language: str) -> Self:
         return self.filter(language=language)
 
-    def for_detail(self):
+    def for_detail(self) -> Self:
         """The article page's version with its piece (the view reads byline, tags and images in plain queries)."""
         return self.select_related("piece")
 
