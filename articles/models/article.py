@@ -2,7 +2,7 @@
 
 import math
 from functools import lru_cache
-from typing import Self
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +17,9 @@ from taggit.managers import TaggableManager
 from articles.languages import default_language, language_info
 from articles.models.base import language_field, non_empty
 from articles.models.tags import TaggedArticle
+
+if TYPE_CHECKING:
+    from articles.models.editorial import PendingChange
 
 
 @lru_cache(maxsize=20_000)
@@ -94,6 +97,11 @@ class Article(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
+
+    # Only on the unsaved copy `services.working_copy` makes of a version with pending changes (form, preview, diff).
+    pending_tags: list[str]
+    pending_usages: list[dict[str, Any]]
+    pending_record: "PendingChange"
 
     class Meta:
         ordering = ["-published_at", "-id"]
