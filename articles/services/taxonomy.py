@@ -165,6 +165,8 @@ def delete_taxonomy(*, instance: Taxonomy, by: User | None) -> ChangeEvent:
     own = _taxonomy_own_urls(instance)
     piece_ids = _taxonomy_pieces(instance)
     kind, _facet = _event_and_facet(instance)
+    if kind is None:
+        raise TypeError(f"Not a section, kind, author or tag: {instance!r}")
     with _tracking(piece_ids) as touched:
         instance.delete()
     taxonomy.forget()
