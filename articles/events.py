@@ -4,7 +4,12 @@ Receivers (the cache purge of a later issue, mail, search indexing) connect to `
 is sent after the transaction commits, so nobody hears of a change that was rolled back.
 """
 
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from django.db import transaction
 from django.dispatch import Signal
@@ -12,6 +17,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from articles.languages import language_codes
+
+if TYPE_CHECKING:
+    from articles.models import Author, SectionText, Tag
 
 change_event = Signal()  # send(sender=ChangeEvent, event=ChangeEvent(...))
 
@@ -33,25 +41,40 @@ PAGE_CHANGED = "page.changed"  # a publication page (about, contact, ...)
 @dataclass(frozen=True)
 class ChangeEvent:
     kind: str
-    urls: frozenset
+    urls: frozenset[str]
     piece_id: int | None = None
     version_id: int | None = None
     language: str | None = None
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
-def emit(kind, urls, **details):
+class EventDetails(TypedDict, total=False):
+    """What an event may say besides its kind and URLs: ChangeEvent's optional fields."""
+
+    piece_id: int | None
+    version_id: int | None
+    language: str | None
+    extra: dict[str, Any]
+
+
+# A listing row as a snapshot reads it: (language, facet, version id, published at); and what the public sees of
+# some pieces: their published versions' pages and their visible listing rows.
+Row = tuple[str, str, int, datetime]
+Snapshot = tuple[set[str], set[Row]]
+
+
+def emit(kind: str, urls: Iterable[str], **details: Unpack[EventDetails]) -> ChangeEvent:
     event = ChangeEvent(kind=kind, urls=frozenset(urls), **details)
     transaction.on_commit(lambda: change_event.send(sender=ChangeEvent, event=event))
     return event
 
 
-def reverse_in(language, name, **kwargs):
+def reverse_in(language: str, name: str, **kwargs: str | int) -> str:
     with translation.override(language):
         return reverse(name, kwargs=kwargs or None)
 
 
-def snapshot(piece_ids):
+def snapshot(piece_ids: Iterable[int | None]) -> Snapshot:
     """What the public sees of these pieces now: their published versions' pages and their visible listing rows."""
     from articles.models import Article, ListingEntry
 
@@ -69,26 +92,26 @@ def snapshot(piece_ids):
 RELATED_FACETS = ("s:", "t:")  # what an article page's related cards are drawn from: its section, else its tags
 
 
-def related_key(language, facet):
+def related_key(language: str, facet: str) -> str:
     """The key of the related cards drawn from one listing: every article page showing them depends on it
     (delivery.pagecache), so one purge of the key reaches them all. Keys never start with "/", paths always do."""
     return f"related:{language}:{facet}"
 
 
-def chrome_key(language):
+def chrome_key(language: str) -> str:
     """The key of a language's site chrome, on every reader page: the sections bar (names, slugs, order, with the
     default language's names where a language has none) and the footer's publication pages. A change to a section
     or to which publication pages exist purges it: one write per language, however many pages there are."""
     return f"chrome:{language}"
 
 
-def chrome_keys():
+def chrome_keys() -> set[str]:
     from articles.languages import language_codes
 
     return {chrome_key(code) for code in language_codes()}
 
 
-def affected_urls(before, after, versions=None):
+def affected_urls(before: Snapshot, after: Snapshot, versions: Collection[int] | None = None) -> set[str]:
     """The URLs a change affects: every page of the piece's versions (their switchers and hreflang links),
     and each listing whose rows changed, or that shows one of `versions` (None: the whole piece changed);
     and, for those listings a related card is drawn from, their related keys (the other pieces' pages)."""
@@ -103,13 +126,13 @@ def affected_urls(before, after, versions=None):
     return pages_before | pages_after | related | facet_urls({(lang, facet, at) for lang, facet, _v, at in rows}, SectionText, Tag, Author)
 
 
-def piece_urls(piece_ids):
+def piece_urls(piece_ids: Iterable[int | None]) -> set[str]:
     """Every public URL that shows these pieces now (for changes to what they share)."""
     state = snapshot(piece_ids)
     return affected_urls(state, state)
 
 
-def facet_urls(rows, SectionText, Tag, Author):
+def facet_urls(rows: Iterable[tuple[str, str, datetime]], SectionText: type[SectionText], Tag: type[Tag], Author: type[Author]) -> set[str]:
     parsed = [(language, *facet.partition(":")[::2], published_at) for language, facet, published_at in rows]
     ids = {prefix: {int(rest) for _l, kind, rest, _p in parsed if kind == prefix} for prefix in "sta"}
     sections = {(t.section_id, t.language): t.slug for t in SectionText.objects.filter(section_id__in=ids["s"])}
@@ -134,12 +157,12 @@ def facet_urls(rows, SectionText, Tag, Author):
     return urls
 
 
-def with_feeds(language, name, slug):
+def with_feeds(language: str, name: str, slug: str) -> set[str]:
     """A section's, tag's or author's page in one language, and its RSS and Atom feeds."""
     return {reverse_in(language, name, slug=slug), reverse_in(language, f"{name}-feed", slug=slug),
             reverse_in(language, f"{name}-feed-atom", slug=slug)}  # fmt: skip
 
 
-def listing_urls_everywhere(name, slug_by_language):
+def listing_urls_everywhere(name: str, slug_by_language: Mapping[str, str]) -> set[str]:
     """A section's, tag's or author's own page (and feeds) in each language it has one."""
     return {url for language, slug in slug_by_language.items() if slug for url in with_feeds(language, name, slug)}

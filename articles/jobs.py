@@ -5,8 +5,15 @@ importing them, and no import runs in a circle. The Celery app knows every job o
 autodiscovery imports each installed app's tasks module); without `REDIS_URL` the job runs in-process.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from celery import current_app
 
+if TYPE_CHECKING:
+    from celery.result import AsyncResult
 
-def enqueue(name, *args):
+
+def enqueue(name: str, *args: object) -> AsyncResult:
     return current_app.tasks[name].delay(*args)

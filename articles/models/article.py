@@ -2,6 +2,7 @@
 
 import math
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +17,9 @@ from taggit.managers import TaggableManager
 from articles.languages import default_language, language_info
 from articles.models.base import language_field, non_empty
 from articles.models.tags import TaggedArticle
+
+if TYPE_CHECKING:
+    from articles.models.editorial import PendingChange
 
 
 @lru_cache(maxsize=20_000)
@@ -40,15 +44,15 @@ class Status(models.TextChoices):
 CARD_FIELDS = ("id", "piece_id", "language", "title", "slug", "standfirst", "status", "published_at")
 
 
-class ArticleQuerySet(models.QuerySet):
-    def published(self):
+class ArticleQuerySet(models.QuerySet["Article"]):
+    def published(self) -> Self:
         """Versions a reader may see: status published *and* publication time not in the future."""
         return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
 
-    def in_language(self, language):
+    def in_language(self, language: str) -> Self:
         return self.filter(language=language)
 
-    def for_detail(self):
+    def for_detail(self) -> Self:
         """The article page's version with its piece (the view reads byline, tags and images in plain queries)."""
         return self.select_related("piece")
 
@@ -93,6 +97,11 @@ class Article(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
+
+    # Only on the unsaved copy `services.working_copy` makes of a version with pending changes (form, preview, diff).
+    pending_tags: list[str]
+    pending_usages: list[dict[str, Any]]
+    pending_record: "PendingChange"
 
     class Meta:
         ordering = ["-published_at", "-id"]

@@ -1,5 +1,8 @@
 """What editors arrange around pieces: old URLs, the home page, translators' languages, comments, assignments, pending changes."""
 
+from datetime import date
+from typing import Self
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -140,8 +143,8 @@ class PendingChange(models.Model):
         return f"Pending changes of {self.version_id}"
 
 
-class AssignmentQuerySet(models.QuerySet):
-    def waiting(self):
+class AssignmentQuerySet(models.QuerySet["Assignment"]):
+    def waiting(self) -> Self:
         """Assignments whose translation is not yet done (missing, a draft, in review or outdated)."""
         from django.db.models import Exists, F, OuterRef
 
@@ -153,7 +156,7 @@ class AssignmentQuerySet(models.QuerySet):
         )  # fmt: skip
         return self.exclude(Exists(done))
 
-    def overdue(self, today=None):
+    def overdue(self, today: date | None = None) -> Self:
         """Due before `today` and the translation not yet done."""
         from django.utils import timezone
 

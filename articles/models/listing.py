@@ -13,6 +13,9 @@ The rows are derived data: `articles.listing.rebuild_piece()` rewrites a piece's
 service that changes a piece or a version calls it.
 """
 
+from datetime import datetime
+from typing import Self
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -22,13 +25,13 @@ LOCAL = "loc"
 FALLBACK = "fb"
 
 
-class ListingQuerySet(models.QuerySet):
-    def visible(self, now=None):
+class ListingQuerySet(models.QuerySet["ListingEntry"]):
+    def visible(self, now: datetime | None = None) -> Self:
         """Rows readers may see now: their version's time has come and no local version replaced them."""
         now = now or timezone.now()
         return self.filter(Q(visible_until__isnull=True) | Q(visible_until__gt=now), published_at__lte=now)
 
-    def facet(self, language, facet=ALL):
+    def facet(self, language: str, facet: str = ALL) -> Self:
         return self.filter(language=language, facet=facet)
 
 

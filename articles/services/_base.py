@@ -1,8 +1,13 @@
 """What every service shares: policy checks, the row lock, revisions, listing and search tracking, slugs, usages, working copies."""
 
+from __future__ import annotations
+
 import logging
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from copy import copy as shallow_copy
+from types import EllipsisType
+from typing import TYPE_CHECKING, Any
 
 import reversion
 from django.db import IntegrityError, transaction
@@ -17,12 +22,23 @@ from articles.models import (
     Article,
     ArticleImage,
     ArticleRedirect,
+    Author,
     Image,
+    Kind,
     PendingChange,
+    Piece,
+    Section,
     Status,
 )
 from articles.sanitize import sanitize_html
 from articles.segments import plain
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+# One image as a version uses it: {"image": an Image (or its id, as JSON keeps it), "alt_text", "decorative", "caption",
+# "order"}; the forms, the History and the pending changes hand them over as plain dicts.
+ImageUsage = dict[str, Any]
 
 VERSION_FIELDS = ("title", "slug", "standfirst", "body", "status", "published_at")
 
@@ -30,29 +46,29 @@ VERSION_FIELDS = ("title", "slug", "standfirst", "body", "status", "published_at
 logger = logging.getLogger(__name__)
 
 
-def _require(allowed, message):
+def _require(allowed: bool, message: str) -> None:
     if not allowed:
         raise NotAllowed(message)
 
 
-def _may_edit(by, language):
+def _may_edit(by: User | None, language: str) -> None:
     _require(by is None or policies.may_edit_language(by, language), _("You do not work in “%(language)s”.") % {"language": language})
 
 
-def _may_publish(by, language):
+def _may_publish(by: User | None, language: str) -> None:
     _require(by is None or policies.may_publish_language(by, language), _("You may not publish or unpublish."))
 
 
-def _may_read(by, version):
+def _may_read(by: User | None, version: Article) -> None:
     _require(by is None or policies.may_read_version(by, version), _("You may not read this version: it is not published yet."))
 
 
-def _may_edit_piece(by):
+def _may_edit_piece(by: User | None) -> None:
     _require(by is None or policies.may_edit_piece(by), _("Only editors change what all versions of a piece share."))
 
 
 @contextmanager
-def _revision(by, comment, **params):
+def _revision(by: User | None, comment: lifecycle.Transition | str, **params: str) -> Iterator[None]:
     """One revision by `by`, named by a transition or a message (stored in English, shown translated: articles.history)."""
     with reversion.create_revision():
         if by is not None:
@@ -63,18 +79,18 @@ def _revision(by, comment, **params):
         yield
 
 
-def _language_name(code):
+def _language_name(code: str) -> str:
     return language_info(code)["name_local"] if code in language_codes() else code
 
 
-def _slug_taken_message(language, slug):
+def _slug_taken_message(language: str, slug: str) -> str:
     return _("The slug “%(slug)s” is already used by another %(language)s version: choose another.") % {
         "slug": slug,
         "language": _language_name(language),
     }
 
 
-def _check_slug_free(version):
+def _check_slug_free(version: Article) -> None:
     if not version.slug or not version.slug.strip():
         raise RuleBroken(_("A version needs a slug."), field="slug")
     taken = Article.objects.filter(language=version.language, slug=version.slug).exclude(pk=version.pk).exists()
@@ -82,7 +98,7 @@ def _check_slug_free(version):
         raise Conflict(_slug_taken_message(version.language, version.slug), field="slug")
 
 
-def _save_row(version, **kwargs):
+def _save_row(version: Article, **kwargs: Any) -> None:
     """Save in a savepoint: a constraint another writer won first becomes a Conflict, not a broken transaction.
 
     The body is sanitised whatever the editor sent, and each figure tied to its library image (articles.figures)."""
@@ -98,7 +114,7 @@ def _save_row(version, **kwargs):
         raise
 
 
-def _check_publishable(version, usages):
+def _check_publishable(version: Article, usages: Iterable[ImageUsage]) -> None:
     """The rules a published (or scheduled) version must meet."""
     if version.status != Status.PUBLISHED:
         return
@@ -111,7 +127,7 @@ def _check_publishable(version, usages):
         )
 
 
-def _usages_of(version):
+def _usages_of(version: Article) -> list[ImageUsage]:
     """A version's images as the usage dicts the services take and the history keeps."""
     return [
         {"image": u.image, "alt_text": u.alt_text, "decorative": u.decorative, "caption": u.caption, "order": u.order}
@@ -119,19 +135,24 @@ def _usages_of(version):
     ]
 
 
-def _image_texts(usages):
+def _image_id(image: Image | int) -> int:
+    """A usage's image as an id, whether the usage holds the Image or (as JSON keeps it) its id."""
+    return image.pk if isinstance(image, Image) else image
+
+
+def _image_texts(usages: Iterable[ImageUsage]) -> list[tuple[int, str, str, bool]]:
     """What a translation translates of a version's images: which pictures, in order, with their texts."""
     ordered = sorted(usages, key=lambda u: u.get("order") or 0)
-    return [(getattr(u["image"], "pk", u["image"]), plain(u.get("alt_text")), plain(u.get("caption")), bool(u.get("decorative")))
+    return [(_image_id(u["image"]), plain(u.get("alt_text")), plain(u.get("caption")), bool(u.get("decorative")))
             for u in ordered]  # fmt: skip
 
 
-def texts_of(version):
+def texts_of(version: Article) -> dict[str, Any]:
     """A version's translatable texts now: title, standfirst, body and its images' usages."""
     return {**{field: getattr(version, field) for field in Article.CONTENT_FIELDS}, "images": _usages_of(version)}
 
 
-def _replace_usages(version, usages):
+def _replace_usages(version: Article, usages: Iterable[ImageUsage]) -> None:
     version.image_usages.all().delete()
     ArticleImage.objects.bulk_create(
         ArticleImage(
@@ -146,7 +167,7 @@ def _replace_usages(version, usages):
     )
 
 
-def _lock(version, expected_edit_version=None):
+def _lock(version: Article, expected_edit_version: int | None = None) -> Article:
     """The version's row, locked until the transaction ends; refuses if it changed since `expected_edit_version`."""
     current = Article.objects.select_for_update().filter(pk=version.pk).select_related("piece").first()
     if current is None:
@@ -160,12 +181,12 @@ def _lock(version, expected_edit_version=None):
     return current
 
 
-def _announce_state(version):
+def _announce_state(version: Article) -> None:
     """Keep `live_announced` true exactly while the version is published and its time has come."""
     version.live_announced = version.is_published()
 
 
-def _event_kind(before_published, before_url, version):
+def _event_kind(before_published: bool, before_url: str, version: Article) -> str:
     if version.is_published() and not before_published:
         return events.VERSION_PUBLISHED
     if before_published and not version.is_published():
@@ -176,20 +197,20 @@ def _event_kind(before_published, before_url, version):
 
 
 @contextmanager
-def _tracking(piece_ids, versions=None):
+def _tracking(piece_ids: Collection[int], versions: Collection[int] | None = None) -> Iterator[dict[str, set[str]]]:
     """Around a write: the listing rows rebuilt at the end, and the URLs it affects (see events.affected_urls).
 
     `versions`: the ids of the versions the write changed; None when it changed what the pieces share.
     """
     before = events.snapshot(piece_ids)
-    touched = {}
+    touched: dict[str, set[str]] = {}
     yield touched
     listing.rebuild_pieces(piece_ids)
     search.index_pieces(piece_ids, versions)
     touched["urls"] = events.affected_urls(before, events.snapshot(piece_ids), versions)
 
 
-def remember_moved_url(*, version, old_url):
+def remember_moved_url(*, version: Article, old_url: str) -> None:
     """After a save: if a published version's URL changed, its old URL keeps working with a 301."""
     new_url = version.get_absolute_url()
     ArticleRedirect.objects.filter(old_path=new_url).delete()  # moved back: the live URL wins
@@ -198,7 +219,7 @@ def remember_moved_url(*, version, old_url):
         ArticleRedirect.objects.update_or_create(old_path=old_url, defaults={"article": version})
 
 
-def _set_tags(version, names):
+def _set_tags(version: Article, names: Iterable[str]) -> None:
     from articles.models import Tag
 
     before = set(version.tags.values_list("pk", flat=True))
@@ -208,7 +229,12 @@ def _set_tags(version, names):
         Tag.objects.filter(pk__in=dropped, origin__isnull=False, tagged_articles__isnull=True).delete()
 
 
-def _set_piece_fields(piece, section=..., kind=..., authors=...):
+def _set_piece_fields(
+    piece: Piece,
+    section: Section | None | EllipsisType = ...,
+    kind: Kind | None | EllipsisType = ...,
+    authors: Iterable[Author] | EllipsisType = ...,
+) -> bool:
     """Apply the shared fields that were given (Ellipsis = leave as is); True if anything changed."""
     changed = False
     if section is not ... and piece.section_id != (section.pk if section else None):
@@ -225,13 +251,21 @@ def _set_piece_fields(piece, section=..., kind=..., authors=...):
     return changed
 
 
-def _set_source(piece, version, *also):
+def _source_of(piece: Piece) -> Article:
+    """A piece's source version. Every piece has one from its creation on (`create_piece` sets it, and the database
+    refuses to delete a source on its own), so its absence is a broken invariant, not a refusal."""
+    if piece.source is None:
+        raise RuntimeError(f"Piece {piece.pk} has no source version.")
+    return piece.source
+
+
+def _set_source(piece: Piece, version: Article, *also: str) -> None:
     """The piece's source and the source's language, always together (search reads the language: configs_shown)."""
     piece.source, piece.source_language = version, version.language
     piece.save(update_fields=["source", "source_language", *also])
 
 
-def _free_slug(language, slug):
+def _free_slug(language: str, slug: str) -> str:
     if not Article.objects.filter(language=language, slug=slug).exists():
         return slug
     base = f"{slug[:180]}-{language}"
@@ -241,20 +275,27 @@ def _free_slug(language, slug):
     return next(f"{base}-{n}" for n in range(2, len(taken) + 3) if f"{base}-{n}" not in taken)
 
 
-def _slug_from(language, title, exclude=None):
+def _slug_from(language: str, title: str, exclude: int | None = None) -> str:
     base = slugify(title, allow_unicode=True)[:190].strip("-") or "piece"
-    taken = Article.objects.filter(language=language, slug=base).exclude(pk=exclude).exists()
-    return _free_slug(language, base) if taken else base
+    same = Article.objects.filter(language=language, slug=base)
+    if exclude is not None:
+        same = same.exclude(pk=exclude)
+    return _free_slug(language, base) if same.exists() else base
 
 
-def _mark_current(translation, revision):
-    latest = translation.piece.source.content_revision
+def _mark_current(translation: Article, revision: int) -> None:
+    latest = _source_of(translation.piece).content_revision
     if not 1 <= revision <= latest:
         raise RuleBroken(_("This form names a source text that does not exist. Reload the page and try again."))
     translation.translated_from_revision = revision  # the text now matches that source text, older or not
 
 
-def _piece_differs(piece, section=..., kind=..., authors=...):
+def _piece_differs(
+    piece: Piece,
+    section: Section | None | EllipsisType = ...,
+    kind: Kind | None | EllipsisType = ...,
+    authors: Iterable[Author] | EllipsisType = ...,
+) -> bool:
     if section is not ... and piece.section_id != (section.pk if section else None):
         return True
     if kind is not ... and piece.kind_id != (kind.pk if kind else None):
@@ -262,37 +303,37 @@ def _piece_differs(piece, section=..., kind=..., authors=...):
     return authors is not ... and {a.pk for a in authors} != set(piece.authors.values_list("pk", flat=True))
 
 
-def _follow_title(version, old_slug, never_out):
+def _follow_title(version: Article, old_slug: str, never_out: bool) -> None:
     """An empty slug is made from the title. A translation that never went out keeps the slug it was given
     from its source only until its title is translated: then the slug follows the translated title."""
     if not (version.slug or "").strip():
         version.slug = _slug_from(version.language, version.title, exclude=version.pk)
         return
-    inherited = never_out and not version.is_source and version.slug == old_slug and old_slug.startswith(version.piece.source.slug)
+    inherited = never_out and not version.is_source and version.slug == old_slug and old_slug.startswith(_source_of(version.piece).slug)
     if inherited and version.text_changed("title"):
         version.slug = _slug_from(version.language, version.title, exclude=version.pk)
 
 
-def _stays_published(current, changes):
+def _stays_published(current: Article, changes: Mapping[str, Any]) -> bool:
     return current.status == Status.PUBLISHED and changes.get("status", Status.PUBLISHED) == Status.PUBLISHED
 
 
-def pending_usages(pending):
+def pending_usages(pending: PendingChange) -> list[ImageUsage]:
     """The pending changes' images as the usage dicts the services take (with Image objects); ones deleted since are left out."""
     found = Image.objects.in_bulk([u["image"] for u in pending.images])
     return [{**u, "image": found[u["image"]]} for u in pending.images if u["image"] in found]
 
 
-def _stored_usages(usages):
+def _stored_usages(usages: Iterable[ImageUsage]) -> list[ImageUsage]:
     """Usage dicts as JSON keeps them: the image by id."""
     return [
-        {"image": getattr(u["image"], "pk", u["image"]), "alt_text": u.get("alt_text") or "", "decorative": bool(u.get("decorative")),
+        {"image": _image_id(u["image"]), "alt_text": u.get("alt_text") or "", "decorative": bool(u.get("decorative")),
          "caption": u.get("caption") or "", "order": u.get("order") or 0}
         for u in usages
     ]  # fmt: skip
 
 
-def working_copy(version):
+def working_copy(version: Article) -> Article | None:
     """`version` as its pending changes would make it (an unsaved copy, with `pending_tags`, `pending_usages` and
     `pending_record`), or None when nothing is pending. For the form, the preview and the diff."""
     pending = PendingChange.objects.filter(version_id=version.pk).first()
@@ -305,7 +346,7 @@ def working_copy(version):
     return copy
 
 
-def _same_as_live(version, pending):
+def _same_as_live(version: Article, pending: PendingChange) -> bool:
     if any(getattr(version, name) != getattr(pending, name) for name in PendingChange.FIELDS):
         return False
     if sorted(pending.tags, key=str.lower) != sorted((t.name for t in version.tags.all()), key=str.lower):
@@ -315,7 +356,7 @@ def _same_as_live(version, pending):
     return _image_texts(pending_usages(pending)) == _image_texts(_usages_of(version))
 
 
-def _saved_from(pending):
+def _saved_from(pending: PendingChange) -> dict[str, Any]:
     """save_version's arguments that write `pending`'s text, tags, images and source revision to its version."""
     return {"changes": {name: getattr(pending, name) for name in PendingChange.FIELDS}, "tags": pending.tags,
             "images": pending_usages(pending), "matches_source_revision": pending.matches_source_revision}  # fmt: skip

@@ -1,5 +1,11 @@
 """Assignments: who translates what by when, and the mail that tells them; translators' languages."""
 
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from datetime import date
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -16,9 +22,14 @@ from articles.models import (
 )
 from articles.services._base import _language_name, _may_edit_piece, _require
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import Group, User
+
+    from articles.models import Assignment, Piece, TranslatorLanguage
+
 
 @transaction.atomic
-def assign(*, piece, language, translator, due_on=None, by):
+def assign(*, piece: Piece, language: str, translator: User, due_on: date | None = None, by: User | None) -> Assignment:
     """Ask `translator` for `piece` in `language` (by `due_on`); they are mailed by the background queue.
 
     One assignment per piece and language: assigning again hands it to another person or moves the date.
@@ -48,14 +59,16 @@ def assign(*, piece, language, translator, due_on=None, by):
 
 
 @transaction.atomic
-def unassign(*, assignment, by):
+def unassign(*, assignment: Assignment, by: User | None) -> None:
     """Withdraw an assignment (the translator is not mailed: nothing is asked of them any more)."""
     _may_edit_piece(by)
     assignment.delete()
 
 
 @transaction.atomic
-def save_translator_languages(*, user, rows=(), deleted=(), by):
+def save_translator_languages(
+    *, user: User, rows: Iterable[TranslatorLanguage] = (), deleted: Iterable[TranslatorLanguage] = (), by: User | None
+) -> None:
     """Set which languages a translator works in, and where they revise (publish): the people's admin's business."""
     from articles.models import TranslatorLanguage
 
@@ -71,7 +84,16 @@ def save_translator_languages(*, user, rows=(), deleted=(), by):
 
 
 @transaction.atomic
-def save_staff_user(*, username, password, by, email="", superuser=False, group=None, languages=None):
+def save_staff_user(
+    *,
+    username: str,
+    password: str,
+    by: User | None,
+    email: str = "",
+    superuser: bool = False,
+    group: Group | None = None,
+    languages: Collection[str] | None = None,
+) -> User:
     """Create or update a member of staff: their password, superuser flag, role (a group) and, for translators, the
     languages they work in (`save_translator_languages`). The people's admin, and the demo's logins."""
     from django.contrib.auth import get_user_model
@@ -92,11 +114,11 @@ def save_staff_user(*, username, password, by, email="", superuser=False, group=
     return user
 
 
-def _mail_later(reason, assignment_id):
+def _mail_later(reason: str, assignment_id: int) -> None:
     transaction.on_commit(lambda: enqueue("articles.mail_assignment", assignment_id, reason))
 
 
-def _source_changed(source):
+def _source_changed(source: Article) -> None:
     """The source's text moved on: each person assigned a translation of it hears once per revision."""
     from articles.models import Assignment
 
@@ -106,13 +128,13 @@ def _source_changed(source):
         _mail_later("source_changed", pk)
 
 
-def mail_assignment(*, assignment_id, reason):
+def mail_assignment(*, assignment_id: int, reason: str) -> bool:
     """The background job: mail the translator about a new assignment or a changed source (once per source revision)."""
     from articles.models import Assignment
 
     with transaction.atomic():
-        assignment = Assignment.objects.select_for_update(of=("self",)).select_related("piece__source", "translator")
-        assignment = assignment.filter(pk=assignment_id).first()
+        locked = Assignment.objects.select_for_update(of=("self",)).select_related("piece__source", "translator")
+        assignment = locked.filter(pk=assignment_id).first()
         if assignment is None or not assignment.translator.email or assignment.piece.source is None:
             return False
         source = assignment.piece.source

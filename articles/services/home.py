@@ -1,6 +1,10 @@
 """The home page's arrangement per language."""
 
+from __future__ import annotations
+
 import hashlib
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -15,15 +19,18 @@ from articles.models import (
 )
 from articles.services._base import _language_name, _may_edit_piece
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def _home_arrangement_changed(featured):
+
+def _home_arrangement_changed(featured: FeaturedPiece) -> None:
     selectors.next_generation()  # the home page's featured list is cached per epoch
     home = {events.reverse_in(featured.language, "articles:home")}
     events.emit(events.PIECE_CHANGED, home, piece_id=featured.piece_id, language=featured.language)
 
 
 @transaction.atomic
-def save_featured(*, featured, by):
+def save_featured(*, featured: FeaturedPiece, by: User | None) -> None:
     """Put a piece first on one language's home page (or change its place there)."""
     _may_edit_piece(by)
     featured.save()
@@ -31,7 +38,7 @@ def save_featured(*, featured, by):
 
 
 @transaction.atomic
-def delete_featured(*, featured, by):
+def delete_featured(*, featured: FeaturedPiece, by: User | None) -> None:
     _may_edit_piece(by)
     featured.delete()
     _home_arrangement_changed(featured)
@@ -40,7 +47,7 @@ def delete_featured(*, featured, by):
 MAX_FEATURED = 12
 
 
-def home_arrangement(language):
+def home_arrangement(language: str) -> tuple[list[int], list[int]]:
     """One language's home as editors arranged it: (featured piece ids, section ids), each in order."""
     from articles.models import HomeSection
 
@@ -49,13 +56,15 @@ def home_arrangement(language):
     return list(featured), list(sections)
 
 
-def arrangement_stamp(language):
+def arrangement_stamp(language: str) -> str:
     """A short fingerprint of a language's arrangement: a form keeps it, so a save never overwrites someone else's."""
     return hashlib.sha256(repr(home_arrangement(language)).encode()).hexdigest()[:16]
 
 
 @transaction.atomic
-def arrange_home(*, language, pieces, sections, by, expected_stamp=None):
+def arrange_home(
+    *, language: str, pieces: Iterable[int], sections: Iterable[int], by: User | None, expected_stamp: str | None = None
+) -> tuple[list[int], list[int]]:
     """Set one language's home page: its featured pieces and the order of its section blocks, in one step.
 
     Every featured piece must be one this language's readers see (its own version or the source, by the

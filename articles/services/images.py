@@ -1,7 +1,11 @@
 """Images: save (the upload waits, private, for the worker), the worker's job, regenerate, delete, sweep."""
 
+from __future__ import annotations
+
 import secrets
+from collections.abc import Collection
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.storage import default_storage, storages
 from django.db import transaction
@@ -18,19 +22,23 @@ from articles.models import (
 from articles.services._base import _require, logger
 from library import images
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.core.files import File
 
-def request_processing(*, image):
+
+def request_processing(*, image: Image) -> None:
     """After an upload or a crop change: the image worker decodes in the background; readers keep the previous picture."""
 
     pk = image.pk
     transaction.on_commit(lambda: enqueue("articles.process_image", pk))
 
 
-def _focal(image):
+def _focal(image: Image) -> tuple[float, float]:
     return (image.focal_x if image.focal_x is not None else 0.5, image.focal_y if image.focal_y is not None else 0.5)
 
 
-def save_image(*, image, by, upload=None, crop_changed=False):
+def save_image(*, image: Image, by: User | None, upload: File | None = None, crop_changed: bool = False) -> Image:
     """Save an image's details. A new upload is checked from its header and waits, private, for the image worker;
     a crop change has the worker cut new renditions. The web process decodes nothing."""
     pending = None
@@ -57,7 +65,7 @@ def save_image(*, image, by, upload=None, crop_changed=False):
     return image
 
 
-def save_generated_image(*, image, name, content, by, renditions=True):
+def save_generated_image(*, image: Image, name: str, content: File, by: User | None, renditions: bool = True) -> Image:
     """An image the application drew itself (the demo's placeholders): stored with its renditions at once, in this
     process, since nothing untrusted is decoded and the demo must be whole when `make run` serves it."""
     _require(by is None or policies.may_edit_piece(by), _("Only editors change the image library."))
@@ -71,7 +79,7 @@ def save_generated_image(*, image, name, content, by, renditions=True):
     return image
 
 
-def process_image(*, image_id):
+def process_image(*, image_id: int) -> dict[str, Any] | None:
     """The image worker's job: decode a pending upload (or re-cut the stored original after a crop change) in the
     bounded child, store the cleaned original and renditions, and switch the row to them in one step.
 
@@ -88,7 +96,7 @@ def process_image(*, image_id):
     try:
         source = storage.open(name, "rb")
     except OSError:
-        result = {"ok": False, "code": "missing"}
+        result: dict[str, Any] = {"ok": False, "code": "missing"}
     else:
         with source, images.worked(source, clean=bool(pending), focal=focal) as (result, folder, digest):
             stored = images.store(result, folder, digest, focal) if result["ok"] else None
@@ -102,7 +110,7 @@ def process_image(*, image_id):
             kept = _names_in_use(written)
             transaction.on_commit(lambda: images.discard(written - kept))
             return None
-        done = {"pending_upload": "", "state": ImageState.READY, "problem": ""}
+        done: dict[str, Any] = {"pending_upload": "", "state": ImageState.READY, "problem": ""}
         if stored is None:
             message = images.refusal(result)
             if row.file:
@@ -124,7 +132,7 @@ def process_image(*, image_id):
     return done
 
 
-def _names_in_use(names):
+def _names_in_use(names: Collection[str]) -> set[str]:
     """Which of these stored files a row still names (renditions are shared by identical pictures)."""
     if not names:
         return set()
@@ -136,7 +144,7 @@ def _names_in_use(names):
     return used
 
 
-def delete_image(*, image, by):
+def delete_image(*, image: Image, by: User | None) -> None:
     """Delete an image no version uses (the database refuses otherwise) with its files: original, pending upload, renditions."""
     _require(by is None or policies.may_delete(by), _("You may not delete images."))
     with transaction.atomic():
@@ -148,7 +156,7 @@ def delete_image(*, image, by):
             transaction.on_commit(lambda: images.discard([pending], storages["pending"]))
 
 
-def sweep_pending_uploads(*, older_than=timedelta(hours=6)):
+def sweep_pending_uploads(*, older_than: timedelta = timedelta(hours=6)) -> int:
     """Delete pending uploads no row names (a crash between storing and saving): run daily by the clock."""
     storage = storages["pending"]
     try:
@@ -162,7 +170,7 @@ def sweep_pending_uploads(*, older_than=timedelta(hours=6)):
     return len(orphans)
 
 
-def regenerate_renditions(*, image, by=None):
+def regenerate_renditions(*, image: Image, by: User | None = None) -> Image:
     """Cut an image's renditions again from its stored original (after the widths or formats changed): the image
     worker does it in the background, as after a change of crop; readers keep the current picture meanwhile."""
     return save_image(image=image, by=by, crop_changed=True)

@@ -1,5 +1,9 @@
 """The publication's own pages (about, contact, ...)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
@@ -10,8 +14,13 @@ from articles.languages import language_codes
 from articles.sanitize import sanitize_html
 from articles.services._base import _may_edit
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def _publication_page_changed(page):
+    from articles.models import PublicationPage
+
+
+def _publication_page_changed(page: PublicationPage) -> None:
     # Every language shows this text where it has none of its own: each language's address of the page; and every
     # reader page's footer links the pages that exist (their chrome keys).
     urls = {events.reverse_in(code, f"articles:{page.page}") for code in language_codes()} | events.chrome_keys()
@@ -19,7 +28,7 @@ def _publication_page_changed(page):
 
 
 @transaction.atomic
-def save_publication_page(*, page, by):
+def save_publication_page(*, page: PublicationPage, by: User | None) -> PublicationPage:
     """Write one language's text of an about, contact, editorial policy or reproduction page."""
     _may_edit(by, page.language)
     page.body = sanitize_html(page.body)
@@ -34,7 +43,7 @@ def save_publication_page(*, page, by):
 
 
 @transaction.atomic
-def delete_publication_page(*, page, by):
+def delete_publication_page(*, page: PublicationPage, by: User | None) -> None:
     _may_edit(by, page.language)
     page.delete()
     _publication_page_changed(page)

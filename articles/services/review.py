@@ -1,5 +1,10 @@
 """Review: submit, send back with a comment, approve, publish every ready language."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 import reversion
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -15,8 +20,13 @@ from articles.models import (
 from articles.services._base import _lock, _may_read, _revision
 from articles.services.versions import publish, publish_changes, save_version
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def add_comment(*, version, by, text, kind=None):
+    from articles.models import Piece, VersionComment
+
+
+def add_comment(*, version: Article, by: User | None, text: str, kind: str | None = None) -> VersionComment:
     """A note on a version for its editors and translators (who may read it)."""
     from articles.models import VersionComment
 
@@ -30,7 +40,7 @@ def add_comment(*, version, by, text, kind=None):
 
 
 @transaction.atomic
-def submit_for_review(*, version, by, comment=""):
+def submit_for_review(*, version: Article, by: User | None, comment: str = "") -> Article:
     """A draft (or a published version's pending changes) is ready: a reviser of its language approves it or sends it back."""
     current = _lock(version)
     lifecycle.allow(Transition.SUBMIT, by=by, language=current.language)
@@ -41,6 +51,7 @@ def submit_for_review(*, version, by, comment=""):
     lifecycle.require(Transition.SUBMIT, by=by, version=current, state=state)
     with _revision(by, Transition.SUBMIT):
         if state.has_pending:
+            assert pending is not None  # state_of() saw pending changes in this row
             pending.in_review = True
             pending.save(update_fields=["in_review", "updated_at"])
             reversion.add_to_revision(current)
@@ -53,7 +64,7 @@ def submit_for_review(*, version, by, comment=""):
 
 
 @transaction.atomic
-def send_back(*, version, by, comment):
+def send_back(*, version: Article, by: User | None, comment: str) -> Article:
     """A reviser returns a version (or pending changes) in review, saying why; its translator sees the comment on the form."""
     from articles.models import VersionComment
 
@@ -64,6 +75,7 @@ def send_back(*, version, by, comment):
         raise RuleBroken(_("Say what needs changing: the translator reads it beside the form."), field="text")
     with _revision(by, Transition.SEND_BACK):
         if state.has_pending:
+            assert pending is not None  # state_of() saw pending changes in this row
             pending.in_review = False  # the pending changes stay, for their author to change
             pending.save(update_fields=["in_review", "updated_at"])
             reversion.add_to_revision(current)
@@ -75,7 +87,7 @@ def send_back(*, version, by, comment):
 
 
 @transaction.atomic
-def approve(*, version, by):
+def approve(*, version: Article, by: User | None) -> Article | int:
     """A reviser approves a version in review (published at its date, or now), or pending changes in review (made live)."""
     current = _lock(version)
     state = lifecycle.require(Transition.APPROVE, by=by, version=current)
@@ -86,7 +98,7 @@ def approve(*, version, by):
 
 
 @transaction.atomic
-def publish_ready(*, pieces, by):
+def publish_ready(*, pieces: Iterable[Piece], by: User | None) -> int:
     """Publish every version in review of these pieces in one step: all of them, or, if any is refused, none."""
     ready = list(Article.objects.filter(piece__in=pieces, status=Status.REVIEW).select_related("piece"))
     if not ready:

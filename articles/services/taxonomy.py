@@ -1,5 +1,10 @@
 """Sections, kinds, authors and tags with their per-language texts: save, delete, bulk delete."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -14,8 +19,19 @@ from articles.models import (
 )
 from articles.services._base import _may_edit, _may_edit_piece, _require, _tracking
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def _event_and_facet(instance):
+    from articles.events import ChangeEvent
+    from articles.models import AuthorBio, KindText, SectionText, Tag
+
+# What the taxonomy services take: a section, kind, author or tag, and the per-language texts of the first three.
+Taxonomy: TypeAlias = "Section | Kind | Author | Tag"
+TaxonomyText: TypeAlias = "SectionText | KindText | AuthorBio"
+T = TypeVar("T", bound=Taxonomy)
+
+
+def _event_and_facet(instance: Taxonomy) -> tuple[str, str] | tuple[None, None]:
     """The change event of a section, kind, author or tag, and the listing facet its pieces are listed under."""
     from articles.models import Tag
 
@@ -26,7 +42,9 @@ def _event_and_facet(instance):
     return None, None
 
 
-def taxonomy_changed(*, instance, by=None, also=(), chrome=None):
+def taxonomy_changed(
+    *, instance: Taxonomy, by: User | None = None, also: Iterable[str] = (), chrome: Iterable[str] | None = None
+) -> ChangeEvent | None:
     """After a section, kind, tag or author (or one of its texts) was saved: events and caches. `also`: URLs it
     had before (a changed slug's old pages). `chrome`: for a section, the languages whose sections bar changed
     (None: it may have changed in every language)."""
@@ -44,14 +62,14 @@ def taxonomy_changed(*, instance, by=None, also=(), chrome=None):
     return events.emit(kind, _taxonomy_own_urls(instance) | _chrome(instance, chrome) | events.piece_urls(piece_ids) | set(also))
 
 
-def _chrome(instance, languages=None):
+def _chrome(instance: Taxonomy, languages: Iterable[str] | None = None) -> set[str]:
     """Every reader page shows the sections bar: a section's change reaches them by their languages' chrome keys."""
     if not isinstance(instance, Section):
         return set()
     return events.chrome_keys() if languages is None else {events.chrome_key(code) for code in languages}
 
 
-def _bar_languages(section, texts, deleted_texts, shared_changed):
+def _bar_languages(section: Section, texts: list[TaxonomyText], deleted_texts: list[TaxonomyText], shared_changed: bool) -> set[str] | None:
     """The languages whose sections bar a save of `section` with `texts` changes: a new or renamed text's language,
     every language when the default language's text (the others' fallback), the order or the set of texts changes."""
     from django.conf import settings
@@ -61,11 +79,11 @@ def _bar_languages(section, texts, deleted_texts, shared_changed):
     if shared_changed or deleted_texts or section.pk is None:
         return None
     stored = {pk: (name, slug) for pk, name, slug in SectionText.objects.filter(section=section).values_list("pk", "name", "slug")}
-    changed = {text.language for text in texts if stored.get(text.pk) != (text.name, text.slug)}
+    changed = {text.language for text in texts if isinstance(text, SectionText) and stored.get(text.pk) != (text.name, text.slug)}
     return None if settings.LANGUAGE_CODE in changed else changed
 
 
-def _taxonomy_pieces(instance):
+def _taxonomy_pieces(instance: Taxonomy) -> set[int]:
     """The pieces a section, kind, author or tag is shown with."""
     from articles.models import Tag
 
@@ -80,7 +98,7 @@ def _taxonomy_pieces(instance):
     return set()
 
 
-def _taxonomy_own_urls(instance):
+def _taxonomy_own_urls(instance: Taxonomy) -> set[str]:
     """A section's, author's or tag's own pages (and feeds) in every language it has one."""
     from articles.models import SectionText, Tag
 
@@ -98,7 +116,7 @@ def _taxonomy_own_urls(instance):
 TAXONOMY_FIELDS = {Section: ("key", "order", "show_on_home"), Kind: ("key", "order"), Author: ("name", "slug", "photo_id")}
 
 
-def _shared_fields_changed(instance):
+def _shared_fields_changed(instance: Taxonomy) -> bool:
     from articles.models import Tag
 
     fields = ("name", "slug", "language", "origin_id") if isinstance(instance, Tag) else TAXONOMY_FIELDS[type(instance)]
@@ -107,7 +125,7 @@ def _shared_fields_changed(instance):
 
 
 @transaction.atomic
-def save_taxonomy(*, instance, by, texts=(), deleted_texts=()):
+def save_taxonomy(*, instance: T, by: User | None, texts: Iterable[TaxonomyText] = (), deleted_texts: Iterable[TaxonomyText] = ()) -> T:
     """Save a section, kind, author or tag (its own fields as set on `instance`) and its per-language texts.
 
     `texts`: per-language rows (SectionText, KindText, AuthorBio) to save; `deleted_texts`: ones to delete.
@@ -136,7 +154,7 @@ def save_taxonomy(*, instance, by, texts=(), deleted_texts=()):
 
 
 @transaction.atomic
-def delete_taxonomy(*, instance, by):
+def delete_taxonomy(*, instance: Taxonomy, by: User | None) -> ChangeEvent:
     """Delete a section, kind, author or tag: its pieces lose it (their listing rows and search words follow), and every
     page that showed it is purged, its own pages included."""
     from articles import taxonomy
@@ -147,6 +165,8 @@ def delete_taxonomy(*, instance, by):
     own = _taxonomy_own_urls(instance)
     piece_ids = _taxonomy_pieces(instance)
     kind, _facet = _event_and_facet(instance)
+    if kind is None:
+        raise TypeError(f"Not a section, kind, author or tag: {instance!r}")
     with _tracking(piece_ids) as touched:
         instance.delete()
     taxonomy.forget()
@@ -154,7 +174,7 @@ def delete_taxonomy(*, instance, by):
     return events.emit(kind, own | _chrome(instance) | touched["urls"])
 
 
-def delete_taxonomies(*, instances, by):
+def delete_taxonomies(*, instances: Iterable[Taxonomy], by: User | None) -> int:
     """Bulk delete (the admin's "Delete selected"): each through `delete_taxonomy`, all or none."""
     with transaction.atomic():
         instances = list(instances)
@@ -163,11 +183,18 @@ def delete_taxonomies(*, instances, by):
         return len(instances)
 
 
-def save_section(*, section, by, changes=None, texts=(), deleted_texts=()):
+def save_section(
+    *,
+    section: Section,
+    by: User | None,
+    changes: Mapping[str, Any] | None = None,
+    texts: Iterable[TaxonomyText] = (),
+    deleted_texts: Iterable[TaxonomyText] = (),
+) -> Section:
     for name, value in (changes or {}).items():
         setattr(section, name, value)
     return save_taxonomy(instance=section, by=by, texts=texts, deleted_texts=deleted_texts)
 
 
-def delete_section(*, section, by):
+def delete_section(*, section: Section, by: User | None) -> ChangeEvent:
     return delete_taxonomy(instance=section, by=by)

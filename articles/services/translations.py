@@ -1,5 +1,9 @@
 """Translations and the History: start a translation, restore a revision, the source's text at a revision."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 import reversion
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -24,11 +28,26 @@ from articles.models import (
     Status,
 )
 from articles.segments import image_segments
-from articles.services._base import _free_slug, _language_name, _lock, _may_edit, _may_read, _replace_usages, _revision, _usages_of
+from articles.services._base import (
+    _free_slug,
+    _language_name,
+    _lock,
+    _may_edit,
+    _may_read,
+    _replace_usages,
+    _revision,
+    _source_of,
+    _usages_of,
+)
 from articles.services.versions import save_version
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def create_translation(*, source, language, by, made_from=None):
+    from articles.models import Tag
+
+
+def create_translation(*, source: Article, language: str, by: User | None, made_from: int | None = None) -> Article:
     """Start a draft `language` version of `source`'s piece, prefilled from its source version.
 
     Records the source's content revision it was made from; image usages are copied with their
@@ -48,7 +67,7 @@ def create_translation(*, source, language, by, made_from=None):
     raise Conflict(_("The translation could not be created because others are changing this piece; try again."))
 
 
-def _create_translation(source, language, by, made_from=None):
+def _create_translation(source: Article, language: str, by: User | None, made_from: int | None = None) -> Article:
     piece = Piece.objects.select_for_update().get(pk=source.piece_id)
     existing = Article.objects.filter(piece=piece, language=language).first()
     if existing:
@@ -56,7 +75,7 @@ def _create_translation(source, language, by, made_from=None):
             _("This piece already has a %(language)s version: open it instead.") % {"language": _language_name(language)},
             code="duplicate_translation",
         )
-    source = piece.source
+    source = _source_of(piece)
     _may_read(by, source)  # the draft is a copy of the source's full text
     with _revision(by, gettext_noop("Translation started from the %(language)s source"), language=source.language):
         translation = Article.objects.create(
@@ -78,7 +97,7 @@ def _create_translation(source, language, by, made_from=None):
     return translation
 
 
-def _counterpart(tag, language):
+def _counterpart(tag: Tag, language: str) -> Tag:
     """`tag`'s counterpart in `language`: the tag made from it there before (however it was renamed since), the one
     it was made from, a sibling made from the same tag, one of the same name; else a new one, for the translator
     to rename."""
@@ -101,7 +120,7 @@ def _counterpart(tag, language):
 RESTORED_FIELDS = ["title", "slug", "standfirst", "body"]
 
 
-def _kept_pending(revision_version):
+def _kept_pending(revision_version: Version) -> dict[str, Any] | None:
     """The pending changes a History entry kept beside its version (a save of a published version's working copy), or None."""
     for other in revision_version.revision.version_set.all():
         if other.content_type.model_class() is PendingChange and other.object_id == revision_version.object_id:
@@ -110,7 +129,7 @@ def _kept_pending(revision_version):
 
 
 @transaction.atomic
-def restore_revision(*, version, revision_version, by):
+def restore_revision(*, version: Article, revision_version: Version, by: User | None) -> Article:
     """Bring back `version`'s text, settings and images as saved in `revision_version` (a reversion Version).
 
     The restore is a new save (and a new revision), so the current text stays in the history. For
@@ -141,7 +160,7 @@ def restore_revision(*, version, revision_version, by):
         raise Conflict(
             _("This revision uses images that have since been deleted (%(ids)s); it cannot be restored.") % {"ids": ", ".join(missing)}
         )
-    piece_changes = {}
+    piece_changes: dict[str, Any] = {}
     piece_data = next(
         (o.field_dict for o in siblings if o.content_type.model_class() is Piece and o.object_id == str(current.piece_id)), None
     )
@@ -159,15 +178,15 @@ def restore_revision(*, version, revision_version, by):
         return save_version(version=current, by=by, changes=changes, images=restored, **piece_changes)
 
 
-def untranslated_image_texts(version):
+def untranslated_image_texts(version: Article) -> list[str]:
     """The captions and alt texts of a translation still word for word its source's: worth a warning when it goes out."""
     if version.is_source:
         return []
-    source = {segment.text for segment in image_segments(_usages_of(version.piece.source))}
+    source = {segment.text for segment in image_segments(_usages_of(_source_of(version.piece)))}
     return [segment.text for segment in image_segments(_usages_of(version)) if segment.text in source]
 
 
-def source_text_at(source, content_revision):
+def source_text_at(source: Article, content_revision: int) -> dict[str, Any] | None:
     """The source's texts (as `texts_of` gives them) as they were at `content_revision`, or None if not kept."""
     for version in Version.objects.get_for_object(source).select_related("revision"):
         if version.field_dict.get("content_revision") == content_revision:
@@ -175,16 +194,16 @@ def source_text_at(source, content_revision):
     return None
 
 
-def texts_kept(version, pending=True):
+def texts_kept(version: Version, pending: bool = True) -> dict[str, Any]:
     """A version's texts as one history entry (a reversion Version) kept them: `texts_of`'s keys, and the settings."""
     data = version.field_dict
-    pending = _kept_pending(version) if pending else None
-    texts = {field: (pending or data).get(field, "") for field in (*Article.CONTENT_FIELDS, "slug")}
+    kept_pending = _kept_pending(version) if pending else None
+    texts: dict[str, Any] = {field: (kept_pending or data).get(field, "") for field in (*Article.CONTENT_FIELDS, "slug")}
     texts["status"] = data.get("status", "")
-    when = (pending or data).get("published_at")
+    when = (kept_pending or data).get("published_at")
     texts["published_at"] = timezone.localtime(when).strftime("%Y-%m-%d %H:%M") if when else ""  # one instant, one text
-    if pending is not None:  # a save of pending changes: what was saved is the pending text, beside the live row
-        texts["images"] = [{**u, "image_id": u["image"], "article_id": int(version.object_id)} for u in pending.get("images") or []]
+    if kept_pending is not None:  # a save of pending changes: what was saved is the pending text, beside the live row
+        texts["images"] = [{**u, "image_id": u["image"], "article_id": int(version.object_id)} for u in kept_pending.get("images") or []]
         return texts
     kept = version.revision.version_set.filter(content_type__model="articleimage")
     texts["images"] = [other.field_dict for other in kept if other.field_dict.get("article_id") == int(version.object_id)]

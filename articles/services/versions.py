@@ -1,5 +1,12 @@
 """Pieces and versions: create, save (a published version's save is its pending changes), publish, unpublish, delete, go live."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from types import EllipsisType
+from typing import TYPE_CHECKING, Any
+
 import reversion
 from django.db import transaction
 from django.db.models import F
@@ -12,13 +19,17 @@ from articles.errors import Conflict, RuleBroken
 from articles.lifecycle import Transition
 from articles.models import (
     Article,
+    Author,
+    Kind,
     PendingChange,
     Piece,
+    Section,
     Status,
 )
 from articles.sanitize import sanitize_html
 from articles.services._base import (
     VERSION_FIELDS,
+    ImageUsage,
     _announce_state,
     _check_publishable,
     _check_slug_free,
@@ -47,9 +58,22 @@ from articles.services._base import (
 )
 from articles.services.assignments import _source_changed
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 @transaction.atomic
-def create_piece(*, by, language, changes, section=None, kind=None, authors=(), tags=(), images=()):
+def create_piece(
+    *,
+    by: User | None,
+    language: str,
+    changes: Mapping[str, Any],
+    section: Section | None = None,
+    kind: Kind | None = None,
+    authors: Iterable[Author] = (),
+    tags: Iterable[str] = (),
+    images: Sequence[ImageUsage] = (),
+) -> Article:
     """A new piece with its source version in `language`; returns the version."""
     lifecycle.allow(Transition.CREATE, by=by, language=language)
     version = Article(language=language, **{f: v for f, v in changes.items() if f in VERSION_FIELDS})
@@ -81,9 +105,11 @@ def create_piece(*, by, language, changes, section=None, kind=None, authors=(), 
 
 @transaction.atomic
 def save_version(
-    *, version, by, changes, expected_edit_version=None, section=..., kind=..., authors=..., tags=None, images=None,
-    matches_source_revision=None, go_live=False, _keep_pending=False,
-):  # fmt: skip
+    *, version: Article, by: User | None, changes: Mapping[str, Any], expected_edit_version: int | None = None,
+    section: Section | None | EllipsisType = ..., kind: Kind | None | EllipsisType = ...,
+    authors: Iterable[Author] | EllipsisType = ..., tags: Iterable[str] | None = None, images: Sequence[ImageUsage] | None = None,
+    matches_source_revision: int | None = None, go_live: bool = False, _keep_pending: bool = False,
+) -> Article:  # fmt: skip
     """Change one version (and, for editors, the shared fields of its piece) in one step.
 
     `changes` maps version fields to new values; `images` (a list of usages) and `tags` (names)
@@ -112,7 +138,7 @@ def save_version(
     for field_name, value in changes.items():
         if field_name in VERSION_FIELDS:
             setattr(current, field_name, value)
-    piece_changes = {k: v for k, v in {"section": section, "kind": kind, "authors": authors}.items() if v is not ...}
+    piece_changes: dict[str, Any] = {k: v for k, v in {"section": section, "kind": kind, "authors": authors}.items() if v is not ...}
     shared_change = bool(piece_changes) and _piece_differs(current.piece, **piece_changes)
     if shared_change:
         _may_edit_piece(by)
@@ -149,7 +175,16 @@ def save_version(
     return current
 
 
-def _stage(current, *, by, changes, tags, images, matches_source_revision, piece_changes):
+def _stage(
+    current: Article,
+    *,
+    by: User | None,
+    changes: Mapping[str, Any],
+    tags: Iterable[str] | None,
+    images: Sequence[ImageUsage] | None,
+    matches_source_revision: int | None,
+    piece_changes: dict[str, Any],
+) -> Article:
     """Keep `changes` as `current`'s pending changes; the version readers see is left as it is."""
     pending = PendingChange.objects.select_for_update().filter(version=current).first()
     if pending is None:
@@ -194,12 +229,13 @@ def _stage(current, *, by, changes, tags, images, matches_source_revision, piece
 
 
 @transaction.atomic
-def publish_changes(*, version, by, expected_edit_version=None):
+def publish_changes(*, version: Article, by: User | None, expected_edit_version: int | None = None) -> Article:
     """Make a published version's pending changes what readers see: the ordinary save, with its rules and events."""
     current = _lock(version, expected_edit_version)
     lifecycle.allow(Transition.PUBLISH_PENDING, by=by, language=current.language)
     pending = PendingChange.objects.select_for_update().filter(version=current).first()
     lifecycle.require(Transition.PUBLISH_PENDING, by=by, version=current, state=lifecycle.state_of(current, pending))
+    assert pending is not None  # require() refuses a version with nothing pending
     saved_from = _saved_from(pending)
     if len(saved_from["images"]) != len(pending.images):
         raise Conflict(_("An image of these pending changes has been deleted since: open the form, check the images and save again."))
@@ -208,7 +244,7 @@ def publish_changes(*, version, by, expected_edit_version=None):
 
 
 @transaction.atomic
-def reschedule(*, version, by, published_at, expected_edit_version=None):
+def reschedule(*, version: Article, by: User | None, published_at: datetime | None, expected_edit_version: int | None = None) -> Article:
     """Move a scheduled version, or a draft's planned date, to another time (the editorial calendar's form).
 
     A scheduled version needs the right to publish in its language and a time still in the future:
@@ -236,7 +272,7 @@ def reschedule(*, version, by, published_at, expected_edit_version=None):
 
 
 @transaction.atomic
-def discard_changes(*, version, by):
+def discard_changes(*, version: Article, by: User | None) -> Article:
     """Give up a published version's pending changes: readers saw none of them, and the form shows the live text again."""
     current = _lock(version)
     lifecycle.require(Transition.DISCARD_PENDING, by=by, version=current)
@@ -249,7 +285,14 @@ def discard_changes(*, version, by):
 
 
 @transaction.atomic
-def update_piece(*, piece, by, section=..., kind=..., authors=...):
+def update_piece(
+    *,
+    piece: Piece,
+    by: User | None,
+    section: Section | None | EllipsisType = ...,
+    kind: Kind | None | EllipsisType = ...,
+    authors: Iterable[Author] | EllipsisType = ...,
+) -> Piece:
     """Change what all versions share: section, kind, authors."""
     _may_edit_piece(by)
     piece = Piece.objects.select_for_update().get(pk=piece.pk)
@@ -260,18 +303,19 @@ def update_piece(*, piece, by, section=..., kind=..., authors=...):
     return piece
 
 
-def _set_status(versions, by, status, comment):
+def _set_status(versions: Iterable[Article], by: User | None, status: Status, comment: lifecycle.Transition) -> int:
     versions = list(versions)
     transition = Transition.PUBLISH if status == Status.PUBLISHED else Transition.UNPUBLISH
     for version in versions:
         lifecycle.allow(transition, by=by, language=version.language)
-    changed = []
+    changed: list[Article] = []
+    before_published: dict[int, bool] = {}
     now = timezone.now()
     for version in versions:
         current = _lock(version)
         if current.status == status:
             continue
-        current._before_published = current.is_published()
+        before_published[current.pk] = current.is_published()
         current.status = status
         if status == Status.PUBLISHED:
             current.published_at = current.published_at or now
@@ -286,13 +330,13 @@ def _set_status(versions, by, status, comment):
             _save_row(current)
             reversion.add_to_revision(current)
     for current in changed:
-        kind = _event_kind(current._before_published, current.get_absolute_url(), current)
+        kind = _event_kind(before_published[current.pk], current.get_absolute_url(), current)
         events.emit(kind, touched["urls"], piece_id=current.piece_id, version_id=current.pk, language=current.language)
     return len(changed)
 
 
 @transaction.atomic
-def publish(*, versions, by):
+def publish(*, versions: Iterable[Article], by: User | None) -> int:
     """Publish these versions; one without a publication date goes out now.
 
     Refused as a whole if any of them uses an image without alt text that is not marked decorative.
@@ -306,7 +350,7 @@ def publish(*, versions, by):
 
 
 @transaction.atomic
-def unpublish(*, versions, by):
+def unpublish(*, versions: Iterable[Article], by: User | None) -> int:
     """Take these versions back to draft: readers get a 404 until they are published again.
 
     Pending changes become the draft's text: once nothing is public there is only one text to work on.
@@ -320,7 +364,7 @@ def unpublish(*, versions, by):
 
 
 @transaction.atomic
-def make_source(*, version, by):
+def make_source(*, version: Article, by: User | None) -> Article:
     """Make `version` the source of its piece; the other versions count as translations of it, up to date now."""
     current = _lock(version)
     lifecycle.allow(Transition.MAKE_SOURCE, by=by, language=current.language)
@@ -339,7 +383,7 @@ def make_source(*, version, by):
     return current
 
 
-def check_deletable(version):
+def check_deletable(version: Article) -> None:
     """Raise Conflict if deleting `version` alone would leave its piece without a source."""
     piece = version.piece
     if piece.source_id == version.pk and piece.versions.exclude(pk=version.pk).exists():
@@ -354,7 +398,7 @@ def check_deletable(version):
 
 
 @transaction.atomic
-def delete_version(*, version, by):
+def delete_version(*, version: Article, by: User | None) -> None:
     """Delete one version. A source with translations is refused; a piece's last version takes the piece with it."""
     current = _lock(version)
     lifecycle.allow(Transition.DELETE, by=by, language=current.language)
@@ -369,7 +413,7 @@ def delete_version(*, version, by):
 
 
 @transaction.atomic
-def delete_versions(*, versions, by):
+def delete_versions(*, versions: Iterable[Article], by: User | None) -> int:
     """Delete several versions, all or none: refused if any is a source whose translations stay."""
     versions = list(versions)
     doomed = {v.pk for v in versions}
@@ -385,7 +429,7 @@ def delete_versions(*, versions, by):
 
 
 @transaction.atomic
-def delete_piece(*, piece, by):
+def delete_piece(*, piece: Piece, by: User | None) -> None:
     """Delete a piece with all its versions."""
     lifecycle.allow(Transition.DELETE, by=by, language=piece.source_language)
     with _tracking([piece.pk]) as touched:
@@ -393,7 +437,7 @@ def delete_piece(*, piece, by):
     events.emit(events.PIECE_DELETED, touched["urls"], piece_id=piece.pk)
 
 
-def go_live_due(*, now=None):
+def go_live_due(*, now: datetime | None = None) -> int:
     """Announce the versions whose publication time has come: the same event as a manual publish, once.
 
     Listings show them already (their rows carry the time); this rebuilds their pieces' rows, so
