@@ -1,0 +1,71 @@
+"""The two groups' rights, as the admin reads them: what an editor and a translator may do with each kind of row.
+
+The services ask `policies` before every write; the admin offers its screens by these permissions. A right lost
+from a group is a screen an editor can no longer open, or one a translator should never have had.
+"""
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group, User
+
+from articles import models
+from articles.policies import EDITORS, TRANSLATORS, ensure_groups
+
+ACTIONS = ("view", "add", "change", "delete")
+
+
+def member_of(group_name):
+    ensure_groups()
+    user = User.objects.create_user(f"member-{group_name.lower()}", is_staff=True)
+    user.groups.add(Group.objects.get(name=group_name))
+    return User.objects.get(pk=user.pk)  # no cached permissions
+
+
+def rights(user, model):
+    return {action for action in ACTIONS if user.has_perm(f"articles.{action}_{model._meta.model_name}")}
+
+
+def admin_models():
+    """Every model of the articles app the admin shows: registered, or edited inline on a registered one."""
+    shown = set()
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label == "articles":
+            shown.add(model)
+            shown.update(inline.model for inline in model_admin.inlines if inline.model._meta.app_label == "articles")
+    return shown
+
+
+@pytest.mark.django_db
+def test_editors_may_do_everything_with_every_row_the_admin_shows():
+    editor = member_of(EDITORS)
+    shown = admin_models()
+    assert {models.Article, models.Section, models.SectionText, models.Author, models.AuthorBio, models.Tag} <= shown
+    assert {model._meta.model_name: rights(editor, model) for model in shown} == {model._meta.model_name: set(ACTIONS) for model in shown}
+    assert rights(editor, models.ArticleRedirect) == set(ACTIONS)  # the piece's old addresses, kept by its form
+    assert not rights(editor, models.ListingEntry) and not rights(editor, models.SearchDocument)  # derived: services only
+
+
+@pytest.mark.django_db
+def test_translators_translate_texts_and_read_what_they_translate_but_delete_no_shared_row():
+    translator = member_of(TRANSLATORS)
+    expected = {
+        models.Piece: {"view"},
+        models.Article: {"view", "add", "change"},  # versions: their languages only (policies.may_edit_language)
+        models.ArticleImage: set(ACTIONS),  # a version's pictures, in their languages
+        models.Image: {"view", "add"},
+        models.Section: {"view", "change"},  # to add their language's text, not to rename or delete the section
+        models.SectionText: {"view", "add", "change"},
+        models.Kind: {"view", "change"},
+        models.KindText: {"view", "add", "change"},
+        models.Author: {"view", "change"},
+        models.AuthorBio: {"view", "add", "change"},
+        models.Tag: {"view"},
+        models.PublicationPage: {"view", "add", "change"},
+        models.FeaturedPiece: set(),
+        models.Assignment: set(),
+        models.ArticleRedirect: set(),
+    }
+    assert {model._meta.model_name: rights(translator, model) for model in expected} == {
+        model._meta.model_name: allowed for model, allowed in expected.items()
+    }
+    assert admin_models() <= set(expected), "a new admin screen: say here what a translator may do with it"
