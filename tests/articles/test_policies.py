@@ -69,3 +69,41 @@ def test_translators_translate_texts_and_read_what_they_translate_but_delete_no_
         model._meta.model_name: allowed for model, allowed in expected.items()
     }
     assert admin_models() <= set(expected), "a new admin screen: say here what a translator may do with it"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["staff without rights", "inactive editor", "anonymous"])
+def test_who_may_not_change_versions_writes_and_publishes_nothing_in_any_language(who):
+    from django.contrib.auth.models import AnonymousUser
+
+    from articles import policies
+
+    if who == "anonymous":
+        user = AnonymousUser()
+    elif who == "inactive editor":
+        user = member_of(EDITORS)
+        user.is_active = False
+    else:
+        user = User.objects.create_user("staff-only", is_staff=True)
+    assert not any(policies.may_edit_language(user, language) for language in ("en", "fr", "ar"))
+    assert policies.publishing_languages(user) == set()
+    assert not policies.may_publish(user) and not policies.may_publish_language(user, "en")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("all_may_publish", [False, True])
+def test_a_translator_publishes_only_in_their_languages_and_only_where_they_revise_unless_all_may(settings, all_may_publish):
+    from articles import policies
+
+    settings.REVIEW_TRANSLATORS_CAN_PUBLISH = all_may_publish
+    user = member_of(TRANSLATORS)
+    user.translator_languages.create(language="fr", may_publish=True)
+    user.translator_languages.create(language="de", may_publish=False)
+    user = User.objects.get(pk=user.pk)
+    assert policies.translator_languages(user) == {"fr", "de"}
+    assert policies.publishing_languages(user) == ({"fr", "de"} if all_may_publish else {"fr"})
+    assert policies.may_publish_language(user, "de") is all_may_publish
+    assert not policies.may_publish_language(user, "en") and not policies.may_edit_language(user, "en")
+    assert policies.may_edit_language(user, "de") and policies.may_publish(user)
+    editor = member_of(EDITORS)
+    assert policies.publishing_languages(editor) is None and policies.may_publish_language(editor, "ka")
