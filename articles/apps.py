@@ -46,12 +46,12 @@ class ArticlesConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from articles import tasks  # noqa: F401  (its jobs are registered, for articles.jobs.enqueue() by name)
-        from articles.models import Article, ArticleImage, Kind, KindText, PendingChange, Piece, PublicationPage, Section, SectionText
+        from articles.models import ArticleImage, Kind, KindText, PendingChange, Piece, PieceVersion, PublicationPage, Section, SectionText
 
         # Every save through a service keeps a revision with the version's images and its piece's shared fields
         # (and a save of a published version's pending changes, those changes).
-        # (The admin's VersionAdmin may have registered Article already, following only its inlines.)
-        for model, follow in [(Article, ["image_usages", "piece"]), (ArticleImage, []), (Piece, []), (PendingChange, [])]:
+        # (The admin's VersionAdmin may have registered PieceVersion already, following only its inlines.)
+        for model, follow in [(PieceVersion, ["image_usages", "piece"]), (ArticleImage, []), (Piece, []), (PendingChange, [])]:
             if reversion.is_registered(model):
                 reversion.unregister(model)
             reversion.register(model, follow=follow)

@@ -76,14 +76,14 @@ def reverse_in(language: str, name: str, **kwargs: str | int) -> str:
 
 def snapshot(piece_ids: Iterable[int | None]) -> Snapshot:
     """What the public sees of these pieces now: their published versions' pages and their visible listing rows."""
-    from articles.models import Article, ListingEntry
+    from articles.models import ListingEntry, PieceVersion
 
     piece_ids = [pk for pk in piece_ids if pk]
     if not piece_ids:
         return set(), set()
     pages = {
         version.get_absolute_url()
-        for version in Article.objects.filter(piece_id__in=piece_ids).published().only("language", "slug", "published_at")
+        for version in PieceVersion.objects.filter(piece_id__in=piece_ids).published().only("language", "slug", "published_at")
     }
     rows = set(ListingEntry.objects.filter(piece_id__in=piece_ids).visible().values_list("language", "facet", "version_id", "published_at"))
     return pages, rows

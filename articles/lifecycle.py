@@ -36,7 +36,7 @@ from articles.errors import Conflict, NotAllowed
 from articles.models import Status
 
 if TYPE_CHECKING:
-    from articles.models import Article, PendingChange
+    from articles.models import PendingChange, PieceVersion
 
 
 class Phase(StrEnum):
@@ -108,7 +108,7 @@ def phase_of(status: str, published_at: datetime | None, now: datetime | None = 
 _UNKNOWN: Any = object()
 
 
-def state_of(version: Article, pending: PendingChange | None | bool = _UNKNOWN, now: datetime | None = None) -> State:
+def state_of(version: PieceVersion, pending: PendingChange | None | bool = _UNKNOWN, now: datetime | None = None) -> State:
     """The state of `version` now. `pending`: its PendingChange (or its `in_review` flag, or None) when the caller
     read it already; otherwise it is read here (a query)."""
     phase = phase_of(version.status, version.published_at, now)
@@ -268,7 +268,7 @@ def allow(transition: Transition, *, by: Any, language: str) -> None:
         raise NotAllowed(RULES[transition].denied)
 
 
-def require(transition: Transition, *, by: Any, version: Article, state: State | None = None) -> State:
+def require(transition: Transition, *, by: Any, version: PieceVersion, state: State | None = None) -> State:
     """Refuse (NotAllowed, or Conflict when the state does not allow it) unless `by` may take `transition` on
     `version` now; returns the state it was taken from. Call it with the row lock held."""
     rule = RULES[transition]
@@ -300,6 +300,6 @@ def save_transition(before: State, status: str, published_at: datetime | None, *
     return Transition.SAVE  # a draft's text, or a version taken back from review by someone working on it
 
 
-def offered(user: Any, version: Article, state: State) -> dict[Transition, bool]:
+def offered(user: Any, version: PieceVersion, state: State) -> dict[Transition, bool]:
     """What the review panel and the form offer `user` on `version` in `state`: each transition they may take now."""
     return {transition: may(transition, user, version.language) and rule.when(state) for transition, rule in RULES.items()}

@@ -71,7 +71,7 @@ def entries_for(piece, languages, now):
 
 def rebuild_pieces(piece_ids, now=None):
     """Rewrite the listing rows of these pieces from their current data (call inside the write's transaction)."""
-    from articles.models import Article, ListingEntry, Piece, TaggedArticle
+    from articles.models import ListingEntry, Piece, PieceVersion, TaggedArticle
 
     piece_ids = list(set(piece_ids))
     if not piece_ids:
@@ -79,7 +79,7 @@ def rebuild_pieces(piece_ids, now=None):
     now = now or timezone.now()
     facts = collect_facts(
         pieces=Piece.objects.filter(pk__in=piece_ids),
-        versions=Article.objects.filter(piece_id__in=piece_ids),
+        versions=PieceVersion.objects.filter(piece_id__in=piece_ids),
         through_authors=Piece.authors.through.objects.filter(piece_id__in=piece_ids),
         taggings=TaggedArticle.objects.filter(content_object__piece_id__in=piece_ids),
     )

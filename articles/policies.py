@@ -15,7 +15,7 @@ from django.db.models import Q
 from articles.models import Status
 
 if TYPE_CHECKING:
-    from articles.models import Article
+    from articles.models import PieceVersion
 
 # A user as requests carry them (a User, or AnonymousUser), with the per-request caches this module sets on it.
 Person = Any
@@ -23,10 +23,10 @@ Person = Any
 EDITORS = "Editors"
 TRANSLATORS = "Translators"
 
-EDITOR_MODELS = ["piece", "article", "articleimage", "image", "section", "sectiontext", "kind", "kindtext", "author", "authorbio",
+EDITOR_MODELS = ["piece", "pieceversion", "articleimage", "image", "section", "sectiontext", "kind", "kindtext", "author", "authorbio",
                  "tag", "featuredpiece", "articleredirect", "publicationpage", "assignment"]  # fmt: skip
 TRANSLATOR_PERMISSIONS = [
-    "view_piece", "view_article", "add_article", "change_article",
+    "view_piece", "view_pieceversion", "add_pieceversion", "change_pieceversion",
     "view_articleimage", "add_articleimage", "change_articleimage", "delete_articleimage",
     "view_image", "add_image",
     "view_section", "change_section", "view_sectiontext", "add_sectiontext", "change_sectiontext",
@@ -64,7 +64,7 @@ def is_translator(user: Person) -> bool:
 def may_edit_language(user: Person, language: str) -> bool:
     """Whether `user` writes versions (and texts) in `language`: staff with the right to change versions, translators
     only in their languages. A staff account without that right writes nothing, whatever surface it calls."""
-    if not user.is_active or not user.has_perm("articles.change_article"):
+    if not user.is_active or not user.has_perm("articles.change_pieceversion"):
         return False
     languages = translator_languages(user)
     return languages is None or language in languages
@@ -75,7 +75,7 @@ def publishing_languages(user: Person) -> set[str] | None:
     revise (or all theirs, where the editor-in-chief lets every translator publish). Cached for the request."""
     if not hasattr(user, "_review_publishing"):
         languages = translator_languages(user)
-        if not user.is_authenticated or not user.has_perm("articles.change_article"):
+        if not user.is_authenticated or not user.has_perm("articles.change_pieceversion"):
             user._review_publishing = set()
         elif languages is None:
             user._review_publishing = None
@@ -103,11 +103,11 @@ def may_edit_piece(user: Person) -> bool:
 
 
 def may_delete(user: Person) -> bool:
-    return user.has_perm("articles.delete_article") and not is_translator(user)
+    return user.has_perm("articles.delete_pieceversion") and not is_translator(user)
 
 
 def may_view_history(user: Person, language: str) -> bool:
-    return user.is_active and user.is_staff and user.has_perm("articles.view_article") and may_edit_language(user, language)
+    return user.is_active and user.is_staff and user.has_perm("articles.view_pieceversion") and may_edit_language(user, language)
 
 
 def readable_versions(user: Person, prefix: str = "") -> Q:
@@ -124,11 +124,11 @@ def readable_versions(user: Person, prefix: str = "") -> Q:
     return Q(**{f"{prefix}language__in": languages}) | Q(**{f"{prefix}status": Status.PUBLISHED})
 
 
-def may_read_version(user: Person, version: Article) -> bool:
+def may_read_version(user: Person, version: PieceVersion) -> bool:
     return may_edit_language(user, version.language) or version.status == Status.PUBLISHED
 
 
-def may_read_pending(user: Person, version: Article) -> bool:
+def may_read_pending(user: Person, version: PieceVersion) -> bool:
     """Pending changes are unpublished text: only those who work in the version's language read them (in the form,
     the diff panel, the preview, the History's preview of a revision). Everyone else who may read a published
     version reads the live text."""

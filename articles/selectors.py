@@ -11,7 +11,7 @@ from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
 
 from articles import taxonomy
-from articles.models import Article, ArticleImage, Author, ListingEntry, TaggedArticle
+from articles.models import ArticleImage, Author, ListingEntry, PieceVersion, TaggedArticle
 from articles.models.article import CARD_FIELDS, Status
 from articles.models.listing import ALL
 
@@ -57,7 +57,7 @@ def version_tags(version_ids: Iterable[int]) -> dict[int, list[str]]:
     return found
 
 
-def cards(rows: Iterable[ListingEntry], language: str, uses: Iterable[ArticleImage] | None = None) -> list[Article]:
+def cards(rows: Iterable[ListingEntry], language: str, uses: Iterable[ArticleImage] | None = None) -> list[PieceVersion]:
     """The versions of these listing rows, ready for the card macro: `card_image` (the lead image's use) and `kind_label`.
 
     `uses`: image uses already fetched (with image_uses) for these versions and maybe others; else one query."""
@@ -142,7 +142,7 @@ def epoch() -> str:
     if known and known[0] == current and not (known[1] and known[1] <= now.timestamp()):
         upcoming = known[1]
     else:
-        due = Article.objects.filter(status=Status.PUBLISHED, live_announced=False, published_at__gt=now)  # article_due_idx
+        due = PieceVersion.objects.filter(status=Status.PUBLISHED, live_announced=False, published_at__gt=now)  # article_due_idx
         first = due.aggregate(first=Min("published_at"))["first"]
         upcoming = first.timestamp() if first else 0
         cache.set(NEXT_KEY, (current, upcoming), DERIVED_TIMEOUT)
@@ -159,7 +159,7 @@ def earliest_unannounced(found: Mapping[str, Any]) -> float:
     known = found.get(UNANNOUNCED_KEY)
     if known and known[0] == current:
         return known[1]
-    first = Article.objects.filter(status=Status.PUBLISHED, live_announced=False).aggregate(first=Min("published_at"))["first"]
+    first = PieceVersion.objects.filter(status=Status.PUBLISHED, live_announced=False).aggregate(first=Min("published_at"))["first"]
     cache.set(UNANNOUNCED_KEY, (current, first.timestamp() if first else 0), DERIVED_TIMEOUT)
     return first.timestamp() if first else 0
 

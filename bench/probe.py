@@ -33,7 +33,7 @@ def pick_urls(language, now):
     from django.utils import timezone, translation
 
     from articles import taxonomy
-    from articles.models import Article, Author, ListingEntry, TaggedArticle
+    from articles.models import Author, ListingEntry, PieceVersion, TaggedArticle
 
     def url(name, query=None, **kwargs):
         with translation.override(language):
@@ -55,7 +55,7 @@ def pick_urls(language, now):
         ("year archive", url("articles:year-archive", year=year), ""),
     ]
 
-    published = Article.objects.published()
+    published = PieceVersion.objects.published()
     local = published.filter(language=language, image_usages__isnull=False).order_by("-published_at", "-id").first()
     if local:
         rows.append(("article", local.get_absolute_url(), ""))

@@ -41,11 +41,11 @@ def main():
     from django.db import connection
 
     from articles import events, services
-    from articles.models import Article
+    from articles.models import PieceVersion
 
-    newest = list(Article.objects.published().filter(language="en").order_by("-published_at")[: args.edits])
+    newest = list(PieceVersion.objects.published().filter(language="en").order_by("-published_at")[: args.edits])
     edited = newest  # on the first page of the listings, so most listings that show them change
-    untouched = list(Article.objects.published().filter(language="en").order_by("published_at")[: 2 * args.edits])  # the oldest
+    untouched = list(PieceVersion.objects.published().filter(language="en").order_by("published_at")[: 2 * args.edits])  # the oldest
 
     def paths(piece_id):  # an event also names purge keys (related cards, site chrome): not URLs to load
         return {url for url in events.piece_urls([piece_id]) if url.startswith("/")}
@@ -93,7 +93,9 @@ def main():
     for thread in threads:
         thread.join(30)
     for version in edited:
-        services.save_version(version=Article.objects.get(pk=version.pk), by=None, changes={"title": originals[version.pk]}, go_live=True)
+        services.save_version(
+            version=PieceVersion.objects.get(pk=version.pk), by=None, changes={"title": originals[version.pk]}, go_live=True
+        )
     connection.close()
 
     def ratio(group):

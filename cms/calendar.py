@@ -17,7 +17,7 @@ from django.utils import formats, timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article, Assignment, Status
+from articles.models import Assignment, PieceVersion, Status
 from articles.policies import readable_versions, translator_languages
 
 PUBLISHED, SCHEDULED, PLANNED, DUE = "published", "scheduled", "planned", "due"
@@ -39,7 +39,7 @@ class Entry:
     language: str
     title: str
     when: datetime | None = None  # local time; None for an assignment, due on a day
-    version: Article | None = None
+    version: PieceVersion | None = None
     assignment: Assignment | None = None
 
     @property
@@ -94,7 +94,7 @@ def entries(user, start, end, languages=None, now=None):
     """Everything on the calendar from `start` to `end` (days, both included) that `user` may see, in day order."""
     now = now or timezone.now()
     versions = (
-        Article.objects.filter(readable_versions(user))
+        PieceVersion.objects.filter(readable_versions(user))
         .filter(published_at__gte=_local_midnight(start), published_at__lt=_local_midnight(end + timedelta(days=1)))
         .only("id", "piece_id", "language", "title", "status", "published_at")
         .order_by("published_at", "language", "id")

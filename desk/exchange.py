@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from articles import policies, services
 from articles.errors import NotAllowed, RuleBroken
 from articles.languages import language_codes, language_info
-from articles.models import Article
+from articles.models import PieceVersion
 from articles.sanitize import sanitize_html
 from articles.segments import build_body, segments
 
@@ -68,7 +68,7 @@ def export(*, sources, language, by, fmt):
     (source_language,) = source_languages
     if source_language == language:
         raise RuleBroken(_("The pieces are written in that language: choose another language."))
-    existing = {v.piece_id: v for v in Article.objects.filter(piece_id__in=[s.piece_id for s in sources], language=language)}
+    existing = {v.piece_id: v for v in PieceVersion.objects.filter(piece_id__in=[s.piece_id for s in sources], language=language)}
 
     if fmt == XLIFF:
         store = xliff2.Xliff2File(sourcelanguage=source_language, targetlanguage=language)
@@ -111,7 +111,7 @@ def _unit_note(unit, text):
 
 @dataclass
 class Imported:
-    version: Article
+    version: PieceVersion
     created: bool
     complete: bool
     revision: int
@@ -189,7 +189,7 @@ def _plan(units, language, by):
         if entry["revision"] != revision:
             raise RuleBroken(_("The units of one piece name two source revisions; the file was mixed from two exports."))
         entry["targets"][key] = target
-    sources = {a.piece_id: a for a in Article.objects.filter(piece_id__in=pieces, piece__source=F("pk")).select_related("piece")}
+    sources = {a.piece_id: a for a in PieceVersion.objects.filter(piece_id__in=pieces, piece__source=F("pk")).select_related("piece")}
     plan = []
     for piece_id, entry in pieces.items():
         source = sources.get(piece_id)
@@ -216,7 +216,7 @@ def _plan(units, language, by):
 
 def _apply(item, language, by):
     source, revision, expected, targets = item["source"], item["revision"], item["expected"], item["targets"]
-    version = Article.objects.filter(piece_id=source.piece_id, language=language).first()
+    version = PieceVersion.objects.filter(piece_id=source.piece_id, language=language).first()
     created = version is None
     if created:
         version = services.create_translation(source=source, language=language, by=by, made_from=revision)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles import policies
 from articles.languages import language_codes, language_info
-from articles.models import Article, Assignment, Piece, Status
+from articles.models import Assignment, Piece, PieceVersion, Status
 from articles.segments import segments
 
 MISSING, DRAFT, REVIEW, OUTDATED, CURRENT, SOURCE = "missing", "draft", "review", "outdated", "current", "source"
@@ -53,7 +53,9 @@ def in_state(queryset, state, language=None):
     if state == MISSING:
         if language not in language_codes():
             return queryset.none()
-        return queryset.filter(piece__source=F("pk")).exclude(Exists(Article.objects.filter(piece=OuterRef("piece"), language=language)))
+        return queryset.filter(piece__source=F("pk")).exclude(
+            Exists(PieceVersion.objects.filter(piece=OuterRef("piece"), language=language))
+        )
     queryset = with_state(queryset).filter(desk_state=state)
     return queryset.filter(language=language) if language in language_codes() else queryset
 
@@ -62,7 +64,7 @@ def counts(languages=None):
     """{language: {state: count}} over every piece, for `languages` (default: all): two grouped queries."""
     languages = [code for code in language_codes() if languages is None or code in languages]
     table = {code: dict.fromkeys([*STATES, SOURCE], 0) for code in languages}
-    grouped = with_state(Article.objects.filter(language__in=languages)).values("language", "desk_state").annotate(n=Count("pk"))
+    grouped = with_state(PieceVersion.objects.filter(language__in=languages)).values("language", "desk_state").annotate(n=Count("pk"))
     for row in grouped.order_by():
         table[row["language"]][row["desk_state"]] = row["n"]
     pieces = Piece.objects.filter(source__isnull=False).count()
@@ -75,10 +77,10 @@ def counts(languages=None):
 class Job:
     """One piece in one language that waits for a translator."""
 
-    source: Article
+    source: PieceVersion
     language: str
     state: str
-    version: Article | None
+    version: PieceVersion | None
     assignment: object = None  # an Assignment, when someone was asked for it
 
     @property
@@ -103,14 +105,14 @@ def queue(user, limit=200):
     missing in a language (only those whose source this person may read) and translations that are drafts,
     in review or outdated. Two queries per language."""
     mine = policies.translator_languages(user)
-    sources = Article.objects.filter(piece__source=F("pk")).filter(policies.readable_versions(user)).select_related("piece")
+    sources = PieceVersion.objects.filter(piece__source=F("pk")).filter(policies.readable_versions(user)).select_related("piece")
     jobs = []
     for code in language_codes():
         if mine is not None and code not in mine:
             continue
         for source in in_state(sources, MISSING, code).order_by("-published_at", "-pk")[:limit]:
             jobs.append(Job(source, code, MISSING, None))
-        waiting = with_state(Article.objects.filter(language=code)).filter(desk_state__in=WAITING)
+        waiting = with_state(PieceVersion.objects.filter(language=code)).filter(desk_state__in=WAITING)
         for version in waiting.select_related("piece__source").order_by("-published_at", "-pk")[:limit]:
             jobs.append(Job(version.piece.source, code, version.desk_state, version))
     assigned = Assignment.objects.filter(language__in={job.language for job in jobs}, piece_id__in={job.source.piece_id for job in jobs})

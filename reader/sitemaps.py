@@ -11,7 +11,7 @@ from django.contrib.sitemaps import Sitemap
 from articles import taxonomy
 from articles.events import reverse_in
 from articles.languages import language_codes
-from articles.models import Article, Author, ListingEntry, Tag
+from articles.models import Author, ListingEntry, PieceVersion, Tag
 
 
 class VersionSitemap(Sitemap):
@@ -22,7 +22,7 @@ class VersionSitemap(Sitemap):
         return settings.REVIEW_SITEMAP_LIMIT
 
     def items(self):
-        return Article.objects.published().order_by("pk").only("pk", "piece_id", "language", "slug", "published_at", "updated_at")
+        return PieceVersion.objects.published().order_by("pk").only("pk", "piece_id", "language", "slug", "published_at", "updated_at")
 
     def lastmod(self, version):
         return version.updated_at
@@ -31,7 +31,7 @@ class VersionSitemap(Sitemap):
         urls = super()._urls(page, protocol, domain)
         versions = [url["item"] for url in urls]
         siblings = {}
-        published = Article.objects.published().filter(piece_id__in={v.piece_id for v in versions}).select_related("piece")
+        published = PieceVersion.objects.published().filter(piece_id__in={v.piece_id for v in versions}).select_related("piece")
         for sibling in published.only("pk", "piece_id", "piece__source_id", "language", "slug", "published_at"):
             siblings.setdefault(sibling.piece_id, []).append(sibling)
         origin = f"{protocol}://{domain}"

@@ -93,7 +93,7 @@ class AdminUser:
             data = {**data, "csrfmiddlewaretoken": self.csrf(self.client.get("/admin/"))}
         return self.client.post(url, data, **kwargs)
 
-    def submit(self, url, changes, form_id="article_form", button="_save"):
+    def submit(self, url, changes, form_id="pieceversion_form", button="_save"):
         """Open the form at `url`, change some fields, and submit it."""
         _response, data = self.open_form(url, form_id)
         data.update({key: value if isinstance(value, list) else [value] for key, value in changes.items()})

@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from django.db.models import Count
 from django.utils import timezone
 
-from articles.models import Article, ArticleImage, ListingEntry, Piece, Status, Tag, TaggedArticle
+from articles.models import ArticleImage, ListingEntry, Piece, PieceVersion, Status, Tag, TaggedArticle
 
 
 def generate(**options):
@@ -31,15 +31,15 @@ def test_generates_the_data_set_and_the_listing_index(client):
 
     assert "versions: 120" in output and "Generated in" in output
     assert Piece.objects.count() == 30
-    assert Article.objects.count() == 120
-    assert set(Article.objects.values_list("language", flat=True)) <= set(languages)
-    assert not Article.objects.values("piece", "language").annotate(n=Count("id")).filter(n__gt=1).exists()
+    assert PieceVersion.objects.count() == 120
+    assert set(PieceVersion.objects.values_list("language", flat=True)) <= set(languages)
+    assert not PieceVersion.objects.values("piece", "language").annotate(n=Count("id")).filter(n__gt=1).exists()
     assert not Piece.objects.filter(source__isnull=True).exists()
     for piece in Piece.objects.select_related("source"):
         assert piece.source.piece_id == piece.pk
     now = timezone.now()
-    assert Article.objects.exclude(status=Status.PUBLISHED).exists(), "drafts"
-    assert Article.objects.filter(status=Status.PUBLISHED, published_at__gt=now).exists(), "scheduled versions"
+    assert PieceVersion.objects.exclude(status=Status.PUBLISHED).exists(), "drafts"
+    assert PieceVersion.objects.filter(status=Status.PUBLISHED, published_at__gt=now).exists(), "scheduled versions"
     assert Tag.objects.exists() and TaggedArticle.objects.exists() and ArticleImage.objects.exists()
     assert not Tag.objects.exclude(language__in=languages).exists()
     assert ListingEntry.objects.filter(language="en", facet="all").exists()

@@ -80,9 +80,9 @@ def roles():
 
 def real_pages():
     """Pages that exist: reader pages of every kind and every admin page with a real object."""
-    from articles.models import Article, Author, Tag
+    from articles.models import Author, PieceVersion, Tag
 
-    article = Article.objects.filter(language="en", status="published").first()
+    article = PieceVersion.objects.filter(language="en", status="published").first()
     pages = ["/en/", "/en/articles/", "/ar/articles/", f"/en/articles/{article.local_date.year}/", article.get_absolute_url()]
     pages += [f"/en/sections/{text.slug}/" for text in article.piece.section.texts.filter(language="en")] if article.piece.section else []
     pages += [f"/en/tags/{tag.slug}/" for tag in Tag.objects.filter(language="en")[:1]]
@@ -96,7 +96,7 @@ def real_pages():
         if first is not None:
             for view in ("change", "history", "delete"):
                 pages.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=[first.pk]))
-    pages += [f"/admin/articles/article/{article.pk}/translate/", f"/admin/articles/article/{article.pk}/compare/1/2/"]
+    pages += [f"/admin/articles/pieceversion/{article.pk}/translate/", f"/admin/articles/pieceversion/{article.pk}/compare/1/2/"]
     return pages
 
 

@@ -1,4 +1,4 @@
-from articles.models.article import Article, ArticleQuerySet, Status
+from articles.models.article import PieceVersion, PieceVersionQuerySet, Status
 from articles.models.editorial import (
     ArticleRedirect,
     Assignment,
@@ -17,13 +17,13 @@ from articles.models.tags import Tag, TaggedArticle
 from articles.models.taxonomy import Author, AuthorBio, Kind, KindText, Section, SectionText
 
 __all__ = [
-    "Article",
+    "PieceVersion",
     "ArticleImage",
     "ArticleRedirect",
     "Assignment",
     "FeaturedPiece",
     "HomeSection",
-    "ArticleQuerySet",
+    "PieceVersionQuerySet",
     "Author",
     "AuthorBio",
     "Image",

@@ -1,4 +1,4 @@
-"""Article: one row per language version of a `Piece`."""
+"""PieceVersion: one row per language version of a `Piece`."""
 
 import math
 from functools import lru_cache
@@ -44,7 +44,7 @@ class Status(models.TextChoices):
 CARD_FIELDS = ("id", "piece_id", "language", "title", "slug", "standfirst", "status", "published_at")
 
 
-class ArticleQuerySet(models.QuerySet["Article"]):
+class PieceVersionQuerySet(models.QuerySet["PieceVersion"]):
     def published(self) -> Self:
         """Versions a reader may see: status published *and* publication time not in the future."""
         return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
@@ -57,7 +57,7 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         return self.select_related("piece")
 
 
-class Article(models.Model):
+class PieceVersion(models.Model):
     """One language version of a piece.
 
     Exactly one version of a piece is its source (`piece.source`); a translation records the
@@ -96,7 +96,7 @@ class Article(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = ArticleQuerySet.as_manager()
+    objects = PieceVersionQuerySet.as_manager()
 
     # Only on the unsaved copy `services.working_copy` makes of a version with pending changes (form, preview, diff).
     pending_tags: list[str]
@@ -104,6 +104,7 @@ class Article(models.Model):
     pending_record: "PendingChange"
 
     class Meta:
+        db_table = "articles_article"  # the model was named Article: the name changed, the table did not (0020)
         ordering = ["-published_at", "-id"]
         verbose_name = _("article")
         verbose_name_plural = _("articles")

@@ -14,7 +14,7 @@ class ArticleRedirect(models.Model):
     """An old public path of a version (its slug or date changed); answers 301 to the version's URL."""
 
     old_path = models.CharField(_("old path"), max_length=400, unique=True)
-    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="redirects")
+    article = models.ForeignKey("articles.PieceVersion", on_delete=models.CASCADE, related_name="redirects")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -87,7 +87,7 @@ class VersionComment(models.Model):
     COMMENT, REJECTION = "comment", "rejection"
     KINDS = [(COMMENT, _("Comment")), (REJECTION, _("Sent back"))]
 
-    version = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="comments", verbose_name=_("version"))
+    version = models.ForeignKey("articles.PieceVersion", on_delete=models.CASCADE, related_name="comments", verbose_name=_("version"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("author"))
     kind = models.CharField(_("kind"), max_length=12, choices=KINDS, default=COMMENT)
     text = models.TextField(_("text"))
@@ -113,7 +113,7 @@ class PendingChange(models.Model):
     """
 
     version = models.OneToOneField(
-        "articles.Article", on_delete=models.CASCADE, primary_key=True, related_name="pending", verbose_name=_("version")
+        "articles.PieceVersion", on_delete=models.CASCADE, primary_key=True, related_name="pending", verbose_name=_("version")
     )
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=200, allow_unicode=True)
@@ -148,9 +148,9 @@ class AssignmentQuerySet(models.QuerySet["Assignment"]):
         """Assignments whose translation is not yet done (missing, a draft, in review or outdated)."""
         from django.db.models import Exists, F, OuterRef
 
-        from articles.models.article import Article, Status
+        from articles.models.article import PieceVersion, Status
 
-        done = Article.objects.filter(
+        done = PieceVersion.objects.filter(
             piece=OuterRef("piece"), language=OuterRef("language"), status=Status.PUBLISHED,
             translated_from_revision__gte=F("piece__source__content_revision"),
         )  # fmt: skip

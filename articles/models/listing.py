@@ -41,7 +41,7 @@ class ListingEntry(models.Model):
     published_at = models.DateTimeField()
     visible_until = models.DateTimeField(null=True, blank=True)
     piece = models.ForeignKey("articles.Piece", on_delete=models.CASCADE, related_name="+", db_index=False)
-    version = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+", db_index=False)  # listing_version_idx
+    version = models.ForeignKey("articles.PieceVersion", on_delete=models.CASCADE, related_name="+", db_index=False)  # listing_version_idx
     section_id = models.BigIntegerField(null=True, blank=True)
     kind_id = models.BigIntegerField(null=True, blank=True)
 

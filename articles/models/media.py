@@ -83,7 +83,7 @@ class Image(models.Model):
 class ArticleImage(models.Model):
     """One image as used by one article version: alt text and caption are in that version's language."""
 
-    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="image_usages", verbose_name=_("article"))
+    article = models.ForeignKey("articles.PieceVersion", on_delete=models.CASCADE, related_name="image_usages", verbose_name=_("article"))
     image = models.ForeignKey(Image, on_delete=models.PROTECT, related_name="usages", verbose_name=_("image"))
     alt_text = models.CharField(_("alt text"), max_length=300, blank=True)
     decorative = models.BooleanField(

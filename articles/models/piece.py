@@ -1,4 +1,4 @@
-"""Piece: the language-neutral unit an editor plans; its versions are `Article` rows, one per language."""
+"""Piece: the language-neutral unit an editor plans; its versions are `PieceVersion` rows, one per language."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +19,7 @@ class Piece(models.Model):
     )
     authors = models.ManyToManyField("articles.Author", blank=True, related_name="pieces", verbose_name=_("authors"))
     source = models.OneToOneField(
-        "articles.Article",
+        "articles.PieceVersion",
         on_delete=models.RESTRICT,
         null=True,
         blank=True,

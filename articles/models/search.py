@@ -13,7 +13,7 @@ from django.db import models
 
 
 class SearchDocument(models.Model):
-    version = models.OneToOneField("articles.Article", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    version = models.OneToOneField("articles.PieceVersion", on_delete=models.CASCADE, primary_key=True, related_name="+")
     config = models.CharField(max_length=63)  # the text search configuration the document was made with
     document = SearchVectorField(null=True)  # everything, for finding
 

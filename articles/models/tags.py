@@ -38,7 +38,7 @@ class Tag(TagBase):
 
 
 class TaggedArticle(TaggedItemBase):
-    content_object = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="tagged_items")
+    content_object = models.ForeignKey("articles.PieceVersion", on_delete=models.CASCADE, related_name="tagged_items")
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
 
     class Meta:

@@ -19,7 +19,6 @@ from articles import events, figures, history, lifecycle, listing, policies, sea
 from articles.errors import Conflict, EditConflict, NotAllowed, RuleBroken
 from articles.languages import language_codes, language_info
 from articles.models import (
-    Article,
     ArticleImage,
     ArticleRedirect,
     Author,
@@ -27,6 +26,7 @@ from articles.models import (
     Kind,
     PendingChange,
     Piece,
+    PieceVersion,
     Section,
     Status,
 )
@@ -59,7 +59,7 @@ def _may_publish(by: User | None, language: str) -> None:
     _require(by is None or policies.may_publish_language(by, language), _("You may not publish or unpublish."))
 
 
-def _may_read(by: User | None, version: Article) -> None:
+def _may_read(by: User | None, version: PieceVersion) -> None:
     _require(by is None or policies.may_read_version(by, version), _("You may not read this version: it is not published yet."))
 
 
@@ -90,15 +90,15 @@ def _slug_taken_message(language: str, slug: str) -> str:
     }
 
 
-def _check_slug_free(version: Article) -> None:
+def _check_slug_free(version: PieceVersion) -> None:
     if not version.slug or not version.slug.strip():
         raise RuleBroken(_("A version needs a slug."), field="slug")
-    taken = Article.objects.filter(language=version.language, slug=version.slug).exclude(pk=version.pk).exists()
+    taken = PieceVersion.objects.filter(language=version.language, slug=version.slug).exclude(pk=version.pk).exists()
     if taken:
         raise Conflict(_slug_taken_message(version.language, version.slug), field="slug")
 
 
-def _save_row(version: Article, **kwargs: Any) -> None:
+def _save_row(version: PieceVersion, **kwargs: Any) -> None:
     """Save in a savepoint: a constraint another writer won first becomes a Conflict, not a broken transaction.
 
     The body is sanitised whatever the editor sent, and each figure tied to its library image (articles.figures)."""
@@ -107,14 +107,14 @@ def _save_row(version: Article, **kwargs: Any) -> None:
         with transaction.atomic():
             version.save(**kwargs)
     except IntegrityError:
-        if Article.objects.filter(piece_id=version.piece_id, language=version.language).exclude(pk=version.pk).exists():
+        if PieceVersion.objects.filter(piece_id=version.piece_id, language=version.language).exclude(pk=version.pk).exists():
             raise Conflict(_("This piece already has a %(language)s version.") % {"language": _language_name(version.language)}) from None
-        if Article.objects.filter(language=version.language, slug=version.slug).exclude(pk=version.pk).exists():
+        if PieceVersion.objects.filter(language=version.language, slug=version.slug).exclude(pk=version.pk).exists():
             raise Conflict(_slug_taken_message(version.language, version.slug), field="slug") from None
         raise
 
 
-def _check_publishable(version: Article, usages: Iterable[ImageUsage]) -> None:
+def _check_publishable(version: PieceVersion, usages: Iterable[ImageUsage]) -> None:
     """The rules a published (or scheduled) version must meet."""
     if version.status != Status.PUBLISHED:
         return
@@ -127,7 +127,7 @@ def _check_publishable(version: Article, usages: Iterable[ImageUsage]) -> None:
         )
 
 
-def _usages_of(version: Article) -> list[ImageUsage]:
+def _usages_of(version: PieceVersion) -> list[ImageUsage]:
     """A version's images as the usage dicts the services take and the history keeps."""
     return [
         {"image": u.image, "alt_text": u.alt_text, "decorative": u.decorative, "caption": u.caption, "order": u.order}
@@ -147,12 +147,12 @@ def _image_texts(usages: Iterable[ImageUsage]) -> list[tuple[int, str, str, bool
             for u in ordered]  # fmt: skip
 
 
-def texts_of(version: Article) -> dict[str, Any]:
+def texts_of(version: PieceVersion) -> dict[str, Any]:
     """A version's translatable texts now: title, standfirst, body and its images' usages."""
-    return {**{field: getattr(version, field) for field in Article.CONTENT_FIELDS}, "images": _usages_of(version)}
+    return {**{field: getattr(version, field) for field in PieceVersion.CONTENT_FIELDS}, "images": _usages_of(version)}
 
 
-def _replace_usages(version: Article, usages: Iterable[ImageUsage]) -> None:
+def _replace_usages(version: PieceVersion, usages: Iterable[ImageUsage]) -> None:
     version.image_usages.all().delete()
     ArticleImage.objects.bulk_create(
         ArticleImage(
@@ -167,9 +167,9 @@ def _replace_usages(version: Article, usages: Iterable[ImageUsage]) -> None:
     )
 
 
-def _lock(version: Article, expected_edit_version: int | None = None) -> Article:
+def _lock(version: PieceVersion, expected_edit_version: int | None = None) -> PieceVersion:
     """The version's row, locked until the transaction ends; refuses if it changed since `expected_edit_version`."""
-    current = Article.objects.select_for_update().filter(pk=version.pk).select_related("piece").first()
+    current = PieceVersion.objects.select_for_update().filter(pk=version.pk).select_related("piece").first()
     if current is None:
         raise Conflict(_("This version has been deleted meanwhile."))
     if expected_edit_version is not None and expected_edit_version != current.edit_version:
@@ -181,12 +181,12 @@ def _lock(version: Article, expected_edit_version: int | None = None) -> Article
     return current
 
 
-def _announce_state(version: Article) -> None:
+def _announce_state(version: PieceVersion) -> None:
     """Keep `live_announced` true exactly while the version is published and its time has come."""
     version.live_announced = version.is_published()
 
 
-def _event_kind(before_published: bool, before_url: str, version: Article) -> str:
+def _event_kind(before_published: bool, before_url: str, version: PieceVersion) -> str:
     if version.is_published() and not before_published:
         return events.VERSION_PUBLISHED
     if before_published and not version.is_published():
@@ -210,7 +210,7 @@ def _tracking(piece_ids: Collection[int], versions: Collection[int] | None = Non
     touched["urls"] = events.affected_urls(before, events.snapshot(piece_ids), versions)
 
 
-def remember_moved_url(*, version: Article, old_url: str) -> None:
+def remember_moved_url(*, version: PieceVersion, old_url: str) -> None:
     """After a save: if a published version's URL changed, its old URL keeps working with a 301."""
     new_url = version.get_absolute_url()
     ArticleRedirect.objects.filter(old_path=new_url).delete()  # moved back: the live URL wins
@@ -219,7 +219,7 @@ def remember_moved_url(*, version: Article, old_url: str) -> None:
         ArticleRedirect.objects.update_or_create(old_path=old_url, defaults={"article": version})
 
 
-def _set_tags(version: Article, names: Iterable[str]) -> None:
+def _set_tags(version: PieceVersion, names: Iterable[str]) -> None:
     from articles.models import Tag
 
     before = set(version.tags.values_list("pk", flat=True))
@@ -251,7 +251,7 @@ def _set_piece_fields(
     return changed
 
 
-def _source_of(piece: Piece) -> Article:
+def _source_of(piece: Piece) -> PieceVersion:
     """A piece's source version. Every piece has one from its creation on (`create_piece` sets it, and the database
     refuses to delete a source on its own), so its absence is a broken invariant, not a refusal."""
     if piece.source is None:
@@ -259,17 +259,17 @@ def _source_of(piece: Piece) -> Article:
     return piece.source
 
 
-def _set_source(piece: Piece, version: Article, *also: str) -> None:
+def _set_source(piece: Piece, version: PieceVersion, *also: str) -> None:
     """The piece's source and the source's language, always together (search reads the language: configs_shown)."""
     piece.source, piece.source_language = version, version.language
     piece.save(update_fields=["source", "source_language", *also])
 
 
 def _free_slug(language: str, slug: str) -> str:
-    if not Article.objects.filter(language=language, slug=slug).exists():
+    if not PieceVersion.objects.filter(language=language, slug=slug).exists():
         return slug
     base = f"{slug[:180]}-{language}"
-    taken = set(Article.objects.filter(language=language, slug__startswith=base).values_list("slug", flat=True))
+    taken = set(PieceVersion.objects.filter(language=language, slug__startswith=base).values_list("slug", flat=True))
     if base not in taken:
         return base
     return next(f"{base}-{n}" for n in range(2, len(taken) + 3) if f"{base}-{n}" not in taken)
@@ -277,13 +277,13 @@ def _free_slug(language: str, slug: str) -> str:
 
 def _slug_from(language: str, title: str, exclude: int | None = None) -> str:
     base = slugify(title, allow_unicode=True)[:190].strip("-") or "piece"
-    same = Article.objects.filter(language=language, slug=base)
+    same = PieceVersion.objects.filter(language=language, slug=base)
     if exclude is not None:
         same = same.exclude(pk=exclude)
     return _free_slug(language, base) if same.exists() else base
 
 
-def _mark_current(translation: Article, revision: int) -> None:
+def _mark_current(translation: PieceVersion, revision: int) -> None:
     latest = _source_of(translation.piece).content_revision
     if not 1 <= revision <= latest:
         raise RuleBroken(_("This form names a source text that does not exist. Reload the page and try again."))
@@ -303,7 +303,7 @@ def _piece_differs(
     return authors is not ... and {a.pk for a in authors} != set(piece.authors.values_list("pk", flat=True))
 
 
-def _follow_title(version: Article, old_slug: str, never_out: bool) -> None:
+def _follow_title(version: PieceVersion, old_slug: str, never_out: bool) -> None:
     """An empty slug is made from the title. A translation that never went out keeps the slug it was given
     from its source only until its title is translated: then the slug follows the translated title."""
     if not (version.slug or "").strip():
@@ -314,7 +314,7 @@ def _follow_title(version: Article, old_slug: str, never_out: bool) -> None:
         version.slug = _slug_from(version.language, version.title, exclude=version.pk)
 
 
-def _stays_published(current: Article, changes: Mapping[str, Any]) -> bool:
+def _stays_published(current: PieceVersion, changes: Mapping[str, Any]) -> bool:
     return current.status == Status.PUBLISHED and changes.get("status", Status.PUBLISHED) == Status.PUBLISHED
 
 
@@ -333,7 +333,7 @@ def _stored_usages(usages: Iterable[ImageUsage]) -> list[ImageUsage]:
     ]  # fmt: skip
 
 
-def working_copy(version: Article) -> Article | None:
+def working_copy(version: PieceVersion) -> PieceVersion | None:
     """`version` as its pending changes would make it (an unsaved copy, with `pending_tags`, `pending_usages` and
     `pending_record`), or None when nothing is pending. For the form, the preview and the diff."""
     pending = PendingChange.objects.filter(version_id=version.pk).first()
@@ -346,7 +346,7 @@ def working_copy(version: Article) -> Article | None:
     return copy
 
 
-def _same_as_live(version: Article, pending: PendingChange) -> bool:
+def _same_as_live(version: PieceVersion, pending: PendingChange) -> bool:
     if any(getattr(version, name) != getattr(pending, name) for name in PendingChange.FIELDS):
         return False
     if sorted(pending.tags, key=str.lower) != sorted((t.name for t in version.tags.all()), key=str.lower):

@@ -18,7 +18,7 @@ from articles.errors import RuleBroken
 from articles.jobs import enqueue
 from articles.languages import language_codes
 from articles.models import (
-    Article,
+    PieceVersion,
 )
 from articles.services._base import _language_name, _may_edit_piece, _require
 
@@ -118,7 +118,7 @@ def _mail_later(reason: str, assignment_id: int) -> None:
     transaction.on_commit(lambda: enqueue("articles.mail_assignment", assignment_id, reason))
 
 
-def _source_changed(source: Article) -> None:
+def _source_changed(source: PieceVersion) -> None:
     """The source's text moved on: each person assigned a translation of it hears once per revision."""
     from articles.models import Assignment
 
@@ -143,9 +143,9 @@ def mail_assignment(*, assignment_id: int, reason: str) -> bool:
                 return False  # already told about this text
             assignment.notified_revision = source.content_revision
             assignment.save(update_fields=["notified_revision"])
-    version = Article.objects.filter(piece_id=assignment.piece_id, language=assignment.language).first()
-    path = reverse("admin:articles_article_change", args=[version.pk]) if version else (
-        reverse("admin:articles_article_translate", args=[source.pk]) + f"?language={assignment.language}"
+    version = PieceVersion.objects.filter(piece_id=assignment.piece_id, language=assignment.language).first()
+    path = reverse("admin:articles_pieceversion_change", args=[version.pk]) if version else (
+        reverse("admin:articles_pieceversion_translate", args=[source.pk]) + f"?language={assignment.language}"
     )  # fmt: skip
     context = {"assignment": assignment, "source": source, "reason": reason, "url": settings.REVIEW_SITE_URL.rstrip("/") + path,
                "language": _language_name(assignment.language)}  # fmt: skip

@@ -13,8 +13,8 @@ from articles import lifecycle
 from articles.errors import Conflict, RuleBroken
 from articles.lifecycle import Transition
 from articles.models import (
-    Article,
     PendingChange,
+    PieceVersion,
     Status,
 )
 from articles.services._base import _lock, _may_read, _revision
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from articles.models import Piece, VersionComment
 
 
-def add_comment(*, version: Article, by: User | None, text: str, kind: str | None = None) -> VersionComment:
+def add_comment(*, version: PieceVersion, by: User | None, text: str, kind: str | None = None) -> VersionComment:
     """A note on a version for its editors and translators (who may read it)."""
     from articles.models import VersionComment
 
@@ -40,7 +40,7 @@ def add_comment(*, version: Article, by: User | None, text: str, kind: str | Non
 
 
 @transaction.atomic
-def submit_for_review(*, version: Article, by: User | None, comment: str = "") -> Article:
+def submit_for_review(*, version: PieceVersion, by: User | None, comment: str = "") -> PieceVersion:
     """A draft (or a published version's pending changes) is ready: a reviser of its language approves it or sends it back."""
     current = _lock(version)
     lifecycle.allow(Transition.SUBMIT, by=by, language=current.language)
@@ -64,7 +64,7 @@ def submit_for_review(*, version: Article, by: User | None, comment: str = "") -
 
 
 @transaction.atomic
-def send_back(*, version: Article, by: User | None, comment: str) -> Article:
+def send_back(*, version: PieceVersion, by: User | None, comment: str) -> PieceVersion:
     """A reviser returns a version (or pending changes) in review, saying why; its translator sees the comment on the form."""
     from articles.models import VersionComment
 
@@ -87,7 +87,7 @@ def send_back(*, version: Article, by: User | None, comment: str) -> Article:
 
 
 @transaction.atomic
-def approve(*, version: Article, by: User | None) -> Article | int:
+def approve(*, version: PieceVersion, by: User | None) -> PieceVersion | int:
     """A reviser approves a version in review (published at its date, or now), or pending changes in review (made live)."""
     current = _lock(version)
     state = lifecycle.require(Transition.APPROVE, by=by, version=current)
@@ -100,7 +100,7 @@ def approve(*, version: Article, by: User | None) -> Article | int:
 @transaction.atomic
 def publish_ready(*, pieces: Iterable[Piece], by: User | None) -> int:
     """Publish every version in review of these pieces in one step: all of them, or, if any is refused, none."""
-    ready = list(Article.objects.filter(piece__in=pieces, status=Status.REVIEW).select_related("piece"))
+    ready = list(PieceVersion.objects.filter(piece__in=pieces, status=Status.REVIEW).select_related("piece"))
     if not ready:
         raise RuleBroken(_("No version of these pieces is ready: submit translations for review first."))
     return publish(versions=ready, by=by)

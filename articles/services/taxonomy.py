@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from articles import events, policies, search, selectors
 from articles.languages import language_codes
 from articles.models import (
-    Article,
     Author,
     Kind,
     Piece,
+    PieceVersion,
     Section,
 )
 from articles.services._base import _may_edit, _may_edit_piece, _require, _tracking
@@ -94,7 +94,7 @@ def _taxonomy_pieces(instance: Taxonomy) -> set[int]:
     if isinstance(instance, Author):
         return set(Piece.objects.filter(authors=instance).values_list("pk", flat=True))
     if isinstance(instance, Tag):
-        return set(Article.objects.filter(tagged_items__tag=instance).values_list("piece_id", flat=True))
+        return set(PieceVersion.objects.filter(tagged_items__tag=instance).values_list("piece_id", flat=True))
     return set()
 
 

@@ -17,13 +17,13 @@ from articles.errors import Conflict
 from articles.languages import language_codes
 from articles.lifecycle import Transition
 from articles.models import (
-    Article,
     ArticleImage,
     Author,
     Image,
     Kind,
     PendingChange,
     Piece,
+    PieceVersion,
     Section,
     Status,
 )
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from articles.models import Tag
 
 
-def create_translation(*, source: Article, language: str, by: User | None, made_from: int | None = None) -> Article:
+def create_translation(*, source: PieceVersion, language: str, by: User | None, made_from: int | None = None) -> PieceVersion:
     """Start a draft `language` version of `source`'s piece, prefilled from its source version.
 
     Records the source's content revision it was made from; image usages are copied with their
@@ -67,9 +67,9 @@ def create_translation(*, source: Article, language: str, by: User | None, made_
     raise Conflict(_("The translation could not be created because others are changing this piece; try again."))
 
 
-def _create_translation(source: Article, language: str, by: User | None, made_from: int | None = None) -> Article:
+def _create_translation(source: PieceVersion, language: str, by: User | None, made_from: int | None = None) -> PieceVersion:
     piece = Piece.objects.select_for_update().get(pk=source.piece_id)
-    existing = Article.objects.filter(piece=piece, language=language).first()
+    existing = PieceVersion.objects.filter(piece=piece, language=language).first()
     if existing:
         raise Conflict(
             _("This piece already has a %(language)s version: open it instead.") % {"language": _language_name(language)},
@@ -78,7 +78,7 @@ def _create_translation(source: Article, language: str, by: User | None, made_fr
     source = _source_of(piece)
     _may_read(by, source)  # the draft is a copy of the source's full text
     with _revision(by, gettext_noop("Translation started from the %(language)s source"), language=source.language):
-        translation = Article.objects.create(
+        translation = PieceVersion.objects.create(
             piece=piece,
             language=language,
             translated_from_revision=made_from or source.content_revision,
@@ -129,7 +129,7 @@ def _kept_pending(revision_version: Version) -> dict[str, Any] | None:
 
 
 @transaction.atomic
-def restore_revision(*, version: Article, revision_version: Version, by: User | None) -> Article:
+def restore_revision(*, version: PieceVersion, revision_version: Version, by: User | None) -> PieceVersion:
     """Bring back `version`'s text, settings and images as saved in `revision_version` (a reversion Version).
 
     The restore is a new save (and a new revision), so the current text stays in the history. For
@@ -138,7 +138,7 @@ def restore_revision(*, version: Article, revision_version: Version, by: User | 
     """
     current = _lock(version)
     lifecycle.require(Transition.RESTORE, by=by, version=current)
-    if revision_version.object_id != str(current.pk) or revision_version.content_type.model_class() is not Article:
+    if revision_version.object_id != str(current.pk) or revision_version.content_type.model_class() is not PieceVersion:
         raise Conflict(_("That revision belongs to another version."))
     pending = _kept_pending(revision_version)
     data = pending or revision_version.field_dict  # a save of pending changes: the text saved was the pending text
@@ -178,7 +178,7 @@ def restore_revision(*, version: Article, revision_version: Version, by: User | 
         return save_version(version=current, by=by, changes=changes, images=restored, **piece_changes)
 
 
-def untranslated_image_texts(version: Article) -> list[str]:
+def untranslated_image_texts(version: PieceVersion) -> list[str]:
     """The captions and alt texts of a translation still word for word its source's: worth a warning when it goes out."""
     if version.is_source:
         return []
@@ -186,7 +186,7 @@ def untranslated_image_texts(version: Article) -> list[str]:
     return [segment.text for segment in image_segments(_usages_of(version)) if segment.text in source]
 
 
-def source_text_at(source: Article, content_revision: int) -> dict[str, Any] | None:
+def source_text_at(source: PieceVersion, content_revision: int) -> dict[str, Any] | None:
     """The source's texts (as `texts_of` gives them) as they were at `content_revision`, or None if not kept."""
     for version in Version.objects.get_for_object(source).select_related("revision"):
         if version.field_dict.get("content_revision") == content_revision:
@@ -198,7 +198,7 @@ def texts_kept(version: Version, pending: bool = True) -> dict[str, Any]:
     """A version's texts as one history entry (a reversion Version) kept them: `texts_of`'s keys, and the settings."""
     data = version.field_dict
     kept_pending = _kept_pending(version) if pending else None
-    texts: dict[str, Any] = {field: (kept_pending or data).get(field, "") for field in (*Article.CONTENT_FIELDS, "slug")}
+    texts: dict[str, Any] = {field: (kept_pending or data).get(field, "") for field in (*PieceVersion.CONTENT_FIELDS, "slug")}
     texts["status"] = data.get("status", "")
     when = (kept_pending or data).get("published_at")
     texts["published_at"] = timezone.localtime(when).strftime("%Y-%m-%d %H:%M") if when else ""  # one instant, one text

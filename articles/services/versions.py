@@ -18,11 +18,11 @@ from articles import events, figures, lifecycle
 from articles.errors import Conflict, RuleBroken
 from articles.lifecycle import Transition
 from articles.models import (
-    Article,
     Author,
     Kind,
     PendingChange,
     Piece,
+    PieceVersion,
     Section,
     Status,
 )
@@ -73,10 +73,10 @@ def create_piece(
     authors: Iterable[Author] = (),
     tags: Iterable[str] = (),
     images: Sequence[ImageUsage] = (),
-) -> Article:
+) -> PieceVersion:
     """A new piece with its source version in `language`; returns the version."""
     lifecycle.allow(Transition.CREATE, by=by, language=language)
-    version = Article(language=language, **{f: v for f, v in changes.items() if f in VERSION_FIELDS})
+    version = PieceVersion(language=language, **{f: v for f, v in changes.items() if f in VERSION_FIELDS})
     if not (version.slug or "").strip() and (version.title or "").strip():
         version.slug = _slug_from(language, version.title)
     born = lifecycle.save_transition(lifecycle.State(lifecycle.Phase.DRAFT), version.status, version.published_at, go_live=False)
@@ -105,11 +105,11 @@ def create_piece(
 
 @transaction.atomic
 def save_version(
-    *, version: Article, by: User | None, changes: Mapping[str, Any], expected_edit_version: int | None = None,
+    *, version: PieceVersion, by: User | None, changes: Mapping[str, Any], expected_edit_version: int | None = None,
     section: Section | None | EllipsisType = ..., kind: Kind | None | EllipsisType = ...,
     authors: Iterable[Author] | EllipsisType = ..., tags: Iterable[str] | None = None, images: Sequence[ImageUsage] | None = None,
     matches_source_revision: int | None = None, go_live: bool = False, _keep_pending: bool = False,
-) -> Article:  # fmt: skip
+) -> PieceVersion:  # fmt: skip
     """Change one version (and, for editors, the shared fields of its piece) in one step.
 
     `changes` maps version fields to new values; `images` (a list of usages) and `tags` (names)
@@ -176,7 +176,7 @@ def save_version(
 
 
 def _stage(
-    current: Article,
+    current: PieceVersion,
     *,
     by: User | None,
     changes: Mapping[str, Any],
@@ -184,14 +184,14 @@ def _stage(
     images: Sequence[ImageUsage] | None,
     matches_source_revision: int | None,
     piece_changes: dict[str, Any],
-) -> Article:
+) -> PieceVersion:
     """Keep `changes` as `current`'s pending changes; the version readers see is left as it is."""
     pending = PendingChange.objects.select_for_update().filter(version=current).first()
     if pending is None:
         pending = PendingChange(version=current, created_by=by, tags=[t.name for t in current.tags.all()],
                                 images=_stored_usages(_usages_of(current)),
                                 **{name: getattr(current, name) for name in PendingChange.FIELDS})  # fmt: skip
-    copy = Article(pk=current.pk, piece=current.piece, language=current.language, status=Status.PUBLISHED,
+    copy = PieceVersion(pk=current.pk, piece=current.piece, language=current.language, status=Status.PUBLISHED,
                    **{name: getattr(pending, name) for name in PendingChange.FIELDS})  # fmt: skip
     for name in PendingChange.FIELDS:
         if name in changes:
@@ -222,14 +222,14 @@ def _stage(
         elif not unchanged:
             pending.save()
         reversion.add_to_revision(current)
-    Article.objects.filter(pk=current.pk).update(edit_version=F("edit_version") + 1)  # the edit lock covers the working copy
+    PieceVersion.objects.filter(pk=current.pk).update(edit_version=F("edit_version") + 1)  # the edit lock covers the working copy
     current.edit_version += 1
     events.emit(events.CHANGES_PENDING, set(), piece_id=current.piece_id, version_id=current.pk, language=current.language)
     return current
 
 
 @transaction.atomic
-def publish_changes(*, version: Article, by: User | None, expected_edit_version: int | None = None) -> Article:
+def publish_changes(*, version: PieceVersion, by: User | None, expected_edit_version: int | None = None) -> PieceVersion:
     """Make a published version's pending changes what readers see: the ordinary save, with its rules and events."""
     current = _lock(version, expected_edit_version)
     lifecycle.allow(Transition.PUBLISH_PENDING, by=by, language=current.language)
@@ -244,7 +244,9 @@ def publish_changes(*, version: Article, by: User | None, expected_edit_version:
 
 
 @transaction.atomic
-def reschedule(*, version: Article, by: User | None, published_at: datetime | None, expected_edit_version: int | None = None) -> Article:
+def reschedule(
+    *, version: PieceVersion, by: User | None, published_at: datetime | None, expected_edit_version: int | None = None
+) -> PieceVersion:
     """Move a scheduled version, or a draft's planned date, to another time (the editorial calendar's form).
 
     A scheduled version needs the right to publish in its language and a time still in the future:
@@ -272,14 +274,14 @@ def reschedule(*, version: Article, by: User | None, published_at: datetime | No
 
 
 @transaction.atomic
-def discard_changes(*, version: Article, by: User | None) -> Article:
+def discard_changes(*, version: PieceVersion, by: User | None) -> PieceVersion:
     """Give up a published version's pending changes: readers saw none of them, and the form shows the live text again."""
     current = _lock(version)
     lifecycle.require(Transition.DISCARD_PENDING, by=by, version=current)
     with _revision(by, Transition.DISCARD_PENDING):
         PendingChange.objects.filter(version=current).delete()
         reversion.add_to_revision(current)
-    Article.objects.filter(pk=current.pk).update(edit_version=F("edit_version") + 1)
+    PieceVersion.objects.filter(pk=current.pk).update(edit_version=F("edit_version") + 1)
     events.emit(events.CHANGES_PENDING, set(), piece_id=current.piece_id, version_id=current.pk, language=current.language)
     return current
 
@@ -303,12 +305,12 @@ def update_piece(
     return piece
 
 
-def _set_status(versions: Iterable[Article], by: User | None, status: Status, comment: lifecycle.Transition) -> int:
+def _set_status(versions: Iterable[PieceVersion], by: User | None, status: Status, comment: lifecycle.Transition) -> int:
     versions = list(versions)
     transition = Transition.PUBLISH if status == Status.PUBLISHED else Transition.UNPUBLISH
     for version in versions:
         lifecycle.allow(transition, by=by, language=version.language)
-    changed: list[Article] = []
+    changed: list[PieceVersion] = []
     before_published: dict[int, bool] = {}
     now = timezone.now()
     for version in versions:
@@ -336,7 +338,7 @@ def _set_status(versions: Iterable[Article], by: User | None, status: Status, co
 
 
 @transaction.atomic
-def publish(*, versions: Iterable[Article], by: User | None) -> int:
+def publish(*, versions: Iterable[PieceVersion], by: User | None) -> int:
     """Publish these versions; one without a publication date goes out now.
 
     Refused as a whole if any of them uses an image without alt text that is not marked decorative.
@@ -350,7 +352,7 @@ def publish(*, versions: Iterable[Article], by: User | None) -> int:
 
 
 @transaction.atomic
-def unpublish(*, versions: Iterable[Article], by: User | None) -> int:
+def unpublish(*, versions: Iterable[PieceVersion], by: User | None) -> int:
     """Take these versions back to draft: readers get a 404 until they are published again.
 
     Pending changes become the draft's text: once nothing is public there is only one text to work on.
@@ -364,7 +366,7 @@ def unpublish(*, versions: Iterable[Article], by: User | None) -> int:
 
 
 @transaction.atomic
-def make_source(*, version: Article, by: User | None) -> Article:
+def make_source(*, version: PieceVersion, by: User | None) -> PieceVersion:
     """Make `version` the source of its piece; the other versions count as translations of it, up to date now."""
     current = _lock(version)
     lifecycle.allow(Transition.MAKE_SOURCE, by=by, language=current.language)
@@ -377,13 +379,13 @@ def make_source(*, version: Article, by: User | None) -> Article:
     ):
         _set_source(piece, current, "updated_at")
         reversion.add_to_revision(current)
-        Article.objects.filter(piece=piece).exclude(pk=current.pk).update(translated_from_revision=current.content_revision)
-        Article.objects.filter(pk=current.pk).update(translated_from_revision=None)
+        PieceVersion.objects.filter(piece=piece).exclude(pk=current.pk).update(translated_from_revision=current.content_revision)
+        PieceVersion.objects.filter(pk=current.pk).update(translated_from_revision=None)
     events.emit(events.PIECE_CHANGED, touched["urls"], piece_id=piece.pk)
     return current
 
 
-def check_deletable(version: Article) -> None:
+def check_deletable(version: PieceVersion) -> None:
     """Raise Conflict if deleting `version` alone would leave its piece without a source."""
     piece = version.piece
     if piece.source_id == version.pk and piece.versions.exclude(pk=version.pk).exists():
@@ -398,7 +400,7 @@ def check_deletable(version: Article) -> None:
 
 
 @transaction.atomic
-def delete_version(*, version: Article, by: User | None) -> None:
+def delete_version(*, version: PieceVersion, by: User | None) -> None:
     """Delete one version. A source with translations is refused; a piece's last version takes the piece with it."""
     current = _lock(version)
     lifecycle.allow(Transition.DELETE, by=by, language=current.language)
@@ -413,7 +415,7 @@ def delete_version(*, version: Article, by: User | None) -> None:
 
 
 @transaction.atomic
-def delete_versions(*, versions: Iterable[Article], by: User | None) -> int:
+def delete_versions(*, versions: Iterable[PieceVersion], by: User | None) -> int:
     """Delete several versions, all or none: refused if any is a source whose translations stay."""
     versions = list(versions)
     doomed = {v.pk for v in versions}
@@ -423,7 +425,7 @@ def delete_versions(*, versions: Iterable[Article], by: User | None) -> int:
         if piece.source_id == version.pk and others:
             check_deletable(version)
     for version in sorted(versions, key=lambda v: v.piece.source_id == v.pk):  # translations first
-        if Article.objects.filter(pk=version.pk).exists():
+        if PieceVersion.objects.filter(pk=version.pk).exists():
             delete_version(version=version, by=by)
     return len(versions)
 
@@ -445,15 +447,17 @@ def go_live_due(*, now: datetime | None = None) -> int:
     Safe to run twice at once: each version is claimed by a conditional update.
     """
     now = now or timezone.now()
-    due = list(Article.objects.filter(status=Status.PUBLISHED, live_announced=False, published_at__lte=now).values_list("pk", flat=True))
+    due = list(
+        PieceVersion.objects.filter(status=Status.PUBLISHED, live_announced=False, published_at__lte=now).values_list("pk", flat=True)
+    )
     announced = 0
     for pk in due:
         with transaction.atomic():
-            if not Article.objects.filter(pk=pk, live_announced=False, status=Status.PUBLISHED, published_at__lte=now).update(
+            if not PieceVersion.objects.filter(pk=pk, live_announced=False, status=Status.PUBLISHED, published_at__lte=now).update(
                 live_announced=True
             ):
                 continue  # another run claimed it
-            version = Article.objects.get(pk=pk)
+            version = PieceVersion.objects.get(pk=pk)
             with _tracking([version.piece_id], {pk}) as touched:
                 pass
             events.emit(events.VERSION_PUBLISHED, touched["urls"], piece_id=version.piece_id, version_id=pk, language=version.language)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from articles import services
 from articles.errors import DomainError, NotAllowed
 from articles.languages import language_codes, language_info
-from articles.models import Article, PendingChange, Status
+from articles.models import PendingChange, PieceVersion, Status
 from articles.policies import is_translator, may_publish_language, readable_versions
 from cms import calendar
 from cms.admin.hardening import pk_or_404
@@ -63,7 +63,7 @@ class RescheduleForm(forms.Form):
 
 
 class CalendarViews:
-    """Mixed into the article admin: its URLs are articles/article/calendar/… and …/<id>/reschedule/."""
+    """Mixed into the versions admin: its URLs are articles/pieceversion/calendar/… and …/<id>/reschedule/."""
 
     def calendar_urls(self, name):
         view = self.admin_site.admin_view
@@ -81,7 +81,7 @@ class CalendarViews:
         start, end = calendar.period(view, anchor)
         found = calendar.entries(request.user, start, end, languages=languages)
         previous, following = calendar.neighbours(view, anchor)
-        here = reverse("admin:articles_article_calendar")
+        here = reverse("admin:articles_pieceversion_calendar")
 
         def link(**changes):
             query = {"view": view, "date": anchor.isoformat(), "language": languages[0] if languages else ""}
@@ -111,15 +111,15 @@ class CalendarViews:
                 "week": link(view=calendar.WEEK),
             },
             "back": link(),
-            "feed_url": request.build_absolute_uri(f"{reverse('admin:articles_article_calendar_feed')}?{urlencode(feed_query)}"),
+            "feed_url": request.build_absolute_uri(f"{reverse('admin:articles_pieceversion_calendar_feed')}?{urlencode(feed_query)}"),
             "timezone_name": timezone.get_current_timezone_name(),
         }
-        return TemplateResponse(request, "admin/articles/article/calendar.html", context, status=400 if form.errors else 200)
+        return TemplateResponse(request, "admin/articles/pieceversion/calendar.html", context, status=400 if form.errors else 200)
 
     def calendar_feed_view(self, request):
         """iCalendar for calendar programs: staff only, by session or by the personal token the calendar page shows."""
         user = request.user if request.user.is_active and request.user.is_staff else calendar.feed_user(request.GET.get("token"))
-        if user is None or not user.has_perm("articles.view_article"):
+        if user is None or not user.has_perm("articles.view_pieceversion"):
             return HttpResponse(_("This calendar is for the publication's staff."), status=403, content_type="text/plain; charset=utf-8")
         language = request.GET.get("language") or None
         if language is not None and language not in dict(language_choices(user, language_codes())):
@@ -129,7 +129,7 @@ class CalendarViews:
 
         def url_of(entry):
             if entry.version is not None:
-                return request.build_absolute_uri(reverse("admin:articles_article_change", args=[entry.version.pk]))
+                return request.build_absolute_uri(reverse("admin:articles_pieceversion_change", args=[entry.version.pk]))
             return request.build_absolute_uri(reverse("admin:articles_assignment_change", args=[entry.assignment.pk]))
 
         name = _("Review: editorial calendar")
@@ -142,13 +142,14 @@ class CalendarViews:
 
     def reschedule_view(self, request, object_id):
         version = get_object_or_404(
-            Article.objects.filter(readable_versions(request.user)).select_related("piece"), pk=pk_or_404(Article, object_id)
+            PieceVersion.objects.filter(readable_versions(request.user)).select_related("piece"), pk=pk_or_404(PieceVersion, object_id)
         )
         deny_unless_language(request, version.language)
         back = request.POST.get("next") or request.GET.get("next") or ""
         if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
             back = ""
-        back = back or f"{reverse('admin:articles_article_calendar')}?date={timezone.localdate(version.published_at or timezone.now())}"
+        day = timezone.localdate(version.published_at or timezone.now())
+        back = back or f"{reverse('admin:articles_pieceversion_calendar')}?date={day}"
         initial = {"published_at": timezone.localtime(version.published_at) if version.published_at else None,
                    "edit_version": version.edit_version}  # fmt: skip
         form = RescheduleForm(request.POST if request.method == "POST" else None, initial=initial)
@@ -179,4 +180,4 @@ class CalendarViews:
             "has_pending": PendingChange.objects.filter(version=version).exists(),
             "timezone_name": timezone.get_current_timezone_name(),
         }
-        return TemplateResponse(request, "admin/articles/article/reschedule.html", context, status=400 if form.errors else 200)
+        return TemplateResponse(request, "admin/articles/pieceversion/reschedule.html", context, status=400 if form.errors else 200)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from articles import services
 from articles.errors import DomainError, NotAllowed
 from articles.languages import language_codes, language_info
-from articles.models import Article, Assignment
+from articles.models import Assignment, PieceVersion
 from articles.policies import TRANSLATORS, is_translator
 from cms.admin.hardening import ModelAdmin, SafeAutocompleteSelect
 from desk import states as desk
@@ -81,7 +81,7 @@ class AssignmentAdmin(ModelAdmin):
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
         keys = {(a.piece_id, a.language) for a in changelist.result_list}
-        versions = Article.objects.filter(piece_id__in={k[0] for k in keys}).select_related("piece")
+        versions = PieceVersion.objects.filter(piece_id__in={k[0] for k in keys}).select_related("piece")
         states = {(v.piece_id, v.language): v.desk_state for v in desk.with_state(versions) if (v.piece_id, v.language) in keys}
         for assignment in changelist.result_list:
             assignment.desk_state = states.get((assignment.piece_id, assignment.language), desk.MISSING)

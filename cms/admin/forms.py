@@ -8,7 +8,7 @@ from articles import services
 from articles.diff import field_diffs, labelled
 from articles.errors import EditConflict
 from articles.languages import language_codes, language_info
-from articles.models import Article, Author, Kind, PendingChange, Piece, Section, Status, Tag
+from articles.models import Author, Kind, PendingChange, Piece, PieceVersion, Section, Status, Tag
 from articles.policies import may_edit_piece, may_publish, may_publish_language, may_read_pending
 from articles.sanitize import sanitize_html
 from cms.admin.hardening import SafeAutocompleteSelect, SafeAutocompleteSelectMultiple, SafeModelMultipleChoiceField
@@ -125,7 +125,7 @@ class ArticleAdminForm(forms.ModelForm):
         queryset=Tag.objects.all(),
         required=False,
         help_text=_("Choose this language's tags, or type a new one and end it with a comma or Enter."),
-        widget=LanguageTagsWidget(Article._meta.get_field("tags"), admin.site),
+        widget=LanguageTagsWidget(PieceVersion._meta.get_field("tags"), admin.site),
     )
     seen_edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     seen_source_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -136,7 +136,7 @@ class ArticleAdminForm(forms.ModelForm):
     PIECE_FIELDS = ("section", "kind", "authors")
 
     class Meta:
-        model = Article
+        model = PieceVersion
         fields = ["language", "title", "slug", "standfirst", "body", "status", "published_at"]
         widgets = {
             "body": AdminProseEditorWidget(config=ARTICLE_BODY_EDITOR, preset="configurable"),
@@ -149,7 +149,7 @@ class ArticleAdminForm(forms.ModelForm):
         self.conflict = None
         article = self.instance
         self.fields["language"] = forms.ChoiceField(
-            label=capfirst(Article._meta.get_field("language").verbose_name),
+            label=capfirst(PieceVersion._meta.get_field("language").verbose_name),
             choices=language_choices(request.user, language_codes()),
             initial=article.language,
         )
@@ -211,9 +211,9 @@ class ArticleAdminForm(forms.ModelForm):
 
     def show_refusal(self, refusal):
         if isinstance(refusal, EditConflict):
-            mine = {field: self.cleaned_data.get(field, "") for field in Article.CONTENT_FIELDS}
-            theirs = {field: getattr(refusal.current, field) for field in Article.CONTENT_FIELDS}
-            self.conflict = labelled(Article, field_diffs(mine, theirs, Article.CONTENT_FIELDS))
+            mine = {field: self.cleaned_data.get(field, "") for field in PieceVersion.CONTENT_FIELDS}
+            theirs = {field: getattr(refusal.current, field) for field in PieceVersion.CONTENT_FIELDS}
+            self.conflict = labelled(PieceVersion, field_diffs(mine, theirs, PieceVersion.CONTENT_FIELDS))
             message = _(
                 "%(refusal)s Your text is still in this form. Where theirs differs from yours is shown below; "
                 "reload the page to edit their version, then apply your changes again."

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from articles import services
 from articles.languages import language_codes
 from articles.models import (
-    Article,
     Author,
     AuthorBio,
     FeaturedPiece,
@@ -19,6 +18,7 @@ from articles.models import (
     Kind,
     KindText,
     Piece,
+    PieceVersion,
     Section,
     SectionText,
     Tag,
@@ -170,7 +170,7 @@ class ImageAdmin(ImageChooserViews, ModelAdmin):
         return format_html_join(
             mark_safe("<br>"),
             '<a href="{}">{}</a> [{}]',
-            ((reverse("admin:articles_article_change", args=[u.article_id]), u.article.title, u.article.language) for u in usages),
+            ((reverse("admin:articles_pieceversion_change", args=[u.article_id]), u.article.title, u.article.language) for u in usages),
         ) or _("Not used yet.")
 
     def save_model(self, request, obj, form, change):
@@ -232,7 +232,7 @@ class FeaturedPieceAdmin(HomeArrangementViews, ModelAdmin):
 
 
 class PieceVersionInline(TabularInline):
-    model = Article
+    model = PieceVersion
     fields = ["title", "language", "status", "published_at"]
     readonly_fields = fields
     extra = 0
@@ -265,7 +265,7 @@ class PieceAdmin(ModelAdmin):
     def get_queryset(self, request):
         # A piece is named by its source's title: a translator finds only pieces whose source they may read.
         queryset = super().get_queryset(request).filter(readable_versions(request.user, "source__"))
-        versions = Article.objects.filter(readable_versions(request.user)).only("piece_id", "language")
+        versions = PieceVersion.objects.filter(readable_versions(request.user)).only("piece_id", "language")
         return queryset.prefetch_related(Prefetch("versions", versions))
 
     @admin.display(description=_("languages"))

@@ -15,7 +15,7 @@ from django.views.generic import DetailView
 
 from articles import events, selectors, services, taxonomy
 from articles.languages import current_language
-from articles.models import Article, ArticleImage, ArticleRedirect, Author, Image, PendingChange, Tag
+from articles.models import ArticleImage, ArticleRedirect, Author, Image, PendingChange, PieceVersion, Tag
 from articles.models.article import outdated
 from articles.policies import may_edit_language, may_read_pending, may_read_version, may_view_history
 from articles.sanitize import sanitize_html
@@ -52,7 +52,7 @@ class ArticleDetailView(LanguageAlternatesMixin, DetailView):
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_object(self, queryset=None):
-        queryset = Article.objects.published().in_language(current_language()).for_detail()
+        queryset = PieceVersion.objects.published().in_language(current_language()).for_detail()
         return get_object_or_404(queryset, slug=self.kwargs["slug"])
 
     def get_alternates(self):
@@ -65,7 +65,7 @@ class ArticleDetailView(LanguageAlternatesMixin, DetailView):
         article = self.object
 
         def load():
-            versions = Article.objects.published().filter(piece_id=article.piece_id)
+            versions = PieceVersion.objects.published().filter(piece_id=article.piece_id)
             versions = versions.only("id", "language", "slug", "published_at", "content_revision", "content_changed_at")
             tags = Tag.objects.filter(tagged_articles__content_object=article).order_by("name")
             return {
@@ -158,9 +158,9 @@ class ArticlePreviewView(ArticleDetailView):
 
     def version_to_preview(self, request, pk):
         user = request.user
-        if not (user.is_active and user.is_staff and user.has_perm("articles.view_article")):
+        if not (user.is_active and user.is_staff and user.has_perm("articles.view_pieceversion")):
             raise Http404
-        version = get_object_or_404(Article.objects.for_detail(), pk=pk, language=current_language())
+        version = get_object_or_404(PieceVersion.objects.for_detail(), pk=pk, language=current_language())
         if not may_read_version(user, version):  # a translator previews their drafts and the sources they translate
             raise PermissionDenied
         return version
@@ -192,7 +192,7 @@ class ArticlePreviewView(ArticleDetailView):
         texts = services.texts_kept(kept)
         images = Image.objects.in_bulk([u["image_id"] for u in texts["images"]])
         usages = [{**u, "image": images[u["image_id"]]} for u in texts["images"] if u["image_id"] in images]  # deleted since: left out
-        fields = {name: texts[name] for name in Article.CONTENT_FIELDS}
+        fields = {name: texts[name] for name in PieceVersion.CONTENT_FIELDS}
         return {"fields": fields, "tags": None, "usages": usages, "revision": kept}
 
     @cached_property

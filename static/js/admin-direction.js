@@ -12,7 +12,7 @@
     var select = event.target;
     if (select.id !== "id_language" || !select.dataset.rtl) { return; }
     var rtl = select.dataset.rtl.split(" ").indexOf(select.value) !== -1;
-    document.querySelectorAll("#article_form [lang][dir], #article_form .ProseMirror").forEach(function (field) {
+    document.querySelectorAll("#pieceversion_form [lang][dir], #pieceversion_form .ProseMirror").forEach(function (field) {
       if (field === select) { return; }
       field.setAttribute("lang", select.value);
       field.setAttribute("dir", rtl ? "rtl" : "ltr");

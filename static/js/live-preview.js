@@ -6,7 +6,7 @@
     const toggle = document.getElementById("live-preview-toggle");
     const panel = document.getElementById("live-preview");
     const sender = document.getElementById("live-preview-form");
-    const form = document.getElementById("article_form");
+    const form = document.getElementById("pieceversion_form");
     if (!toggle || !panel || !sender || !form) return;
     const frame = document.getElementById("live-preview-frame");
     const names = ["title", "standfirst", "body"];

@@ -9,12 +9,12 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
-from articles.models import Article, ArticleRedirect, FeaturedPiece, SectionText, Status
+from articles.models import ArticleRedirect, FeaturedPiece, PieceVersion, SectionText, Status
 from tests.admin_client import AdminUser
 
 pytestmark = pytest.mark.usefixtures("demo")
-ADD = "/admin/articles/article/add/"
-LIST = "/admin/articles/article/"
+ADD = "/admin/articles/pieceversion/add/"
+LIST = "/admin/articles/pieceversion/"
 HOSTILE_BODY = (
     '<h2 onmouseover="steal()">Heading</h2><p style="color:red">Text <script>alert(1)</script>'
     '<a href="javascript:alert(2)">bad</a> <a href="https://example.org/">good</a>'
@@ -25,7 +25,7 @@ HOSTILE_TITLE = '<script>alert("title")</script> & <b>bold</b>'
 
 
 def change_url(article):
-    return f"/admin/articles/article/{article.pk}/change/"
+    return f"/admin/articles/pieceversion/{article.pk}/change/"
 
 
 def write_piece(editor, **changes):
@@ -42,7 +42,7 @@ def write_piece(editor, **changes):
     }
     response = editor.submit(ADD, fields)
     assert response.status_code == 302, response.content.decode()[:3000]
-    return Article.objects.get(language=fields["language"], slug=fields["slug"])
+    return PieceVersion.objects.get(language=fields["language"], slug=fields["slug"])
 
 
 def test_editor_writes_schedules_previews_publishes_and_unpublishes(editor):
@@ -99,21 +99,21 @@ def test_every_save_is_a_revision_with_a_readable_diff_and_a_confirmed_restore(e
     editor.submit(change_url(piece), {"title": "Second title", "body": "<p>Changed paragraph.</p>"})
     editor.submit(change_url(piece), {"title": "Third title"})
 
-    history = editor.get(f"/admin/articles/article/{piece.pk}/history/").content.decode()
+    history = editor.get(f"/admin/articles/pieceversion/{piece.pk}/history/").content.decode()
     assert history.count("Restore this revision") == 2  # every revision but the current one
-    compare_links = re.findall(r'href="(/admin/articles/article/\d+/compare/\d+/\d+/)"', history)
+    compare_links = re.findall(r'href="(/admin/articles/pieceversion/\d+/compare/\d+/\d+/)"', history)
     diff = editor.get(compare_links[-1]).content.decode()  # first → second revision
     assert "<del>First</del><ins>Second</ins>" in diff.replace(" title", "")
 
-    first_revision = re.findall(r'action="(/admin/articles/article/\d+/restore/\d+/)"', history)[-1]
+    first_revision = re.findall(r'action="(/admin/articles/pieceversion/\d+/restore/\d+/)"', history)[-1]
     asked = editor.get(first_revision)  # the admin asks first and says what the restore changes; a GET changes nothing
     assert asked.status_code == 200 and "Yes, restore this revision" in asked.content.decode()
     assert editor.post(first_revision, {}).status_code == 200  # without the confirmation: asked again
-    assert Article.objects.get(pk=piece.pk).title == "Third title"
+    assert PieceVersion.objects.get(pk=piece.pk).title == "Third title"
     assert editor.post(first_revision, {"confirm": "yes"}).status_code == 302
     piece.refresh_from_db()
     assert piece.title == "First title" and piece.body == "<p>First paragraph.</p>"
-    history = editor.get(f"/admin/articles/article/{piece.pk}/history/").content.decode()
+    history = editor.get(f"/admin/articles/pieceversion/{piece.pk}/history/").content.decode()
     assert history.count("Restore this revision") == 3  # the restore is itself a new revision
     assert "Restored the revision of" in history
 
@@ -121,8 +121,8 @@ def test_every_save_is_a_revision_with_a_readable_diff_and_a_confirmed_restore(e
 def test_second_of_two_concurrent_saves_is_refused_and_both_texts_survive(editor):
     piece = write_piece(editor, title="Original")
     chief = AdminUser("admin", "review-admin")
-    _page, editors_form = editor.open_form(change_url(piece), "article_form")
-    _page, chiefs_form = chief.open_form(change_url(piece), "article_form")
+    _page, editors_form = editor.open_form(change_url(piece), "pieceversion_form")
+    _page, chiefs_form = chief.open_form(change_url(piece), "pieceversion_form")
 
     editors_form.update({"title": ["Editor's title"], "_save": ["Save"]})
     assert editor.client.post(change_url(piece), editors_form).status_code == 302
@@ -139,7 +139,7 @@ def test_second_of_two_concurrent_saves_is_refused_and_both_texts_survive(editor
 
 
 def test_changing_slug_or_date_of_a_published_version_keeps_the_old_url_working(editor):
-    piece = Article.objects.get(language="en", slug="could-isil-go-nuclear")
+    piece = PieceVersion.objects.get(language="en", slug="could-isil-go-nuclear")
     old_url = piece.get_absolute_url()
     editor.submit(change_url(piece), {"slug": "isil-and-the-bomb"}, button="_publish_changes")
     piece.refresh_from_db()
@@ -157,7 +157,7 @@ def test_changing_slug_or_date_of_a_published_version_keeps_the_old_url_working(
 
 
 def test_editors_arrange_the_home_page_per_language(editor):
-    oldest = Article.objects.get(language="en", slug="three-ways-that-putins-ukraine-strategy-has-backfired")
+    oldest = PieceVersion.objects.get(language="en", slug="three-ways-that-putins-ukraine-strategy-has-backfired")
     response = editor.submit("/admin/articles/featuredpiece/add/", {"language": "en", "piece": str(oldest.piece_id), "order": "0"},
                              form_id="featuredpiece_form")  # fmt: skip
     assert response.status_code == 302 and FeaturedPiece.objects.count() == 1
@@ -191,10 +191,10 @@ def test_editor_saves_a_piece_and_hostile_admin_values_are_4xx_or_form_errors(ed
     response = editor.submit(f"/admin/articles/piece/{piece.pk}/change/", {"section": str(section.pk)}, form_id="piece_form")
     assert response.status_code == 302 and Piece.objects.get(pk=piece.pk).section_id == section.pk
     huge = "9" * 30
-    assert editor.get(f"/admin/articles/article/?published_at__year={huge}").status_code == 302  # Django's "?e=1"
-    assert editor.get(f"/admin/articles/article/?tag={huge}").status_code in (200, 302)  # no such tag, or "?e=1" (SQLite)
-    assert editor.get("/admin/articles/article/abc/translate/").status_code == 404
-    assert editor.get(f"/admin/articles/article/add/?section={huge}&kind=%00").status_code == 200
+    assert editor.get(f"/admin/articles/pieceversion/?published_at__year={huge}").status_code == 302  # Django's "?e=1"
+    assert editor.get(f"/admin/articles/pieceversion/?tag={huge}").status_code in (200, 302)  # no such tag, or "?e=1" (SQLite)
+    assert editor.get("/admin/articles/pieceversion/abc/translate/").status_code == 404
+    assert editor.get(f"/admin/articles/pieceversion/add/?section={huge}&kind=%00").status_code == 200
     response = editor.submit(change_url(piece.source), {"tags": [huge], "section": "a\x00b"})
     assert response.status_code == 200 and "errorlist" in response.content.decode()
 
@@ -202,14 +202,14 @@ def test_editor_saves_a_piece_and_hostile_admin_values_are_4xx_or_form_errors(ed
 def test_one_tag_field_takes_this_languages_tags_and_new_names(editor):
     from articles.models import Tag
 
-    version = Article.objects.get(language="en", slug="could-isil-go-nuclear")
+    version = PieceVersion.objects.get(language="en", slug="could-isil-go-nuclear")
     isil = Tag.objects.get(language="en", name="ISIL")
     html = editor.get(change_url(version)).content.decode()
     assert 'name="tags"' in html and 'data-tags="true"' in html and 'name="new_tags"' not in html
     typed = [str(isil.pk), "Deterrence", "deterrence", "  Arms   control "]
     response = editor.submit(change_url(version), {"tags": typed}, button="_publish_changes")
     assert response.status_code == 302
-    assert sorted(Article.objects.get(pk=version.pk).tags.names()) == ["Arms control", "Deterrence", "ISIL"]
+    assert sorted(PieceVersion.objects.get(pk=version.pk).tags.names()) == ["Arms control", "Deterrence", "ISIL"]
     french = Tag.objects.filter(language="fr").first() or Tag.objects.create(language="fr", name="Défense", slug="defense")
     response = editor.submit(change_url(version), {"tags": [str(french.pk), "Brand new"]}, button="_publish_changes")
     html = response.content.decode()

@@ -8,17 +8,17 @@ from django.contrib.auth.models import User
 
 from articles import services
 from articles.errors import NotAllowed
-from articles.models import Article, SectionText, Status, Tag
+from articles.models import PieceVersion, SectionText, Status, Tag
 from tests.admin_client import AdminUser
 
 pytestmark = pytest.mark.usefixtures("demo")
-LIST = "/admin/articles/article/"
+LIST = "/admin/articles/pieceversion/"
 
 
 @pytest.fixture
 def german():
     """A German version of the Nordic-Baltic piece, with one saved change so it has two revisions."""
-    source = Article.objects.get(language="en", slug="securing-the-nordic-baltic-region")
+    source = PieceVersion.objects.get(language="en", slug="securing-the-nordic-baltic-region")
     version = services.create_translation(source=source, language="de", by=None)
     return services.save_version(
         version=version, by=None, changes={"title": "Die nordisch-baltische Region sichern"}, tags=["Ostsee"], go_live=True
@@ -33,10 +33,10 @@ def versions_of(article):
 
 def test_translator_gets_403_on_every_endpoint_for_a_german_version(translator, german):
     editor = AdminUser("editor", "review-editor")
-    editor.submit(f"/admin/articles/article/{german.pk}/change/", {"standfirst": "Wie?"})  # a second revision
+    editor.submit(f"/admin/articles/pieceversion/{german.pk}/change/", {"standfirst": "Wie?"})  # a second revision
     newer, older = versions_of(german)[:2]
-    base = f"/admin/articles/article/{german.pk}"
-    _page, forged = editor.open_form(f"{base}/change/", "article_form")  # a real German form, posted by the translator
+    base = f"/admin/articles/pieceversion/{german.pk}"
+    _page, forged = editor.open_form(f"{base}/change/", "pieceversion_form")  # a real German form, posted by the translator
     forged.update({"title": ["Übernommen"], "_save": ["Save"]})
     section = SectionText.objects.get(language="en", slug="collective-defence").section
 
@@ -44,7 +44,7 @@ def test_translator_gets_403_on_every_endpoint_for_a_german_version(translator, 
         "change view": translator.get(f"{base}/change/"),
         "forged change POST": translator.post(f"{base}/change/", forged),
         "forged inline POST": translator.post(f"{base}/change/", {**forged, "image_usages-0-caption": ["x"]}),
-        "add view POST in German": translator.post("/admin/articles/article/add/", {**forged, "language": "de"}),
+        "add view POST in German": translator.post("/admin/articles/pieceversion/add/", {**forged, "language": "de"}),
         "history": translator.get(f"{base}/history/"),
         "revision view": translator.get(f"{base}/history/{older}/"),
         "compare": translator.get(f"{base}/compare/{older}/{newer}/"),
@@ -61,25 +61,25 @@ def test_translator_gets_403_on_every_endpoint_for_a_german_version(translator, 
             "/admin/articles/section/",
             {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-0-id": section.pk, "form-0-order": "9", "_save": "Save"},
         ),
-        "recover deleted": translator.get("/admin/articles/article/recover/"),
+        "recover deleted": translator.get("/admin/articles/pieceversion/recover/"),
     }
     assert {name: response.status_code for name, response in forbidden.items()} == dict.fromkeys(forbidden, 403)
     german.refresh_from_db()
-    assert german.title == "Die nordisch-baltische Region sichern" and Article.objects.filter(pk=german.pk).exists()
+    assert german.title == "Die nordisch-baltische Region sichern" and PieceVersion.objects.filter(pk=german.pk).exists()
     assert section.order == SectionText.objects.get(language="en", slug="collective-defence").section.order
 
     autocomplete = translator.get(
-        "/admin/autocomplete/", {"app_label": "articles", "model_name": "article", "field_name": "tags", "term": "Ost"}
+        "/admin/autocomplete/", {"app_label": "articles", "model_name": "pieceversion", "field_name": "tags", "term": "Ost"}
     )
     assert autocomplete.status_code == 200
     assert Tag.objects.filter(name="Ostsee").exists() and json.loads(autocomplete.content)["results"] == []
 
 
 def test_translator_cannot_publish_or_delete_even_in_french(translator, settings):
-    french = Article.objects.get(language="fr")
+    french = PieceVersion.objects.get(language="fr")
     services.unpublish(versions=[french], by=None)
-    url = f"/admin/articles/article/{french.pk}/change/"
-    page, form = translator.open_form(url, "article_form")
+    url = f"/admin/articles/pieceversion/{french.pk}/change/"
+    page, form = translator.open_form(url, "pieceversion_form")
     assert 'value="published"' not in page.content.decode().split('name="status"')[1].split("</select>")[0]
     forged = translator.post(url, {**form, "status": ["published"], "_save": ["Save"]})
     assert forged.status_code == 200 and "Select a valid choice" in forged.content.decode()  # not offered, so refused
@@ -88,7 +88,7 @@ def test_translator_cannot_publish_or_delete_even_in_french(translator, settings
     french.refresh_from_db()
     assert french.status == Status.DRAFT
     assert translator.post(LIST, {"action": "publish_selected", "_selected_action": [french.pk], "index": 0}).status_code == 403
-    assert translator.get(f"/admin/articles/article/{french.pk}/delete/").status_code == 403
+    assert translator.get(f"/admin/articles/pieceversion/{french.pk}/delete/").status_code == 403
 
     settings.REVIEW_TRANSLATORS_CAN_PUBLISH = True  # the editor-in-chief allows it
     assert translator.post(url, {**form, "status": ["published"], "_save": ["Save"]}).status_code == 302
@@ -97,12 +97,12 @@ def test_translator_cannot_publish_or_delete_even_in_french(translator, settings
 
 
 def test_translator_does_the_whole_french_flow(translator):
-    source = Article.objects.get(language="en", slug="could-isil-go-nuclear")
-    page, form = translator.open_form(f"/admin/articles/article/{source.pk}/translate/")
+    source = PieceVersion.objects.get(language="en", slug="could-isil-go-nuclear")
+    page, form = translator.open_form(f"/admin/articles/pieceversion/{source.pk}/translate/")
     assert re.findall(r'<option value="(\w+)"', page.content.decode()) == ["fr"]
-    response = translator.post(f"/admin/articles/article/{source.pk}/translate/", {"language": "fr"})
-    french = Article.objects.get(piece_id=source.piece_id, language="fr")
-    assert response.status_code == 302 and response["Location"] == f"/admin/articles/article/{french.pk}/change/"
+    response = translator.post(f"/admin/articles/pieceversion/{source.pk}/translate/", {"language": "fr"})
+    french = PieceVersion.objects.get(piece_id=source.piece_id, language="fr")
+    assert response.status_code == 302 and response["Location"] == f"/admin/articles/pieceversion/{french.pk}/change/"
     assert french.status == Status.DRAFT and not french.is_source
     assert french.translated_from_revision == source.content_revision
     assert french.image_usages.get().caption == source.image_usages.get().caption  # to translate
@@ -127,12 +127,12 @@ def test_translator_does_the_whole_french_flow(translator):
 
 def test_outdated_translations_are_flagged_with_a_diff_until_updated(translator):
     editor = AdminUser("editor", "review-editor")
-    source = Article.objects.get(language="en", slug="securing-the-nordic-baltic-region")
-    french = Article.objects.get(piece_id=source.piece_id, language="fr")
+    source = PieceVersion.objects.get(language="en", slug="securing-the-nordic-baltic-region")
+    french = PieceVersion.objects.get(piece_id=source.piece_id, language="fr")
     assert french.pk not in outdated_ids(editor)
 
     editor.submit(
-        f"/admin/articles/article/{source.pk}/change/",
+        f"/admin/articles/pieceversion/{source.pk}/change/",
         {"standfirst": "How are Allies and partners defending the region now?"},
         button="_publish_changes",
     )
@@ -140,14 +140,14 @@ def test_outdated_translations_are_flagged_with_a_diff_until_updated(translator)
     row = editor.get(LIST + "?q=Nordic").content.decode()
     assert '<span class="review-badge review-badge--outdated" title="outdated">fr<span class="review-sr"> (outdated)</span></span>' in row
 
-    page = translator.get(f"/admin/articles/article/{french.pk}/change/").content.decode()
+    page = translator.get(f"/admin/articles/pieceversion/{french.pk}/change/").content.decode()
     assert "Outdated: the source changed after this translation was made" in page
     diff = page.split("review-panel--outdated")[1].split("</section>")[0]
     assert "<h3>Standfirst</h3>" in diff
     assert "How are<del> NATO</del> Allies and" in diff
     assert "region <del>in the current security context?</del><ins>now?</ins>" in diff
 
-    response = translator.submit(f"/admin/articles/article/{french.pk}/change/", {"mark_up_to_date": "on"})
+    response = translator.submit(f"/admin/articles/pieceversion/{french.pk}/change/", {"mark_up_to_date": "on"})
     assert response.status_code == 302
     french.refresh_from_db()
     assert french.is_outdated()  # a published translation: the tick is pending until a reviser publishes it

@@ -10,13 +10,13 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from articles import services
-from articles.models import Article, Assignment, PendingChange, Status
+from articles.models import Assignment, PendingChange, PieceVersion, Status
 from cms import calendar
 from tests.admin_client import AdminUser
 
 pytestmark = pytest.mark.usefixtures("demo")
-CALENDAR = "/admin/articles/article/calendar/"
-FEED = "/admin/articles/article/calendar.ics"
+CALENDAR = "/admin/articles/pieceversion/calendar/"
+FEED = "/admin/articles/pieceversion/calendar.ics"
 NOW = datetime(2025, 3, 16, 12, 0, tzinfo=UTC)  # after the launch on the 11th, before the one on the 20th
 
 
@@ -76,8 +76,8 @@ def test_the_month_puts_each_piece_on_its_day_in_the_sites_time_zone(march, edit
     assert kinds(html, "Late-night launch") == ["published"]
     assert kinds(html, "Sea lanes ahead") == ["due", "scheduled"]  # the 18th, then the 20th
     assert kinds(html, "Planned essay") == ["planned"]
-    reschedule = f"/admin/articles/article/{march['scheduled'].pk}/reschedule/"
-    assert reschedule in html and f"/admin/articles/article/{march['published'].pk}/reschedule/" not in html  # live: not movable here
+    reschedule = f"/admin/articles/pieceversion/{march['scheduled'].pk}/reschedule/"
+    assert reschedule in html and f"/admin/articles/pieceversion/{march['published'].pk}/reschedule/" not in html  # live: not movable here
 
 
 def test_the_language_filter_and_the_week_view(march, editor):
@@ -89,7 +89,7 @@ def test_the_language_filter_and_the_week_view(march, editor):
     cells = days(html)
     assert sorted(cells) == [f"2025-03-{day:02}" for day in range(9, 16)]
     assert "Late-night launch" in cells["2025-03-11"] and "Sea lanes ahead" not in html
-    assert 'href="/admin/articles/article/calendar/?view=week&amp;date=2025-03-19"' in html  # next week
+    assert 'href="/admin/articles/pieceversion/calendar/?view=week&amp;date=2025-03-19"' in html  # next week
 
 
 def test_a_translator_sees_their_languages_and_what_is_published(march):
@@ -126,7 +126,7 @@ def test_the_furthest_dates_still_page(editor):
 
 
 def reschedule_url(version):
-    return f"/admin/articles/article/{version.pk}/reschedule/"
+    return f"/admin/articles/pieceversion/{version.pk}/reschedule/"
 
 
 def test_rescheduling_moves_a_scheduled_piece_and_its_pending_changes(march, editor):
@@ -185,9 +185,9 @@ def test_rescheduling_refusals_are_form_errors_or_403s_and_change_nothing(march,
     _response, data = translator.open_form(reschedule_url(french_scheduled))
     data.update({"published_at_0": ["2025-03-27"], "published_at_1": ["10:00"]})
     assert translator.client.post(reschedule_url(french_scheduled), data).status_code == 403  # moving it is publishing
-    assert Article.objects.get(pk=french_scheduled.pk).published_at == before
-    assert editor.get("/admin/articles/article/999999/reschedule/").status_code == 404
-    assert editor.get("/admin/articles/article/x%00/reschedule/").status_code == 404
+    assert PieceVersion.objects.get(pk=french_scheduled.pk).published_at == before
+    assert editor.get("/admin/articles/pieceversion/999999/reschedule/").status_code == 404
+    assert editor.get("/admin/articles/pieceversion/x%00/reschedule/").status_code == 404
 
 
 def feed_token_from(person):

@@ -5,11 +5,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from translate.storage import po, xliff2
 
 from articles import services
-from articles.models import Article
+from articles.models import PieceVersion
 from tests.admin_client import AdminUser
 
 pytestmark = pytest.mark.usefixtures("demo")
-LIST = "/admin/articles/article/"
+LIST = "/admin/articles/pieceversion/"
 EXPORT = f"{LIST}exchange/export/"
 IMPORT = f"{LIST}exchange/import/"
 BODY = "<p>Acquiring a weapon is <strong>hard</strong>.</p><ul><li>Material is <em>easier</em>.</li><li>Bluff matters.</li></ul>"
@@ -17,10 +17,10 @@ BODY = "<p>Acquiring a weapon is <strong>hard</strong>.</p><ul><li>Material is <
 
 @pytest.fixture
 def pieces():
-    isil = Article.objects.get(language="en", slug="could-isil-go-nuclear")
-    odessa = Article.objects.get(language="en", slug="odessa-ukraines-secret-weapon")
+    isil = PieceVersion.objects.get(language="en", slug="could-isil-go-nuclear")
+    odessa = PieceVersion.objects.get(language="en", slug="odessa-ukraines-secret-weapon")
     services.save_version(version=isil, by=None, changes={"body": BODY}, go_live=True)
-    return [Article.objects.get(pk=isil.pk), odessa]
+    return [PieceVersion.objects.get(pk=isil.pk), odessa]
 
 
 def download(user, versions, language="fr", fmt="xliff"):
@@ -52,18 +52,18 @@ def test_round_trip_drafts_both_pieces_with_markup_intact_and_current_against_th
     response = upload(translator, translated(data, fmt), name)
     assert response.status_code == 200 and "draft created" in response.content.decode()
 
-    french = Article.objects.get(piece=isil.piece, language="fr")
+    french = PieceVersion.objects.get(piece=isil.piece, language="fr")
     assert french.title == f"FR {isil.title}" and french.status == "draft"
     assert french.body == (
         "<p>FR Acquiring a weapon is <strong>hard</strong>.</p><ul><li>FR Material is <em>easier</em>.</li><li>FR Bluff matters.</li></ul>"
     )
     assert french.image_usages.get().caption == f"FR {isil.image_usages.get().caption}"
     assert french.translated_from_revision == isil.content_revision and not french.is_outdated()
-    assert Article.objects.get(piece=odessa.piece, language="fr").title == f"FR {odessa.title}"
+    assert PieceVersion.objects.get(piece=odessa.piece, language="fr").title == f"FR {odessa.title}"
 
     # The agency's second delivery updates the drafts, it does not duplicate them.
     upload(translator, translated(data, fmt).replace(b"FR ", b"FR2 "), name)
-    assert Article.objects.get(piece=isil.piece, language="fr").title == f"FR2 {isil.title}"
+    assert PieceVersion.objects.get(piece=isil.piece, language="fr").title == f"FR2 {isil.title}"
 
 
 @pytest.mark.parametrize("fmt, name", [("xliff", "agency.xlf"), ("po", "agency.po")])
@@ -72,7 +72,7 @@ def test_a_file_made_from_an_older_source_leaves_the_translation_outdated(transl
     data = download(translator, [isil], fmt=fmt)
     services.save_version(version=isil, by=None, changes={"standfirst": "A new standfirst after the export."}, go_live=True)
     upload(translator, translated(data, fmt), name)
-    french = Article.objects.get(piece=isil.piece, language="fr")
+    french = PieceVersion.objects.get(piece=isil.piece, language="fr")
     isil.refresh_from_db()
     assert french.translated_from_revision == isil.content_revision - 1 and french.is_outdated()
 
@@ -82,9 +82,9 @@ def test_a_german_file_imported_by_the_french_translator_is_refused(translator, 
     editor = AdminUser("editor", "review-editor")
     data = translated(download(editor, pieces, language="de", fmt=fmt), fmt)
     assert translator.post(IMPORT, {"file": SimpleUploadedFile(name, data)}).status_code == 403
-    assert not Article.objects.filter(language="de", piece__in=[p.piece for p in pieces]).exists()
+    assert not PieceVersion.objects.filter(language="de", piece__in=[p.piece for p in pieces]).exists()
     assert translator.post(EXPORT, {"ids": str(pieces[0].pk), "language": "de", "format": fmt}).status_code == 200  # not offered
-    assert not Article.objects.filter(language="de").exists()
+    assert not PieceVersion.objects.filter(language="de").exists()
 
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
@@ -110,10 +110,10 @@ HOSTILE = {  # name: (the file's bytes, made only when its test runs: 50 MB must
 @pytest.mark.parametrize("name", HOSTILE)
 def test_malformed_and_hostile_files_are_refused_with_a_message(translator, pieces, name):
     make, message = HOSTILE[name]
-    before = list(Article.objects.values_list("pk", "title", "body"))
+    before = list(PieceVersion.objects.values_list("pk", "title", "body"))
     response = upload(translator, make(), name)
     assert response.status_code == 200 and message in response.content.decode()
-    assert list(Article.objects.values_list("pk", "title", "body")) == before
+    assert list(PieceVersion.objects.values_list("pk", "title", "body")) == before
 
 
 def test_a_file_whose_structure_was_changed_is_refused_as_a_whole(translator, pieces):
@@ -124,6 +124,6 @@ def test_a_file_whose_structure_was_changed_is_refused_as_a_whole(translator, pi
     forged = data.replace(f"{prefix}-body.2".encode(), f"{prefix}-body.99".encode())
     response = upload(translator, forged, "agency.xlf")
     assert "never had: body.99" in response.content.decode()
-    assert not Article.objects.filter(language="fr", piece__in=[p.piece for p in pieces]).exists()  # not even the other piece
+    assert not PieceVersion.objects.filter(language="fr", piece__in=[p.piece for p in pieces]).exists()  # not even the other piece
     mixed = data.replace(f"{prefix}-title".encode(), f"p{isil.piece_id}-r1-title".encode())
     assert "two source revisions" in upload(translator, mixed, "agency.xlf").content.decode()

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from articles import services
-from articles.models import Article, Image, PublicationPage
+from articles.models import Image, PieceVersion, PublicationPage
 from tests.conftest import jpeg_bytes
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -18,7 +18,7 @@ CHOOSER = "/admin/articles/image/choose/"
 
 
 def change_url(version):
-    return f"/admin/articles/article/{version.pk}/change/"
+    return f"/admin/articles/pieceversion/{version.pk}/change/"
 
 
 def figure_html(image_id, src="https://elsewhere.example/tracker.jpg", alt="A map of the Baltic"):
@@ -49,7 +49,7 @@ def test_a_chosen_picture_is_saved_bound_to_the_library_and_shown_as_a_picture(e
 
 @pytest.mark.parametrize("image_id", ["999999", "abc", "", "-3", "²"])  # "²" is a digit int() refuses
 def test_a_figure_that_names_no_library_picture_is_dropped_on_save(editor, image_id):
-    version = Article.objects.get(language="en", slug="could-isil-go-nuclear")
+    version = PieceVersion.objects.get(language="en", slug="could-isil-go-nuclear")
     services.save_version(version=version, by=None, changes={"body": figure_html(image_id)}, go_live=True)
     version.refresh_from_db()
     assert "<figure" not in version.body and "<img" not in version.body and "<p>After.</p>" in version.body
@@ -57,7 +57,7 @@ def test_a_figure_that_names_no_library_picture_is_dropped_on_save(editor, image
 
 def test_a_picture_deleted_later_leaves_the_page_whole(make_image):
     image = make_image(title="Soon gone")
-    version = Article.objects.get(language="en", slug="could-isil-go-nuclear")
+    version = PieceVersion.objects.get(language="en", slug="could-isil-go-nuclear")
     services.save_version(version=version, by=None, changes={"body": figure_html(image.pk)}, go_live=True)
     services.delete_image(image=Image.objects.get(pk=image.pk), by=None)
     response = Client().get(version.get_absolute_url())
@@ -75,7 +75,7 @@ def test_pages_that_take_no_figures_keep_no_pictures():
 
 def test_the_live_preview_draws_figures_too(editor, make_image):
     image = make_image(title="Preview picture")
-    version = Article.objects.get(language="en", slug="could-isil-go-nuclear")
+    version = PieceVersion.objects.get(language="en", slug="could-isil-go-nuclear")
     html = editor.post(f"/en/preview/{version.pk}/", {"body": figure_html(image.pk)}).content.decode()
     assert "<picture>" in html.split('class="article__body')[1] and "elsewhere.example" not in html
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from articles import services
 from articles.errors import Conflict, NotAllowed, RuleBroken
-from articles.models import Article, FeaturedPiece, HomeSection, Section, Status
+from articles.models import FeaturedPiece, HomeSection, PieceVersion, Section, Status
 from tests.admin_client import AdminUser
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -19,7 +19,7 @@ ARRANGE = "/admin/articles/featuredpiece/arrange/"
 
 
 def version(language, slug):
-    return Article.objects.get(language=language, slug=slug)
+    return PieceVersion.objects.get(language=language, slug=slug)
 
 
 def piece_of(slug):

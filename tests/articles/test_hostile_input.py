@@ -90,7 +90,7 @@ def test_every_inline_refuses_a_claimed_form_count_beyond_its_bound_at_once(admi
     (seconds of one request); every inline here stops at its own bound, with a form error, and saves nothing."""
     from django.contrib import admin
 
-    from articles.models import Article
+    from articles.models import PieceVersion
     from tests.admin_client import read_form
 
     checked = []
@@ -103,7 +103,7 @@ def test_every_inline_refuses_a_claimed_form_count_beyond_its_bound_at_once(admi
         fields = read_form(admin_client.get(url))
         totals = [name for name in fields if name.endswith("-TOTAL_FORMS")]
         for name in totals:
-            before = Article.objects.order_by("pk").values_list("pk", "edit_version")[:50]
+            before = PieceVersion.objects.order_by("pk").values_list("pk", "edit_version")[:50]
             before = list(before)
             response = admin_client.post(url, {**fields, name: ["9" * 30]})
             assert response.status_code == 200, (url, name, response.status_code)
@@ -111,6 +111,6 @@ def test_every_inline_refuses_a_claimed_form_count_beyond_its_bound_at_once(admi
             bound = formset.formset.absolute_max
             assert bound <= 100 and len(formset.formset.forms) <= bound, (url, name, bound)
             assert "Please submit at most" in response.content.decode(), (url, name)  # (Django names max_num in it)
-            assert list(Article.objects.order_by("pk").values_list("pk", "edit_version")[:50]) == before
+            assert list(PieceVersion.objects.order_by("pk").values_list("pk", "edit_version")[:50]) == before
             checked.append(name)
     assert len(checked) >= 4, checked  # sections, kinds, authors, versions, pieces, users

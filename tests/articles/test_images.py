@@ -388,15 +388,15 @@ def test_decorative_images_have_empty_alt_and_undescribed_images_cannot_be_publi
 
     draft = make_article(status=Status.DRAFT, image=make_image())
     ArticleImage.objects.filter(article=draft).update(alt_text="", decorative=False)
-    response = editor.post("/admin/articles/article/", {"action": "publish_selected", "_selected_action": [draft.pk], "index": 0},
+    response = editor.post("/admin/articles/pieceversion/", {"action": "publish_selected", "_selected_action": [draft.pk], "index": 0},
                            follow=True)  # fmt: skip
     assert "needs alt text, or must be marked decorative" in response.content.decode()
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
 
-    refused = editor.submit(f"/admin/articles/article/{draft.pk}/change/", {"status": "published"})
+    refused = editor.submit(f"/admin/articles/pieceversion/{draft.pk}/change/", {"status": "published"})
     assert refused.status_code == 200 and "needs alt text, or must be marked decorative" in refused.content.decode()
-    accepted = editor.submit(f"/admin/articles/article/{draft.pk}/change/", {"status": "published", "image_usages-0-decorative": "on"})
+    accepted = editor.submit(f"/admin/articles/pieceversion/{draft.pk}/change/", {"status": "published", "image_usages-0-decorative": "on"})
     assert accepted.status_code == 302
 
 

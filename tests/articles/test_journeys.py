@@ -32,7 +32,7 @@ from reversion.models import Version
 
 from articles import integrity, lifecycle, policies, services
 from articles.errors import DomainError
-from articles.models import Article, PendingChange, Piece, Section, SectionText, Status, Tag, TranslatorLanguage
+from articles.models import PendingChange, Piece, PieceVersion, Section, SectionText, Status, Tag, TranslatorLanguage
 from articles.policies import TRANSLATORS
 
 EXAMPLES = int(os.environ.get("REVIEW_JOURNEYS", "6"))
@@ -64,8 +64,8 @@ class Journey(RuleBasedStateMachine):
         self.clock.start()
         cache.clear()
         self.reader = Client()
-        self.versions = list(Article.objects.filter(language__in=LANGUAGES).order_by("pk").values_list("pk", flat=True))
-        self.revisions = {pk: Version.objects.get_for_object_reference(Article, pk).count() for pk in self.versions}
+        self.versions = list(PieceVersion.objects.filter(language__in=LANGUAGES).order_by("pk").values_list("pk", flat=True))
+        self.revisions = {pk: Version.objects.get_for_object_reference(PieceVersion, pk).count() for pk in self.versions}
         self.watched = set()  # URLs the reader has had cached
         self.desk_clients = {}
         self.state, self.checked, self.rendered = 0, {}, {}  # what changed since each invariant last looked
@@ -83,7 +83,7 @@ class Journey(RuleBasedStateMachine):
         """Run one transition as `who`; a refusal must change nothing, and a live version may only leave live
         by an unpublish or a delete from someone who may publish in its language."""
         person = self.people[who]
-        before_live = {v.pk: v.language for v in Article.objects.filter(pk__in=self.versions) if v.is_published()}
+        before_live = {v.pk: v.language for v in PieceVersion.objects.filter(pk__in=self.versions) if v.is_published()}
         before = self.fingerprint()
         try:
             with TestCase.captureOnCommitCallbacks(execute=True), transaction.atomic():
@@ -92,7 +92,7 @@ class Journey(RuleBasedStateMachine):
             assert self.fingerprint() == before, f"a refused step by {who} changed something"
             return False
         self.state += 1
-        after_live = {v.pk for v in Article.objects.filter(pk__in=self.versions) if v.is_published()}
+        after_live = {v.pk for v in PieceVersion.objects.filter(pk__in=self.versions) if v.is_published()}
         for pk, language in before_live.items():
             if pk not in after_live:
                 assert leaves_live_ok, f"version {pk} left live through a step that may not unpublish"
@@ -101,17 +101,17 @@ class Journey(RuleBasedStateMachine):
 
     @staticmethod
     def fingerprint():
-        versions = list(Article.objects.order_by("pk").values_list("pk", "status", "published_at", "title", "edit_version"))
+        versions = list(PieceVersion.objects.order_by("pk").values_list("pk", "status", "published_at", "title", "edit_version"))
         pending = list(PendingChange.objects.order_by("pk").values_list("pk", "title", "in_review"))
         return versions, pending, Piece.objects.count(), Tag.objects.count(), Section.objects.count()
 
     def pick(self, data):
-        existing = list(Article.objects.filter(pk__in=self.versions).values_list("pk", flat=True))
-        return Article.objects.get(pk=data.draw(st.sampled_from(existing))) if existing else None
+        existing = list(PieceVersion.objects.filter(pk__in=self.versions).values_list("pk", flat=True))
+        return PieceVersion.objects.get(pk=data.draw(st.sampled_from(existing))) if existing else None
 
     def note_revision(self, version_id):
         """An accepted write of a version leaves one more revision in its History."""
-        count = Version.objects.get_for_object_reference(Article, version_id).count()
+        count = Version.objects.get_for_object_reference(PieceVersion, version_id).count()
         assert count > self.revisions.get(version_id, 0), f"an accepted write of {version_id} left no revision"
         self.revisions[version_id] = count
 
@@ -150,10 +150,10 @@ class Journey(RuleBasedStateMachine):
     def edit_live(self, who, data, field, publish):
         """An edit of a live version: pending changes, the desk's most common state (and the one most easily leaked),
         or published at once, which every page showing the piece (its related cards too) must follow."""
-        live = list(Article.objects.filter(pk__in=self.versions).published().order_by("pk").values_list("pk", flat=True))
+        live = list(PieceVersion.objects.filter(pk__in=self.versions).published().order_by("pk").values_list("pk", flat=True))
         if not live:
             return
-        version = Article.objects.get(pk=data.draw(st.sampled_from(live)))
+        version = PieceVersion.objects.get(pk=data.draw(st.sampled_from(live)))
         word = token(field)
 
         def change(by):
@@ -206,7 +206,7 @@ class Journey(RuleBasedStateMachine):
         # The restores that could go wrong: of a revision saved in another state or with another date than now.
         candidates = [
             (version, revision)
-            for version in Article.objects.filter(pk__in=self.versions).order_by("pk")
+            for version in PieceVersion.objects.filter(pk__in=self.versions).order_by("pk")
             for revision in Version.objects.get_for_object(version).order_by("pk")
             if (revision.field_dict.get("status"), revision.field_dict.get("published_at")) != (version.status, version.published_at)
         ]
@@ -228,7 +228,7 @@ class Journey(RuleBasedStateMachine):
         version = self.pick(data)
         if version is None:
             return
-        missing = [code for code in LANGUAGES if not Article.objects.filter(piece_id=version.piece_id, language=code).exists()]
+        missing = [code for code in LANGUAGES if not PieceVersion.objects.filter(piece_id=version.piece_id, language=code).exists()]
         if not missing:
             return
         made = []
@@ -254,7 +254,7 @@ class Journey(RuleBasedStateMachine):
         text.name = f"Section {token('section')}"
         self.attempt(who, lambda by: services.save_taxonomy(instance=text.section, by=by, texts=[text]))
 
-    @precondition(lambda self: Article.objects.filter(status=Status.PUBLISHED, published_at__gt=timezone.now()).exists())
+    @precondition(lambda self: PieceVersion.objects.filter(status=Status.PUBLISHED, published_at__gt=timezone.now()).exists())
     @rule(hours=st.integers(min_value=1, max_value=4))
     def time_passes(self, hours):
         """The clock moves on and the go-live job runs, as beat runs it every minute."""
@@ -293,7 +293,7 @@ class Journey(RuleBasedStateMachine):
 
     def public_urls(self):
         urls = {f"/{code}/" for code in LANGUAGES} | {f"/{code}/articles/" for code in LANGUAGES} | {f"/{code}/feed/" for code in LANGUAGES}
-        live = Article.objects.published().filter(pk__in=self.versions)
+        live = PieceVersion.objects.published().filter(pk__in=self.versions)
         return urls | {version.get_absolute_url() for version in live[:6]}
 
     @invariant()
@@ -308,7 +308,7 @@ class Journey(RuleBasedStateMachine):
         if self.seen("readers"):
             return
         hidden, shown = set(), set()
-        for version in Article.objects.filter(pk__in=self.versions):
+        for version in PieceVersion.objects.filter(pk__in=self.versions):
             (shown if version.is_published() else hidden).update(PHRASE.findall(f"{version.title} {version.standfirst}"))
         for pending in PendingChange.objects.filter(version_id__in=self.versions):
             hidden.update(PHRASE.findall(f"{pending.title} {pending.standfirst}"))
@@ -321,7 +321,7 @@ class Journey(RuleBasedStateMachine):
             text = html.unescape(response.content.decode())
             leaked = [word for word in hidden if word in text]
             assert not leaked, f"{url} shows unpublished text {leaked}"
-        for version in Article.objects.filter(pk__in=self.versions):
+        for version in PieceVersion.objects.filter(pk__in=self.versions):
             response = self.fresh(version.get_absolute_url())
             if version.is_published():
                 assert response.status_code == 200 and version.title in html.unescape(response.content.decode()), version.pk
@@ -348,7 +348,7 @@ class Journey(RuleBasedStateMachine):
                     self.desk_clients[who] = Client()
                     self.desk_clients[who].force_login(person)
                 client = self.desk_clients[who]
-                for url in (f"/admin/articles/article/{version.pk}/change/", f"/{version.language}/preview/{version.pk}/"):
+                for url in (f"/admin/articles/pieceversion/{version.pk}/change/", f"/{version.language}/preview/{version.pk}/"):
                     response = client.get(url)
                     assert response.status_code in (200, 302, 403, 404), (who, url, response.status_code)
                     text = html.unescape(response.content.decode())

@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 
 from articles import services
-from articles.models import Article, PendingChange
+from articles.models import PendingChange, PieceVersion
 from tests.admin_client import AdminUser
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -16,7 +16,7 @@ def preview_path(version):
 
 
 def test_the_unsaved_text_is_shown_cleaned_and_nothing_is_saved(editor):
-    version = Article.objects.get(language="en", slug="could-isil-go-nuclear")
+    version = PieceVersion.objects.get(language="en", slug="could-isil-go-nuclear")
     before = (version.title, version.body, version.edit_version)
     typed = {
         "title": "Could ISIL go nuclear? A second look",
@@ -37,14 +37,14 @@ def test_the_unsaved_text_is_shown_cleaned_and_nothing_is_saved(editor):
 
 
 def test_only_typed_fields_change_and_pending_text_is_the_base(editor):
-    version = Article.objects.get(language="en", slug="could-isil-go-nuclear")
+    version = PieceVersion.objects.get(language="en", slug="could-isil-go-nuclear")
     services.save_version(version=version, by=None, changes={"standfirst": "Pending standfirst."})
     html = editor.post(preview_path(version), {"title": "Only the title typed"}).content.decode()
     assert "Only the title typed" in html and "Pending standfirst." in html
 
 
 def test_who_may_see_a_live_preview(editor):
-    english = Article.objects.get(language="en", slug="could-isil-go-nuclear")
+    english = PieceVersion.objects.get(language="en", slug="could-isil-go-nuclear")
     french = services.create_translation(source=english, language="fr", by=None)
     translator = AdminUser("translator-fr", "review-translator")
     assert translator.post(preview_path(french), {"title": "Brouillon tapé"}).status_code == 200
@@ -58,11 +58,11 @@ def test_who_may_see_a_live_preview(editor):
 @pytest.mark.parametrize("field, value", [("title", "t" * 20_000), ("body", "<p>" + "x" * 600_000), ("standfirst", "\x00 nul"),
                                           ("body", "<div><p>unclosed <em>tags")])  # fmt: skip
 def test_hostile_typing_is_a_page_never_a_500(editor, field, value):
-    version = Article.objects.get(language="en", slug="could-isil-go-nuclear")
+    version = PieceVersion.objects.get(language="en", slug="could-isil-go-nuclear")
     assert editor.post(preview_path(version), {field: value}).status_code == 200
 
 
 def test_the_form_offers_the_live_preview_to_those_who_may_change_the_version(editor):
-    version = Article.objects.get(language="en", slug="could-isil-go-nuclear")
-    html = editor.get(f"/admin/articles/article/{version.pk}/change/").content.decode()
+    version = PieceVersion.objects.get(language="en", slug="could-isil-go-nuclear")
+    html = editor.get(f"/admin/articles/pieceversion/{version.pk}/change/").content.decode()
     assert 'id="live-preview-toggle"' in html and f'action="/en/preview/{version.pk}/"' in html and "js/live-preview.js" in html

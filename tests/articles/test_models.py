@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from articles import services
-from articles.models import Article, Piece, Status, Tag
+from articles.models import Piece, PieceVersion, Status, Tag
 
 
 def create_translation(*, source, language):
@@ -23,7 +23,7 @@ def test_published_means_status_and_a_date_not_in_the_future(make_article):
     in_review = make_article(status=Status.REVIEW)
     scheduled = make_article(published_at=timezone.now() + timedelta(days=1))
 
-    assert list(Article.objects.published()) == [live]
+    assert list(PieceVersion.objects.published()) == [live]
     assert live.is_published()
     assert not draft.is_published() and not in_review.is_published() and not scheduled.is_published()
 
@@ -64,7 +64,7 @@ def test_a_translation_is_outdated_once_its_source_text_changes(make_article):
 
     services.save_version(version=source, by=None, changes={"standfirst": "A new standfirst."}, go_live=True)
     source.refresh_from_db()
-    french = Article.objects.get(pk=french.pk)
+    french = PieceVersion.objects.get(pk=french.pk)
     assert source.content_revision == 2
     assert french.is_outdated()
 
@@ -89,7 +89,7 @@ def test_constraints_hold_in_the_database(make_article, duplicate):
     }
     # bulk_create skips model validation and save(): the database alone must refuse.
     with pytest.raises(IntegrityError), transaction.atomic():
-        Article.objects.bulk_create([Article(**fields)])
+        PieceVersion.objects.bulk_create([PieceVersion(**fields)])
 
 
 def test_same_slug_is_fine_in_another_language(make_article):
@@ -130,7 +130,7 @@ def test_a_piece_has_at_most_one_source_and_the_database_keeps_a_source_from_bei
         Piece.objects.bulk_create([Piece(source=source)])  # a version is the source of one piece only
     with pytest.raises(RestrictedError), transaction.atomic():
         source.delete()  # even bypassing the services
-    assert Article.objects.filter(pk=source.pk).exists() and french.piece.source_id == source.pk
+    assert PieceVersion.objects.filter(pk=source.pk).exists() and french.piece.source_id == source.pk
 
 
 def test_body_is_sanitised_on_every_save(make_article):

@@ -5,7 +5,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from articles.models import Article, Section
+from articles.models import PieceVersion, Section
 
 SEED_TEASERS = [
     ("Securing the Nordic-Baltic region", "17 Mar. 2016"),
@@ -66,7 +66,7 @@ def test_dates_are_written_the_readers_way(client):
 
 
 def test_every_reader_page_answers(client):
-    nordic = Article.objects.get(language="en", slug="securing-the-nordic-baltic-region")
+    nordic = PieceVersion.objects.get(language="en", slug="securing-the-nordic-baltic-region")
     urls = [
         "/en/",
         "/fr/",
@@ -167,9 +167,9 @@ def test_load_demo_is_idempotent():
 
     from django.core.management import call_command
 
-    counts = Article.objects.count()
+    counts = PieceVersion.objects.count()
     call_command("load_demo", skip_renditions=True, without_states=True, stdout=StringIO())
-    assert Article.objects.count() == counts == 10
+    assert PieceVersion.objects.count() == counts == 10
 
 
 def test_card_images_reserve_their_space_and_only_the_first_row_loads_eagerly(client):

@@ -39,7 +39,7 @@ def admin_models():
 def test_editors_may_do_everything_with_every_row_the_admin_shows():
     editor = member_of(EDITORS)
     shown = admin_models()
-    assert {models.Article, models.Section, models.SectionText, models.Author, models.AuthorBio, models.Tag} <= shown
+    assert {models.PieceVersion, models.Section, models.SectionText, models.Author, models.AuthorBio, models.Tag} <= shown
     assert {model._meta.model_name: rights(editor, model) for model in shown} == {model._meta.model_name: set(ACTIONS) for model in shown}
     assert rights(editor, models.ArticleRedirect) == set(ACTIONS)  # the piece's old addresses, kept by its form
     assert not rights(editor, models.ListingEntry) and not rights(editor, models.SearchDocument)  # derived: services only
@@ -50,7 +50,7 @@ def test_translators_translate_texts_and_read_what_they_translate_but_delete_no_
     translator = member_of(TRANSLATORS)
     expected = {
         models.Piece: {"view"},
-        models.Article: {"view", "add", "change"},  # versions: their languages only (policies.may_edit_language)
+        models.PieceVersion: {"view", "add", "change"},  # versions: their languages only (policies.may_edit_language)
         models.ArticleImage: set(ACTIONS),  # a version's pictures, in their languages
         models.Image: {"view", "add"},
         models.Section: {"view", "change"},  # to add their language's text, not to rename or delete the section

@@ -23,7 +23,7 @@ def test_reader_pages_allow_nothing_inline(client, path):
 
 def test_admin_pages_run_scripts_only_from_the_site_or_with_the_page_nonce():
     editor = AdminUser("editor", "review-editor")
-    response = editor.get("/admin/articles/article/add/")
+    response = editor.get("/admin/articles/pieceversion/add/")
     policy = directives(response)
     nonces = [source for source in policy["script-src"] if source.startswith("'nonce-")]
     assert policy["script-src"][0] == "'self'" and len(nonces) == 1 and "'unsafe-inline'" not in policy["script-src"]

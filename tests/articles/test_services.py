@@ -13,23 +13,23 @@ from reversion.models import Version
 from articles import services
 from articles.errors import Conflict, NotAllowed, RuleBroken
 from articles.events import change_event
-from articles.models import Article, ArticleImage, Image, PendingChange, Piece, Section, Status
+from articles.models import ArticleImage, Image, PendingChange, Piece, PieceVersion, Section, Status
 from tests.admin_client import AdminUser
 
-LIST = "/admin/articles/article/"
+LIST = "/admin/articles/pieceversion/"
 
 
 def change_url(version):
-    return f"/admin/articles/article/{version.pk}/change/"
+    return f"/admin/articles/pieceversion/{version.pk}/change/"
 
 
 def assert_every_piece_has_its_source():
     """The invariant every service keeps: each piece has exactly one source, and it is one of its own versions."""
     for piece in Piece.objects.all():
         assert piece.source_id is not None, piece.pk
-        assert Article.objects.filter(pk=piece.source_id, piece=piece).exists(), piece.pk
+        assert PieceVersion.objects.filter(pk=piece.source_id, piece=piece).exists(), piece.pk
         assert piece.source_language == piece.source.language, piece.pk  # kept beside it, for search's configurations
-    assert not Article.objects.filter(piece__source__isnull=True).exists()
+    assert not PieceVersion.objects.filter(piece__source__isnull=True).exists()
 
 
 @pytest.fixture
@@ -53,15 +53,15 @@ def events():
 
 
 def test_a_source_with_translations_cannot_be_deleted_until_another_version_is_the_source(editor):
-    source = Article.objects.get(language="en", slug="securing-the-nordic-baltic-region")
-    french = Article.objects.get(piece=source.piece, language="fr")
+    source = PieceVersion.objects.get(language="en", slug="securing-the-nordic-baltic-region")
+    french = PieceVersion.objects.get(piece=source.piece, language="fr")
 
-    refused = editor.get(f"/admin/articles/article/{source.pk}/delete/", follow=True)
-    assert "is the source of its piece" in refused.content.decode() and Article.objects.filter(pk=source.pk).exists()
-    forged = editor.post(f"/admin/articles/article/{source.pk}/delete/", {"post": "yes"}, follow=True)
-    assert forged.status_code == 200 and Article.objects.filter(pk=source.pk).exists()
+    refused = editor.get(f"/admin/articles/pieceversion/{source.pk}/delete/", follow=True)
+    assert "is the source of its piece" in refused.content.decode() and PieceVersion.objects.filter(pk=source.pk).exists()
+    forged = editor.post(f"/admin/articles/pieceversion/{source.pk}/delete/", {"post": "yes"}, follow=True)
+    assert forged.status_code == 200 and PieceVersion.objects.filter(pk=source.pk).exists()
     bulk = editor.post(LIST, {"action": "delete_selected", "_selected_action": [source.pk], "index": 0, "post": "yes"}, follow=True)
-    assert "is the source of its piece" in bulk.content.decode() and Article.objects.filter(pk=source.pk).exists()
+    assert "is the source of its piece" in bulk.content.decode() and PieceVersion.objects.filter(pk=source.pk).exists()
     with pytest.raises(Conflict):
         services.delete_version(version=source, by=None)  # the same rule, called directly
 
@@ -69,44 +69,44 @@ def test_a_source_with_translations_cannot_be_deleted_until_another_version_is_t
     assert made.status_code == 200
     french.refresh_from_db()
     assert french.is_source and not french.is_outdated()
-    deleted = editor.post(f"/admin/articles/article/{source.pk}/delete/", {"post": "yes"})
-    assert deleted.status_code == 302 and not Article.objects.filter(pk=source.pk).exists()
+    deleted = editor.post(f"/admin/articles/pieceversion/{source.pk}/delete/", {"post": "yes"})
+    assert deleted.status_code == 302 and not PieceVersion.objects.filter(pk=source.pk).exists()
     assert Client().get("/en/").status_code == 200
     assert_every_piece_has_its_source()
 
 
 def test_deleting_a_pieces_only_version_deletes_the_piece_and_bulk_deletes_are_all_or_nothing(editor):
-    alone = Article.objects.get(language="ru")
+    alone = PieceVersion.objects.get(language="ru")
     piece_id = alone.piece_id
-    assert editor.post(f"/admin/articles/article/{alone.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert editor.post(f"/admin/articles/pieceversion/{alone.pk}/delete/", {"post": "yes"}).status_code == 302
     assert not Piece.objects.filter(pk=piece_id).exists()
 
-    source = Article.objects.get(language="en", slug="securing-the-nordic-baltic-region")
-    arabic = Article.objects.get(piece=source.piece, language="ar")
+    source = PieceVersion.objects.get(language="en", slug="securing-the-nordic-baltic-region")
+    arabic = PieceVersion.objects.get(piece=source.piece, language="ar")
     with pytest.raises(Conflict):
         services.delete_versions(versions=[arabic, source], by=None)
-    assert Article.objects.filter(pk=arabic.pk).exists()  # nothing half done
-    french = Article.objects.get(piece=source.piece, language="fr")
+    assert PieceVersion.objects.filter(pk=arabic.pk).exists()  # nothing half done
+    french = PieceVersion.objects.get(piece=source.piece, language="fr")
     services.delete_versions(versions=[arabic, source, french], by=None)  # the whole piece: allowed
     assert not Piece.objects.filter(pk=source.piece_id).exists()
     assert_every_piece_has_its_source()
 
 
 def test_every_service_keeps_every_piece_with_its_source(demo, make_image):
-    source = Article.objects.get(language="en", slug="could-isil-go-nuclear")
+    source = PieceVersion.objects.get(language="en", slug="could-isil-go-nuclear")
     checks = [
         lambda: services.create_translation(source=source, language="de", by=None),
         lambda: services.save_version(version=source, by=None, changes={"title": "Changed"}, go_live=True),
         lambda: services.unpublish(versions=[source], by=None),
         lambda: services.publish(versions=[source], by=None),
-        lambda: services.make_source(version=Article.objects.get(piece=source.piece, language="de"), by=None),
+        lambda: services.make_source(version=PieceVersion.objects.get(piece=source.piece, language="de"), by=None),
         lambda: services.make_source(version=source, by=None),
-        lambda: services.delete_version(version=Article.objects.get(piece=source.piece, language="de"), by=None),
+        lambda: services.delete_version(version=PieceVersion.objects.get(piece=source.piece, language="de"), by=None),
         lambda: services.update_piece(piece=source.piece, by=None, section=None),
         lambda: services.restore_revision(version=source, revision_version=Version.objects.get_for_object(source).last(), by=None),
         lambda: services.create_piece(by=None, language="fr", changes={"title": "Neuf", "slug": "neuf"}),
         lambda: services.go_live_due(),
-        lambda: services.delete_piece(piece=Article.objects.get(slug="neuf").piece, by=None),
+        lambda: services.delete_piece(piece=PieceVersion.objects.get(slug="neuf").piece, by=None),
     ]
     for check in checks:
         check()
@@ -117,23 +117,23 @@ def test_every_service_keeps_every_piece_with_its_source(demo, make_image):
 
 
 def test_translating_into_a_language_where_the_slug_is_taken_gets_a_free_slug(editor, make_article):
-    source = Article.objects.get(language="en", slug="could-isil-go-nuclear")
+    source = PieceVersion.objects.get(language="en", slug="could-isil-go-nuclear")
     make_article(language="fr", slug="could-isil-go-nuclear", title="Un autre article")
-    response = editor.post(f"/admin/articles/article/{source.pk}/translate/", {"language": "fr"}, follow=True)
-    french = Article.objects.get(piece=source.piece, language="fr")
+    response = editor.post(f"/admin/articles/pieceversion/{source.pk}/translate/", {"language": "fr"}, follow=True)
+    french = PieceVersion.objects.get(piece=source.piece, language="fr")
     assert response.status_code == 200 and french.slug == "could-isil-go-nuclear-fr"
     assert "was taken in this language" in response.content.decode()
-    again = editor.post(f"/admin/articles/article/{source.pk}/translate/", {"language": "fr"}, follow=True)
+    again = editor.post(f"/admin/articles/pieceversion/{source.pk}/translate/", {"language": "fr"}, follow=True)
     assert "already has a français version" in again.content.decode()
     assert again.redirect_chain[-1][0] == change_url(french)
     with pytest.raises(Conflict):
         services.create_translation(source=source, language="fr", by=None)
-    unknown = editor.post(f"/admin/articles/article/{source.pk}/translate/", {"language": "zz"}, follow=True)
+    unknown = editor.post(f"/admin/articles/pieceversion/{source.pk}/translate/", {"language": "zz"}, follow=True)
     assert unknown.status_code == 200 and "is not one of the site’s languages" in unknown.content.decode()
 
 
 def test_a_taken_slug_is_a_form_error_in_the_admin_and_a_conflict_in_the_service(editor):
-    odessa = Article.objects.get(language="en", slug__startswith="odessa")
+    odessa = PieceVersion.objects.get(language="en", slug__startswith="odessa")
     response = editor.submit(change_url(odessa), {"slug": "could-isil-go-nuclear", "title": "My new title"})
     page = response.content.decode()
     assert response.status_code == 200 and "Article with this Language and Slug already exists." in page
@@ -156,15 +156,15 @@ def test_the_alt_text_rule_refuses_the_same_publication_from_the_admin_and_the_s
 
 
 def test_restoring_a_revision_whose_slug_section_or_image_is_gone_ends_with_a_message(editor, make_article, make_image):
-    source = Article.objects.get(language="en", slug="could-isil-go-nuclear")
+    source = PieceVersion.objects.get(language="en", slug="could-isil-go-nuclear")
     old = Version.objects.get_for_object(source).first()
     services.save_version(version=source, by=None, changes={"slug": "isil-and-the-bomb"}, go_live=True)
     make_article(slug="could-isil-go-nuclear", title="Someone else took the slug")
-    restore = f"/admin/articles/article/{source.pk}/restore/{old.pk}/"
+    restore = f"/admin/articles/pieceversion/{source.pk}/restore/{old.pk}/"
     response = editor.post(restore, {"confirm": "yes"}, follow=True)
     assert response.status_code == 200 and "Not restored" in response.content.decode() and "already used" in response.content.decode()
 
-    Article.objects.get(slug="could-isil-go-nuclear").piece.delete()  # the slug is free again
+    PieceVersion.objects.get(slug="could-isil-go-nuclear").piece.delete()  # the slug is free again
     section = source.piece.section
     services.update_piece(piece=source.piece, by=None, section=Section.objects.exclude(pk=section.pk).first())
     section.delete()
@@ -176,13 +176,13 @@ def test_restoring_a_revision_whose_slug_section_or_image_is_gone_ends_with_a_me
     with_image = Version.objects.get_for_object(source).first()
     services.save_version(version=source, by=None, changes={}, images=[], go_live=True)
     Image.objects.filter(pk=image.pk).delete()
-    response = editor.post(f"/admin/articles/article/{source.pk}/restore/{with_image.pk}/", {"confirm": "yes"}, follow=True)
+    response = editor.post(f"/admin/articles/pieceversion/{source.pk}/restore/{with_image.pk}/", {"confirm": "yes"}, follow=True)
     assert response.status_code == 200 and "images that have since been deleted" in response.content.decode()
 
 
 def test_a_stale_form_is_refused_by_the_service_lock(editor):
-    odessa = Article.objects.get(language="en", slug__startswith="odessa")
-    _page, form = editor.open_form(change_url(odessa), "article_form")
+    odessa = PieceVersion.objects.get(language="en", slug__startswith="odessa")
+    _page, form = editor.open_form(change_url(odessa), "pieceversion_form")
     services.save_version(version=odessa, by=None, changes={"standfirst": "Changed meanwhile."}, go_live=True)
     form.update({"title": ["Mine"], "_save": ["Save"]})
     response = editor.post(change_url(odessa), form)
@@ -193,7 +193,7 @@ def test_a_stale_form_is_refused_by_the_service_lock(editor):
 
 def test_translators_are_refused_by_the_service_outside_their_languages(demo):
     translator = User.objects.get(username="translator-fr")
-    source = Article.objects.get(language="en", slug="could-isil-go-nuclear")
+    source = PieceVersion.objects.get(language="en", slug="could-isil-go-nuclear")
     with pytest.raises(NotAllowed):
         services.create_translation(source=source, language="de", by=translator)
     with pytest.raises(NotAllowed):
@@ -208,7 +208,7 @@ def test_translators_are_refused_by_the_service_outside_their_languages(demo):
 @pytest.mark.django_db(transaction=True)
 def test_six_people_adding_the_same_translation_at_once_get_one_success_and_five_messages():
     call_command("load_demo", skip_renditions=True, verbosity=0)
-    source = Article.objects.get(language="en", slug="could-isil-go-nuclear")
+    source = PieceVersion.objects.get(language="en", slug="could-isil-go-nuclear")
     people = [AdminUser("editor", "review-editor") for _ in range(6)]
     tokens = [person.csrf(person.client.get("/admin/")) for person in people]
     start, results = threading.Barrier(6), []
@@ -217,7 +217,7 @@ def test_six_people_adding_the_same_translation_at_once_get_one_success_and_five
         start.wait()
         try:
             response = person.client.post(
-                f"/admin/articles/article/{source.pk}/translate/", {"language": "de", "csrfmiddlewaretoken": token}
+                f"/admin/articles/pieceversion/{source.pk}/translate/", {"language": "de", "csrfmiddlewaretoken": token}
             )
             results.append(response.status_code)
         finally:
@@ -229,7 +229,7 @@ def test_six_people_adding_the_same_translation_at_once_get_one_success_and_five
     for thread in threads:
         thread.join(30)
     assert sorted(results) == [302] * 6  # each one redirected with a message; none a 500
-    assert Article.objects.filter(piece=source.piece, language="de").count() == 1
+    assert PieceVersion.objects.filter(piece=source.piece, language="de").count() == 1
     assert_every_piece_has_its_source()
 
 
@@ -298,13 +298,14 @@ def test_the_canonical_link_has_no_query_string(client, make_article):
 
 
 def test_staff_without_article_permissions_cannot_open_history_or_compare(demo):
-    article = Article.objects.get(language="en", slug="could-isil-go-nuclear")
+    article = PieceVersion.objects.get(language="en", slug="could-isil-go-nuclear")
     services.save_version(version=article, by=None, changes={"standfirst": "Second."}, go_live=True)
     newer, older = Version.objects.get_for_object(article).values_list("pk", flat=True)[:2]
     clerk = User.objects.create_user("clerk", password="clerk-pass-123", is_staff=True)
     clerk.user_permissions.add(Permission.objects.get(codename="view_image"))
     person = AdminUser("clerk", "clerk-pass-123")
-    for url in [f"/admin/articles/article/{article.pk}/history/", f"/admin/articles/article/{article.pk}/compare/{older}/{newer}/"]:
+    base = f"/admin/articles/pieceversion/{article.pk}"
+    for url in [f"{base}/history/", f"{base}/compare/{older}/{newer}/"]:
         assert person.get(url).status_code == 403, url
 
 
@@ -317,10 +318,10 @@ def test_extreme_years_are_4xx_not_500(client, make_article, url):
 @pytest.mark.django_db(transaction=True)
 def test_two_editors_saving_one_version_at_once_get_a_save_and_a_conflict_message_never_a_500():
     call_command("load_demo", skip_renditions=True, verbosity=0)
-    version = Article.objects.get(language="en", slug="could-isil-go-nuclear")
-    url = f"/admin/articles/article/{version.pk}/change/"
+    version = PieceVersion.objects.get(language="en", slug="could-isil-go-nuclear")
+    url = f"/admin/articles/pieceversion/{version.pk}/change/"
     people = [AdminUser("editor", "review-editor") for _ in range(2)]
-    forms = [person.open_form(url, "article_form")[1] for person in people]
+    forms = [person.open_form(url, "pieceversion_form")[1] for person in people]
     start, results = threading.Barrier(2), []
 
     def save(person, data, title):
@@ -342,7 +343,7 @@ def test_two_editors_saving_one_version_at_once_get_a_save_and_a_conflict_messag
     assert sorted(status for status, _title in results) == [200, 302]  # one saved; the other sees the conflict form
     saved = next(title for status, title in results if status == 302)
     assert PendingChange.objects.get(version_id=version.pk).title == saved  # a published version: the save is pending
-    assert Article.objects.get(pk=version.pk).title == "Could ISIL go nuclear?"
+    assert PieceVersion.objects.get(pk=version.pk).title == "Could ISIL go nuclear?"
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA journal_mode")

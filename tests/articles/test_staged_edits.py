@@ -9,10 +9,10 @@ from django.test import Client
 
 from articles import search, services
 from articles.errors import Conflict, NotAllowed, RuleBroken
-from articles.models import Article, Image, PendingChange, Status, VersionComment
+from articles.models import Image, PendingChange, PieceVersion, Status, VersionComment
 
 pytestmark = pytest.mark.usefixtures("demo")
-LIST = "/admin/articles/article/"
+LIST = "/admin/articles/pieceversion/"
 
 
 def change_url(version):
@@ -24,8 +24,8 @@ def review_url(version):
 
 
 def nordic(language):
-    source = Article.objects.get(language="en", slug="securing-the-nordic-baltic-region")
-    return source if language == "en" else Article.objects.get(piece_id=source.piece_id, language=language)
+    source = PieceVersion.objects.get(language="en", slug="securing-the-nordic-baltic-region")
+    return source if language == "en" else PieceVersion.objects.get(piece_id=source.piece_id, language=language)
 
 
 def public(url):
@@ -107,7 +107,7 @@ def test_saving_the_live_text_again_leaves_nothing_pending_and_discard_restores_
 def test_the_preview_shows_the_pending_text_and_images_while_readers_see_the_live_ones(editor, make_image):
     source = nordic("en")
     picture = make_image(title="Pending picture")
-    _page, form = editor.open_form(change_url(source), "article_form")
+    _page, form = editor.open_form(change_url(source), "pieceversion_form")
     total = int(form["image_usages-TOTAL_FORMS"][0])
     form.update({
         "title": ["A pending title"], "_save": ["Save"], "image_usages-TOTAL_FORMS": [str(total + 1)],
@@ -192,8 +192,8 @@ def test_refusals_are_messages_not_errors(translator, editor, make_image):
 
 def test_two_people_on_the_same_pending_changes_cannot_overwrite_each_other(editor):
     source = nordic("en")
-    _page, first = editor.open_form(change_url(source), "article_form")
-    _page, second = editor.open_form(change_url(source), "article_form")
+    _page, first = editor.open_form(change_url(source), "pieceversion_form")
+    _page, second = editor.open_form(change_url(source), "pieceversion_form")
     first.update({"standfirst": ["First person's words."], "_save": ["Save"]})
     second.update({"standfirst": ["Second person's words."], "_save": ["Save"]})
     assert editor.post(change_url(source), first).status_code == 302
@@ -255,7 +255,7 @@ def test_the_list_shows_pending_changes_and_filters_what_waits_for_my_review(tra
 
     page, mine = listed(editor, "?review=mine")
     assert french.pk in mine and "pending changes, in review" in page
-    waiting = Article.objects.filter(pk__in=mine)
+    waiting = PieceVersion.objects.filter(pk__in=mine)
     assert all(v.status == Status.REVIEW or PendingChange.objects.filter(version=v, in_review=True).exists() for v in waiting)
     assert listed(translator, "?review=mine")[1] == set()  # translator-fr does not revise: nothing waits for them
     assert listed(editor, "?review=pending")[1] == {french.pk}
@@ -267,7 +267,7 @@ def test_the_list_shows_each_language_as_a_badge_and_scopes_the_tag_filter_to_on
     row = re.search(rf"<tr>(?:(?!</tr>).)*?/{source.pk}/change/(?:(?!</tr>).)*</tr>", page, re.S).group(0)
     assert 'review-badge--source" title="source">en<' in row
     assert 'review-badge--current" title="up to date">fr<' in row
-    versions = Article.objects.filter(piece_id=source.piece_id).count()
+    versions = PieceVersion.objects.filter(piece_id=source.piece_id).count()
     missing = len(settings.LANGUAGES) - versions
     assert f'review-badge--missing" dir="ltr" title="{missing} languages missing: ' in row
 

@@ -10,7 +10,7 @@ from django.utils.html import strip_tags
 
 from articles import services
 from articles.errors import NotAllowed, RuleBroken
-from articles.models import Article, Assignment, Piece, Status, TranslatorLanguage
+from articles.models import Assignment, Piece, PieceVersion, Status, TranslatorLanguage
 from articles.policies import TRANSLATORS
 from desk import states as desk
 from tests.admin_client import AdminUser
@@ -19,8 +19,8 @@ pytestmark = pytest.mark.usefixtures("demo")
 
 
 def nordic(language):
-    source = Article.objects.get(language="en", slug="securing-the-nordic-baltic-region")
-    return source if language == "en" else Article.objects.get(piece_id=source.piece_id, language=language)
+    source = PieceVersion.objects.get(language="en", slug="securing-the-nordic-baltic-region")
+    return source if language == "en" else PieceVersion.objects.get(piece_id=source.piece_id, language=language)
 
 
 @pytest.mark.parametrize("language, says", [("fr", "anglais"), ("ar", "الإنجليزية")])
@@ -50,12 +50,12 @@ def test_an_unpublished_original_is_never_named_to_readers(client):
 
 # The dashboard and the queue -------------------------------------------------------------------------
 
-DESK = "/admin/articles/article/desk/"
-QUEUE = "/admin/articles/article/queue/"
+DESK = "/admin/articles/pieceversion/desk/"
+QUEUE = "/admin/articles/pieceversion/queue/"
 
 
 def english(slug):
-    return Article.objects.get(language="en", slug=slug)
+    return PieceVersion.objects.get(language="en", slug=slug)
 
 
 @pytest.fixture
@@ -77,7 +77,7 @@ def independent_counts(language):
     """The states counted one version at a time, in Python, without the desk's query."""
     row = dict.fromkeys(["missing", "draft", "review", "outdated", "current"], 0)
     for piece in Piece.objects.all():
-        version = Article.objects.filter(piece=piece, language=language).first()
+        version = PieceVersion.objects.filter(piece=piece, language=language).first()
         if version is None:
             row["missing"] += 1
         elif version.pk == piece.source_id:
@@ -105,9 +105,9 @@ def test_the_desk_counts_every_state_as_the_database_holds_it_and_links_to_those
     for url, state, language, count in links:
         listed = re.findall(r'name="_selected_action" value="(\d+)"', editor.get(url.replace("&amp;", "&")).content.decode())
         assert len(listed) == int(count), (state, language)
-        versions = Article.objects.filter(pk__in=listed)
+        versions = PieceVersion.objects.filter(pk__in=listed)
         if state == "missing":
-            assert not Article.objects.filter(piece__in=versions.values("piece"), language=language).exists()
+            assert not PieceVersion.objects.filter(piece__in=versions.values("piece"), language=language).exists()
         else:
             assert set(versions.values_list("language", flat=True)) == {language}
 
@@ -122,17 +122,17 @@ def test_a_translators_queue_holds_what_waits_in_their_languages_with_a_way_in(e
     assert rows and all('lang="fr"' in row for row in rows)
     assert ">Current<" not in html  # up-to-date versions do not wait
     missing = english("securing-the-nordic-baltic-region")
-    strategic = Article.objects.get(language="en", slug="natos-strategic-focus-on-collective-defense-and-crisis-management")
-    assert f'href="/admin/articles/article/{strategic.pk}/translate/?language=fr"' in html
-    assert f"/admin/articles/article/{missing.pk}/translate/" not in html  # it has its French version
-    outdated = Article.objects.get(piece=english("three-ways-that-putins-ukraine-strategy-has-backfired").piece, language="fr")
-    assert f'href="/admin/articles/article/{outdated.pk}/change/"' in html
+    strategic = PieceVersion.objects.get(language="en", slug="natos-strategic-focus-on-collective-defense-and-crisis-management")
+    assert f'href="/admin/articles/pieceversion/{strategic.pk}/translate/?language=fr"' in html
+    assert f"/admin/articles/pieceversion/{missing.pk}/translate/" not in html  # it has its French version
+    outdated = PieceVersion.objects.get(piece=english("three-ways-that-putins-ukraine-strategy-has-backfired").piece, language="fr")
+    assert f'href="/admin/articles/pieceversion/{outdated.pk}/change/"' in html
     assert re.search(r"1 changed of \d+", html)
 
 
 def test_word_counts_cover_the_source_and_what_changed_since_the_translation(every_state):
     source = english("three-ways-that-putins-ukraine-strategy-has-backfired")
-    french = Article.objects.get(piece=source.piece, language="fr")
+    french = PieceVersion.objects.get(piece=source.piece, language="fr")
     counts = desk.word_counts(source, french)
     total = len(f"{source.title} {source.standfirst} {strip_tags(source.body)}".split()) + sum(
         len(f"{u.caption} {u.alt_text}".split()) for u in source.image_usages.all()
@@ -143,7 +143,7 @@ def test_word_counts_cover_the_source_and_what_changed_since_the_translation(eve
 
 # Review and per-language rights ------------------------------------------------------------------------
 
-LIST = "/admin/articles/article/"
+LIST = "/admin/articles/pieceversion/"
 
 
 @pytest.fixture
@@ -172,7 +172,7 @@ def test_a_french_reviser_publishes_french_and_gets_403_on_german(reviser):
     assert reviser.post(f"{LIST}{german.pk}/review/", {"step": "send_back", "text": "Nein."}).status_code == 403
     listing = {"action": "publish_selected", "_selected_action": [german.pk], "index": 0}
     assert reviser.post(LIST, listing).status_code == 403
-    page, form = reviser.open_form(f"{LIST}{german.pk}/change/", "article_form")
+    page, form = reviser.open_form(f"{LIST}{german.pk}/change/", "pieceversion_form")
     assert 'value="published"' not in page.content.decode().split('name="status"')[1].split("</select>")[0]
     assert reviser.post(f"{LIST}{german.pk}/change/", {**form, "status": ["published"], "_save": ["Save"]}).status_code == 200
     german.refresh_from_db()
@@ -185,7 +185,7 @@ def test_a_french_reviser_publishes_french_and_gets_403_on_german(reviser):
 def test_review_flow_submit_send_back_with_comment_resubmit_approve(reviser, translator):
     source = english("could-isil-go-nuclear")
     translator.post(f"{LIST}{source.pk}/translate/", {"language": "fr"})
-    french = Article.objects.get(piece=source.piece, language="fr")
+    french = PieceVersion.objects.get(piece=source.piece, language="fr")
     url = f"{LIST}{french.pk}/change/"
     assert 'value="approve"' not in translator.get(url).content.decode()  # a translator cannot approve
     assert translator.post(f"{LIST}{french.pk}/review/", {"step": "submit"}).status_code == 302
@@ -230,13 +230,13 @@ def test_publishing_every_ready_language_of_a_piece_is_all_or_none(settings):
     )
     with pytest.raises(RuleBroken):
         services.publish_ready(pieces=[source.piece_id], by=None)
-    assert not Article.objects.filter(pk__in=[french.pk, german.pk], status=Status.PUBLISHED).exists()
+    assert not PieceVersion.objects.filter(pk__in=[french.pk, german.pk], status=Status.PUBLISHED).exists()
 
     services.save_version(version=german, by=None, changes={}, images=services._usages_of(source), go_live=True)
     editor = AdminUser("editor", "review-editor")
     response = editor.post(LIST, {"action": "publish_ready_selected", "_selected_action": [source.pk], "index": 0}, follow=True)
     assert "2 versions published." in response.content.decode()
-    assert Article.objects.filter(pk__in=[french.pk, german.pk], status=Status.PUBLISHED).count() == 2
+    assert PieceVersion.objects.filter(pk__in=[french.pk, german.pk], status=Status.PUBLISHED).count() == 2
 
 
 def test_the_admin_home_leads_to_the_queue_and_the_desk(translator):
@@ -266,7 +266,7 @@ def test_an_editor_assigns_a_piece_and_the_translator_is_mailed_then_told_when_t
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]
     assert mail.to == ["fr@review.example"] and "Could ISIL go nuclear?" in mail.subject and "français" in mail.subject
-    assert f"/admin/articles/article/{source.pk}/translate/?language=fr" in mail.body and "Due:" in mail.body
+    assert f"/admin/articles/pieceversion/{source.pk}/translate/?language=fr" in mail.body and "Due:" in mail.body
 
     html = translator.get(QUEUE).content.decode()
     first = re.findall(r"<tr>(.*?)</tr>", html.split("<tbody>")[1], re.S)[0]
@@ -319,7 +319,7 @@ def test_side_by_side_aligns_segments_and_marks_the_source_segments_changed_sinc
         version=source, by=None, changes={"body": "<p>First <em>point</em>.</p><ul><li>Two.</li></ul><p>Third.</p>"}, go_live=True
     )
 
-    rows = {row.key: row for row in desk.side_by_side(Article.objects.get(pk=source.pk), Article.objects.get(pk=french.pk))}
+    rows = {row.key: row for row in desk.side_by_side(PieceVersion.objects.get(pk=source.pk), PieceVersion.objects.get(pk=french.pk))}
     assert rows["body.1"].source.html == "First <em>point</em>." and rows["body.1"].translation.html == "Premier <em>point</em>."
     assert rows["body.2"].changed and rows["body.2"].source.kind == "li" and not rows["body.1"].changed
     assert rows["body.3"].translation is None and not rows["body.3"].changed  # untranslated, but not changed since

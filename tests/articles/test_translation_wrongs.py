@@ -9,10 +9,10 @@ from django.db.models import Q
 from django.utils.text import slugify
 
 from articles import services
-from articles.models import Article, Tag
+from articles.models import PieceVersion, Tag
 
 pytestmark = pytest.mark.usefixtures("demo")
-LIST = "/admin/articles/article/"
+LIST = "/admin/articles/pieceversion/"
 
 
 def change_url(version):
@@ -20,8 +20,8 @@ def change_url(version):
 
 
 def nordic(language):
-    source = Article.objects.get(language="en", slug="securing-the-nordic-baltic-region")
-    return source if language == "en" else Article.objects.get(piece_id=source.piece_id, language=language)
+    source = PieceVersion.objects.get(language="en", slug="securing-the-nordic-baltic-region")
+    return source if language == "en" else PieceVersion.objects.get(piece_id=source.piece_id, language=language)
 
 
 def field_tag(html, name):
@@ -37,7 +37,7 @@ def test_the_tick_marks_current_only_against_the_source_text_the_translator_saw(
     editor.submit(change_url(source), {"standfirst": "How do Allies defend the region today?"}, button="_publish_changes")
     source.refresh_from_db()
     seen = source.content_revision
-    _page, form = translator.open_form(change_url(french), "article_form")  # the translator reads revision `seen`
+    _page, form = translator.open_form(change_url(french), "pieceversion_form")  # the translator reads revision `seen`
 
     editor.submit(
         change_url(source), {"standfirst": "How do Allies and partners defend the region today?"}, button="_publish_changes"
@@ -57,7 +57,7 @@ def test_a_forged_tick_cannot_claim_a_revision_newer_than_the_source(translator,
     source, french = nordic("en"), nordic("fr")
     editor.submit(change_url(source), {"standfirst": "Changed."}, button="_publish_changes")
     source.refresh_from_db()
-    _page, form = translator.open_form(change_url(french), "article_form")
+    _page, form = translator.open_form(change_url(french), "pieceversion_form")
     form.update({"mark_up_to_date": ["on"], "seen_source_revision": [str(source.content_revision + 5)], "_save": ["Save"]})
     response = translator.post(change_url(french), form)
     assert response.status_code == 200 and "errornote" in response.content.decode()
@@ -88,7 +88,11 @@ def test_caption_alt_text_and_image_changes_mark_translations_outdated(translato
 
     for change in ({"alt_text": "Three frigates in line."}, {"decorative": True}):
         services.save_version(
-            version=french, by=None, changes={}, matches_source_revision=Article.objects.get(pk=source.pk).content_revision, go_live=True
+            version=french,
+            by=None,
+            changes={},
+            matches_source_revision=PieceVersion.objects.get(pk=source.pk).content_revision,
+            go_live=True,
         )
         french.refresh_from_db()
         assert not french.is_outdated()
@@ -102,9 +106,9 @@ def test_caption_alt_text_and_image_changes_mark_translations_outdated(translato
     french.refresh_from_db()
     assert french.is_outdated()
 
-    unchanged = Article.objects.get(pk=source.pk).content_revision
+    unchanged = PieceVersion.objects.get(pk=source.pk).content_revision
     services.save_version(version=source, by=None, changes={}, images=[], go_live=True)  # saved again with nothing changed
-    assert Article.objects.get(pk=source.pk).content_revision == unchanged
+    assert PieceVersion.objects.get(pk=source.pk).content_revision == unchanged
 
 
 # 3. Diffs keep blocks apart; a time zone is not a change -------------------------------------------
@@ -128,7 +132,7 @@ def test_the_outdated_diff_and_history_compare_keep_paragraphs_apart(translator,
 
 def compare_latest(user, version):
     history = user.get(f"{LIST}{version.pk}/history/").content.decode()
-    link = re.search(r'href="(/admin/articles/article/\d+/compare/\d+/\d+/)"', history).group(1)
+    link = re.search(r'href="(/admin/articles/pieceversion/\d+/compare/\d+/\d+/)"', history).group(1)
     return user.get(link).content.decode()
 
 
@@ -147,8 +151,8 @@ def test_history_shows_no_publication_date_change_for_the_same_instant_in_anothe
 
 
 def test_a_translator_reads_the_published_source_and_finds_a_translate_link(translator):
-    source = Article.objects.get(language="en", slug="could-isil-go-nuclear")
-    assert not Article.objects.filter(piece_id=source.piece_id, language="fr").exists()
+    source = PieceVersion.objects.get(language="en", slug="could-isil-go-nuclear")
+    assert not PieceVersion.objects.filter(piece_id=source.piece_id, language="fr").exists()
     translate = f"{LIST}{source.pk}/translate/"
 
     listing = translator.get(LIST + "?language=en").content.decode()
@@ -166,11 +170,11 @@ def test_a_translator_reads_the_published_source_and_finds_a_translate_link(tran
     assert source.title == "Could ISIL go nuclear?"
 
     translator.post(translate, {"language": "fr"})
-    assert Article.objects.filter(piece_id=source.piece_id, language="fr").exists()
+    assert PieceVersion.objects.filter(piece_id=source.piece_id, language="fr").exists()
 
 
 def test_a_translator_still_gets_403_on_another_languages_draft_and_its_preview(translator):
-    source = Article.objects.get(language="en", slug="could-isil-go-nuclear")
+    source = PieceVersion.objects.get(language="en", slug="could-isil-go-nuclear")
     services.unpublish(versions=[source], by=None)
     assert translator.get(change_url(source)).status_code == 403
     assert translator.get(f"/en/preview/{source.pk}/").status_code == 403
@@ -181,7 +185,7 @@ def test_a_translator_still_gets_403_on_another_languages_draft_and_its_preview(
 
 
 def test_an_arabic_versions_fields_are_right_to_left(editor):
-    arabic = Article.objects.filter(language="ar", image_usages__isnull=False).first()
+    arabic = PieceVersion.objects.filter(language="ar", image_usages__isnull=False).first()
     html = editor.get(change_url(arabic)).content.decode()
     for name in ("title", "slug", "standfirst", "body", "image_usages-0-alt_text", "image_usages-0-caption"):
         tag = field_tag(html, name)
@@ -194,9 +198,9 @@ def test_an_arabic_versions_fields_are_right_to_left(editor):
 
 
 def test_a_translations_slug_follows_its_translated_title_and_an_empty_slug_is_made_from_it(translator):
-    source = Article.objects.get(language="en", slug="could-isil-go-nuclear")
+    source = PieceVersion.objects.get(language="en", slug="could-isil-go-nuclear")
     translator.post(f"{LIST}{source.pk}/translate/", {"language": "fr"})
-    french = Article.objects.get(piece_id=source.piece_id, language="fr")
+    french = PieceVersion.objects.get(piece_id=source.piece_id, language="fr")
     title = "L’EIIL pourrait-il se doter de l’arme nucléaire ?"
     assert translator.submit(change_url(french), {"title": title}).status_code == 302
     french.refresh_from_db()
@@ -213,7 +217,7 @@ def test_a_translations_slug_follows_its_translated_title_and_an_empty_slug_is_m
 
 
 def test_a_new_translation_carries_the_source_tags_into_its_language():
-    source = Article.objects.get(language="en", slug="could-isil-go-nuclear")
+    source = PieceVersion.objects.get(language="en", slug="could-isil-go-nuclear")
     french = services.create_translation(source=source, language="fr", by=None)
     assert sorted(french.tags.values_list("language", flat=True)) == ["fr"] * source.tags.count() != []
 
@@ -230,13 +234,13 @@ def test_the_tag_picker_offers_the_versions_language_only_and_labels_tags(editor
     html = editor.get(change_url(french)).content.decode()
     url = re.search(r'<select[^>]*name="tags"[^>]*data-ajax--url="([^"]+)"', html).group(1)
     assert "language=fr" in url
-    query = "&term=&app_label=articles&model_name=article&field_name=tags"
+    query = "&term=&app_label=articles&model_name=pieceversion&field_name=tags"
     found = json.loads(editor.get(url.replace("&amp;", "&") + query).content)["results"]
     assert found and all(row["text"].endswith("[fr]") for row in found)
 
 
 def test_publishing_a_translation_with_source_language_captions_warns(editor):
-    source = Article.objects.get(language="en", slug="could-isil-go-nuclear")
+    source = PieceVersion.objects.get(language="en", slug="could-isil-go-nuclear")
     french = services.create_translation(source=source, language="fr", by=None)
     response = editor.submit(change_url(french), {"title": "L’EIIL et la bombe", "status": "published"}, button="_continue")
     page = editor.get(response["Location"]).content.decode()
@@ -249,7 +253,7 @@ def test_publishing_a_translation_with_source_language_captions_warns(editor):
 
 
 def test_the_up_to_date_box_shows_only_on_an_outdated_translation(translator, editor):
-    source = Article.objects.get(language="en", slug="could-isil-go-nuclear")
+    source = PieceVersion.objects.get(language="en", slug="could-isil-go-nuclear")
     french = services.create_translation(source=source, language="fr", by=None)
     assert 'name="mark_up_to_date"' not in translator.get(change_url(french)).content.decode()
     editor.submit(change_url(source), {"standfirst": "New standfirst."}, button="_publish_changes")

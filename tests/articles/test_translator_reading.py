@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from articles import services
 from articles.errors import NotAllowed
-from articles.models import Article, Status
+from articles.models import PieceVersion, Status
 from tests.admin_client import AdminUser
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -37,7 +37,7 @@ def unreadable(make_article, make_image):
     image = make_image(title="Shared harbour photograph")
     draft = make_article(title=f"{SECRET} in the Baltic", slug="zeppelin", status=Status.DRAFT, standfirst=f"The {SECRET}.", image=image)
     draft.image_usages.update(caption=f"{SECRET} at dawn", alt_text=f"{SECRET} seen from the shore")
-    published = Article.objects.get(language="en", slug="securing-the-nordic-baltic-region")
+    published = PieceVersion.objects.get(language="en", slug="securing-the-nordic-baltic-region")
     german = services.create_translation(source=published, language="de", by=None)
     german = services.save_version(
         version=german, by=None, changes={"title": f"{SECRET} auf Deutsch", "status": Status.REVIEW}, images=[
@@ -65,13 +65,13 @@ def page_text(response):
 
 def test_the_article_list_its_search_and_its_filters_show_no_unreadable_version(translator, editor, unreadable, readable):
     for query in ({}, {"q": "Zeppelin"}, {"language__exact": "de"}, {"status__exact": "review"}, {"tag": "1"}, {"o": "1"}):
-        page = page_text(translator.get("/admin/articles/article/", query))
+        page = page_text(translator.get("/admin/articles/pieceversion/", query))
         assert SECRET not in page, query
-    everything = page_text(translator.get("/admin/articles/article/", {"all": ""}))
+    everything = page_text(translator.get("/admin/articles/pieceversion/", {"all": ""}))
     assert "Harbour security ahead" in everything and "Sécurité portuaire" in everything  # scheduled source, own draft
     assert "Securing the Nordic-Baltic region" in everything  # a published source
 
-    assert page_text(editor.get("/admin/articles/article/", {"q": "Zeppelin"})).count(SECRET) >= 2  # the editor reads everything
+    assert page_text(editor.get("/admin/articles/pieceversion/", {"q": "Zeppelin"})).count(SECRET) >= 2  # the editor reads everything
 
 
 def test_autocompletes_never_offer_an_unreadable_title_or_match_its_caption(translator, editor, unreadable):
@@ -105,32 +105,32 @@ def test_pieces_and_images_list_only_readable_versions(translator, unreadable):
 
 def test_unreadable_versions_cannot_be_opened_previewed_or_copied_into_a_translation(translator, unreadable):
     draft, german = unreadable["draft"], unreadable["german"]
-    assert translator.get(f"/admin/articles/article/{german.pk}/change/").status_code == 403
-    assert translator.get(f"/admin/articles/article/{draft.pk}/change/").status_code == 403
+    assert translator.get(f"/admin/articles/pieceversion/{german.pk}/change/").status_code == 403
+    assert translator.get(f"/admin/articles/pieceversion/{draft.pk}/change/").status_code == 403
     assert translator.get(f"/en/preview/{draft.pk}/").status_code == 403
-    assert translator.get(f"/admin/articles/article/{draft.pk}/history/").status_code == 403
+    assert translator.get(f"/admin/articles/pieceversion/{draft.pk}/history/").status_code == 403
 
     for method in ("get", "post"):  # "Add translation" would copy the draft's full text into a French draft
         response = getattr(translator, method)(
-            f"/admin/articles/article/{draft.pk}/translate/", *([{"language": "fr"}] if method == "post" else [])
+            f"/admin/articles/pieceversion/{draft.pk}/translate/", *([{"language": "fr"}] if method == "post" else [])
         )
         assert response.status_code in (403, 404) and SECRET not in response.content.decode(), method
-    assert not Article.objects.filter(piece_id=draft.piece_id, language="fr").exists()
+    assert not PieceVersion.objects.filter(piece_id=draft.piece_id, language="fr").exists()
 
     with pytest.raises(NotAllowed):  # the service refuses the copy too, whatever surface asks
         services.create_translation(source=draft, language="fr", by=User.objects.get(username="translator-fr"))
-    assert not Article.objects.filter(piece_id=draft.piece_id, language="fr").exists()
+    assert not PieceVersion.objects.filter(piece_id=draft.piece_id, language="fr").exists()
 
 
 def test_a_scheduled_source_can_be_translated_for_a_simultaneous_launch(translator, make_article):
     scheduled = make_article(title="Launch day", slug="launch-day", published_at=timezone.now() + timedelta(days=1))
-    response = translator.post(f"/admin/articles/article/{scheduled.pk}/translate/", {"language": "fr"})
+    response = translator.post(f"/admin/articles/pieceversion/{scheduled.pk}/translate/", {"language": "fr"})
     assert response.status_code == 302
-    assert Article.objects.get(piece_id=scheduled.piece_id, language="fr").title == "Launch day"
+    assert PieceVersion.objects.get(piece_id=scheduled.piece_id, language="fr").title == "Launch day"
 
 
 def test_an_editor_may_start_a_translation_of_a_draft_and_the_translator_then_works_on_it(translator, editor, unreadable):
     draft = unreadable["draft"]
-    assert editor.post(f"/admin/articles/article/{draft.pk}/translate/", {"language": "fr"}).status_code == 302
-    french = Article.objects.get(piece_id=draft.piece_id, language="fr")
-    assert SECRET in page_text(translator.get(f"/admin/articles/article/{french.pk}/change/"))  # assigned to them: their language
+    assert editor.post(f"/admin/articles/pieceversion/{draft.pk}/translate/", {"language": "fr"}).status_code == 302
+    french = PieceVersion.objects.get(piece_id=draft.piece_id, language="fr")
+    assert SECRET in page_text(translator.get(f"/admin/articles/pieceversion/{french.pk}/change/"))  # assigned to them: their language

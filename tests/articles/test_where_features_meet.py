@@ -15,11 +15,11 @@ from reversion.models import Version
 
 from articles import lifecycle, services
 from articles.errors import Conflict, NotAllowed
-from articles.models import Article, ListingEntry, PendingChange, Section, Status, Tag
+from articles.models import ListingEntry, PendingChange, PieceVersion, Section, Status, Tag
 from desk import states as desk
 
 pytestmark = pytest.mark.usefixtures("demo")
-LIST = "/admin/articles/article/"
+LIST = "/admin/articles/pieceversion/"
 
 
 def change_url(version):
@@ -27,8 +27,8 @@ def change_url(version):
 
 
 def nordic(language="en"):
-    source = Article.objects.get(language="en", slug="securing-the-nordic-baltic-region")
-    return source if language == "en" else Article.objects.get(piece_id=source.piece_id, language=language)
+    source = PieceVersion.objects.get(language="en", slug="securing-the-nordic-baltic-region")
+    return source if language == "en" else PieceVersion.objects.get(piece_id=source.piece_id, language=language)
 
 
 def preview(person, version):
@@ -66,7 +66,7 @@ def test_a_translation_in_review_without_a_date_previews_for_its_translator(tran
     services.unpublish(versions=[french], by=None)
     french = services.save_version(version=french, by=None, changes={"published_at": None})
     services.submit_for_review(version=french, by=translator_user())
-    response = preview(translator, Article.objects.get(pk=french.pk))
+    response = preview(translator, PieceVersion.objects.get(pk=french.pk))
     assert response.status_code == 200
 
 
@@ -106,7 +106,7 @@ def test_a_restore_never_changes_a_drafts_status_or_date():
         by=by, language="en", changes={"title": "Scheduled once", "status": Status.PUBLISHED, "published_at": when}
     )
     scheduled_revision = Version.objects.get_for_object(version).first()
-    version = services.unpublish(versions=[version], by=by) and Article.objects.get(pk=version.pk)
+    version = services.unpublish(versions=[version], by=by) and PieceVersion.objects.get(pk=version.pk)
     version = services.save_version(version=version, by=by, changes={"published_at": None, "title": "Now a draft"})
     services.restore_revision(version=version, revision_version=scheduled_revision, by=by)
     version.refresh_from_db()
@@ -119,11 +119,11 @@ def test_a_restore_never_changes_a_drafts_status_or_date():
 def test_i_have_updated_it_survives_save_and_publish_changes(translator, editor):
     source, french = nordic("en"), nordic("fr")
     services.save_version(version=source, by=None, changes={"standfirst": "The source moved on."}, go_live=True)
-    assert Article.objects.get(pk=french.pk).is_outdated()
+    assert PieceVersion.objects.get(pk=french.pk).is_outdated()
     translator.submit(change_url(french), {"standfirst": "Le texte a suivi.", "mark_up_to_date": "on"})
-    assert PendingChange.objects.get(version=french).matches_source_revision == Article.objects.get(pk=source.pk).content_revision
+    assert PendingChange.objects.get(version=french).matches_source_revision == PieceVersion.objects.get(pk=source.pk).content_revision
 
-    _response, data = editor.open_form(change_url(french), "article_form")
+    _response, data = editor.open_form(change_url(french), "pieceversion_form")
     assert data.get("mark_up_to_date") == ["on"]  # shown ticked from the pending changes
     data.pop("mark_up_to_date")  # and even posted empty, the translator's tick is kept
     data["_publish_changes"] = ["Save and publish changes"]
@@ -169,9 +169,9 @@ def test_the_article_list_shows_scheduled_versions_as_scheduled(editor):
 def test_a_draft_whose_source_changed_is_outdated_on_the_desk_and_in_the_queue():
     source = nordic("en")
     draft = services.create_translation(source=source, language="de", by=None)
-    assert Article.objects.filter(pk=draft.pk).filter(pk__in=desk.in_state(Article.objects.all(), desk.DRAFT)).exists()
+    assert PieceVersion.objects.filter(pk=draft.pk).filter(pk__in=desk.in_state(PieceVersion.objects.all(), desk.DRAFT)).exists()
     services.save_version(version=source, by=None, changes={"title": "A newer source title"}, go_live=True)
-    assert desk.in_state(Article.objects.filter(pk=draft.pk), desk.OUTDATED).exists()
+    assert desk.in_state(PieceVersion.objects.filter(pk=draft.pk), desk.OUTDATED).exists()
     assert desk.counts(["de"])["de"][desk.OUTDATED] == 1 and desk.counts(["de"])["de"][desk.DRAFT] == 0
     jobs = [job for job in desk.queue(editor_user()) if job.version and job.version.pk == draft.pk]
     assert [job.state for job in jobs] == [desk.OUTDATED]
@@ -184,7 +184,7 @@ def test_every_transition_is_a_revision_in_the_history(editor):
     services.submit_for_review(version=version, by=by)
     services.send_back(version=version, by=by, comment="Not yet.")
     services.publish_changes(version=version, by=by)
-    services.unpublish(versions=[Article.objects.get(pk=version.pk)], by=by)
+    services.unpublish(versions=[PieceVersion.objects.get(pk=version.pk)], by=by)
     comments = list(Version.objects.get_for_object(version).values_list("revision__comment", flat=True))
     for label in ("Saved pending changes", "Submitted for review", "Sent back", "Published the pending changes", "Unpublished"):
         assert label in comments, (label, comments)
@@ -201,7 +201,7 @@ def test_the_history_is_stored_in_english_and_read_in_the_language_of_whoever_re
         services.publish_changes(version=version, by=by)
         services.make_source(version=nordic("fr"), by=by)
         first = Version.objects.get_for_object(version).order_by("pk").first()
-        services.restore_revision(version=Article.objects.get(pk=version.pk), revision_version=first, by=by)
+        services.restore_revision(version=PieceVersion.objects.get(pk=version.pk), revision_version=first, by=by)
     comments = list(Version.objects.get_for_object(version).values_list("revision__comment", flat=True))
     assert {"Saved pending changes", "Published the pending changes"} <= set(comments), comments
     assert any(re.fullmatch(r"Restored the revision of \d{4}-\d\d-\d\d \d\d:\d\d", c) for c in comments), comments
@@ -222,7 +222,7 @@ def test_the_history_is_stored_in_english_and_read_in_the_language_of_whoever_re
 def test_a_translator_calling_the_services_directly_cannot_publish_or_unpublish():
     translator, french = translator_user(), nordic("fr")
     services.unpublish(versions=[french], by=None)
-    french = Article.objects.get(pk=french.pk)
+    french = PieceVersion.objects.get(pk=french.pk)
     before = (french.status, french.published_at, french.edit_version)
     attempts = [
         lambda: services.save_version(version=french, by=translator, changes={"status": Status.PUBLISHED}),
@@ -237,7 +237,7 @@ def test_a_translator_calling_the_services_directly_cannot_publish_or_unpublish(
             attempt()
     french.refresh_from_db()
     assert (french.status, french.published_at, french.edit_version) == before
-    assert not Article.objects.filter(title="Publiée d'office").exists()
+    assert not PieceVersion.objects.filter(title="Publiée d'office").exists()
 
     live = nordic("en")
     for attempt in (
@@ -247,7 +247,7 @@ def test_a_translator_calling_the_services_directly_cannot_publish_or_unpublish(
     ):
         with pytest.raises(NotAllowed):
             attempt()
-    assert Article.objects.get(pk=live.pk).is_published()
+    assert PieceVersion.objects.get(pk=live.pk).is_published()
 
 
 def test_the_review_panel_offers_what_the_state_machine_allows(translator, editor):
@@ -268,7 +268,7 @@ def test_bulk_deleting_tags_purges_their_pages_and_drops_their_listing_rows(edit
     settings.REVIEW_PAGE_CACHE = True
     tag = Tag.objects.filter(language="en", tagged_articles__isnull=False).first()
     tag_url, facet = f"/en/tags/{tag.slug}/", f"t:{tag.pk}"
-    source = Article.objects.filter(tagged_items__tag=tag).first()
+    source = PieceVersion.objects.filter(tagged_items__tag=tag).first()
     reader = Client()
     reader.get(source.get_absolute_url())
     assert reader.get(source.get_absolute_url())["X-Review-Cache"] == "hit"
@@ -328,7 +328,7 @@ def test_a_change_to_a_piece_reaches_the_cached_pages_that_show_it_as_related(ch
         elif change == "retitle":
             services.save_version(version=peer, by=editor_user(), changes={"title": "A peer about glaciers"}, go_live=True)
         else:
-            services.publish(versions=[Article.objects.get(pk=peer.pk)], by=editor_user())
+            services.publish(versions=[PieceVersion.objects.get(pk=peer.pk)], by=editor_user())
     fresh = reader.get(url)
     assert fresh["X-Review-Cache"] == "miss"
     text = fresh.content.decode()
@@ -400,11 +400,11 @@ def test_a_search_rebuild_leaves_the_transaction_it_ran_in_as_django_expects(dja
     from articles import search
 
     search.rebuild_all()
-    only = Article.objects.get(language="en", slug="could-isil-go-nuclear")
+    only = PieceVersion.objects.get(language="en", slug="could-isil-go-nuclear")
     assert only.piece.versions.count() == 1
     with django_capture_on_commit_callbacks(execute=True):
         services.delete_version(version=only, by=editor_user())
-    assert not Article.objects.filter(pk=only.pk).exists()
+    assert not PieceVersion.objects.filter(pk=only.pk).exists()
 
 
 def test_people_and_generated_images_are_written_by_services_that_ask_a_policy(media_root):

@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from articles import services
-from articles.models import Article, FeaturedPiece, Status, Tag
+from articles.models import FeaturedPiece, PieceVersion, Status, Tag
 from delivery.pagecache import storable
 from tests.admin_client import AdminUser
 
@@ -237,7 +237,7 @@ def test_deleting_a_version_purges_its_page_and_listings(make_article, committed
     source = make_article(title="Source piece")
     french = make_article(language="fr", translation_of=source, title="Pièce française", status=Status.PUBLISHED)
     warm(french.get_absolute_url(), "/fr/articles/", *unrelated(other))
-    committed(services.delete_version, version=Article.objects.get(pk=french.pk), by=None)
+    committed(services.delete_version, version=PieceVersion.objects.get(pk=french.pk), by=None)
     assert Client().get(french.get_absolute_url()).status_code == 404
     assert_fresh("/fr/articles/", "Source piece", absent=["Pièce française"])  # the source shows again
     assert_still_cached(*unrelated(other))
@@ -319,7 +319,7 @@ def test_a_scheduled_piece_appears_at_its_time_without_a_clock_job(make_article,
     time_machine.move_to(now + timedelta(minutes=10, seconds=1), tick=False)  # well inside the pages' lifetime
     response = fetch("/en/articles/")  # the first request after ten announces it, and its purge, before looking
     assert response[STATE] == "miss" and "At ten" in response.content.decode()
-    assert Article.objects.get(title="At ten").live_announced
+    assert PieceVersion.objects.get(title="At ten").live_announced
     assert_still_cached(*unrelated(other))
 
 

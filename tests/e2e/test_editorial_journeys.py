@@ -3,7 +3,7 @@
 import re
 
 from articles import services
-from articles.models import Article, Status
+from articles.models import PieceVersion, Status
 from tests.e2e.conftest import save_screenshot, wait_until
 
 
@@ -19,7 +19,7 @@ def log_in(open_page, username, password, **options):
 
 def test_editor_writes_and_publishes_with_the_rich_text_editor_then_the_translator_translates(open_page, live_demo):
     page = log_in(open_page, "editor", "review-editor")
-    page.goto(live_demo.url + "/admin/articles/article/add/")
+    page.goto(live_demo.url + "/admin/articles/pieceversion/add/")
     page.get_by_label("Title:").press_sequentially("Cyber defence in the High North")
     assert page.get_by_label("Slug:").input_value() == "cyber-defence-in-the-high-north"  # prepopulated as typed
     page.get_by_label("Standfirst:").fill("Why the Arctic is now a cyber front.")
@@ -41,9 +41,9 @@ def test_editor_writes_and_publishes_with_the_rich_text_editor_then_the_translat
     page.keyboard.press("Escape")
     save_screenshot(page, "editor-writes")
     page.get_by_role("button", name="Save", exact=True).click()
-    page.wait_for_url(re.compile(r"/admin/articles/article/$"))
+    page.wait_for_url(re.compile(r"/admin/articles/pieceversion/$"))
 
-    article = Article.objects.get(slug="cyber-defence-in-the-high-north")
+    article = PieceVersion.objects.get(slug="cyber-defence-in-the-high-north")
     assert article.status == Status.PUBLISHED and sorted(article.tags.names()) == ["Arctic", "Cyber"]
     assert article.body == "<p>Undersea cables carry <strong>almost all</strong> of the region's data.</p>"
 
@@ -52,11 +52,11 @@ def test_editor_writes_and_publishes_with_the_rich_text_editor_then_the_translat
     assert reader.locator(".article__body strong").inner_text() == "almost all"
 
     page = log_in(open_page, "translator-fr", "review-translator")
-    assert page.goto(live_demo.url + f"/admin/articles/article/{article.pk}/change/").status == 200  # the source: read-only
+    assert page.goto(live_demo.url + f"/admin/articles/pieceversion/{article.pk}/change/").status == 200  # the source: read-only
     assert page.locator("input[name=title]").count() == 0
-    page.goto(live_demo.url + f"/admin/articles/article/{article.pk}/translate/")
+    page.goto(live_demo.url + f"/admin/articles/pieceversion/{article.pk}/translate/")
     page.get_by_role("button", name="Create the draft").click()
-    page.wait_for_url(re.compile(r"/admin/articles/article/\d+/change/$"))
+    page.wait_for_url(re.compile(r"/admin/articles/pieceversion/\d+/change/$"))
     assert page.locator(".review-source").get_by_text("Cyber defence in the High North").is_visible()  # side by side
 
     page.get_by_label("Title:").fill("La cyberdéfense dans le Grand Nord")
@@ -68,9 +68,9 @@ def test_editor_writes_and_publishes_with_the_rich_text_editor_then_the_translat
     page.keyboard.type("Les câbles sous-marins transportent presque toutes les données de la région.")
     save_screenshot(page, "translator-side-by-side")
     page.get_by_role("button", name="Save and continue editing").click()
-    page.wait_for_url(re.compile(r"/admin/articles/article/\d+/change/$"))
+    page.wait_for_url(re.compile(r"/admin/articles/pieceversion/\d+/change/$"))
 
-    french = Article.objects.get(language="fr", slug="cyberdefense-grand-nord")
+    french = PieceVersion.objects.get(language="fr", slug="cyberdefense-grand-nord")
     assert french.status == Status.DRAFT and french.translated_from_revision == article.content_revision
     assert french.body == "<p>Les câbles sous-marins transportent presque toutes les données de la région.</p>"
     with page.expect_popup() as popup:
@@ -89,7 +89,7 @@ def test_a_translator_goes_from_their_queue_to_a_translation_in_review_without_t
     page.locator("tr", has_text="Could ISIL go nuclear?").get_by_role("link", name="Translate into français").click()
     assert page.locator("#id_language").input_value() == "fr"
     page.get_by_role("button", name="Create the draft").click()
-    page.wait_for_url(re.compile(r"/admin/articles/article/\d+/change/$"))
+    page.wait_for_url(re.compile(r"/admin/articles/pieceversion/\d+/change/$"))
     assert page.locator("input[name=mark_up_to_date]").count() == 0  # a new translation has nothing to catch up with
 
     page.get_by_label("Title:").fill("L’EIIL pourrait-il se doter de l’arme nucléaire ?")
@@ -100,21 +100,21 @@ def test_a_translator_goes_from_their_queue_to_a_translation_in_review_without_t
     page.locator("#id_image_usages-0-alt_text").fill("Un conteneur de matière radioactive")
     page.locator("#id_image_usages-0-caption").fill("Une matière plus facile à obtenir qu’une arme.")
     page.get_by_role("button", name="Save and continue editing").click()
-    page.wait_for_url(re.compile(r"/admin/articles/article/\d+/change/$"))
+    page.wait_for_url(re.compile(r"/admin/articles/pieceversion/\d+/change/$"))
     page.get_by_role("textbox", name=re.compile("^Comment")).fill("Prêt pour relecture.")
     page.get_by_role("button", name="Submit for review").click()
     page.get_by_text("Submitted for review.").wait_for()  # the same address, reloaded after the POST
 
-    french = Article.objects.get(language="fr", piece__source__slug="could-isil-go-nuclear")
+    french = PieceVersion.objects.get(language="fr", piece__source__slug="could-isil-go-nuclear")
     assert french.status == Status.REVIEW and french.slug == "leiil-pourrait-il-se-doter-de-larme-nucléaire"
     assert french.comments.get().text == "Prêt pour relecture."
     save_screenshot(page, "translator-submitted")
 
 
 def test_an_arabic_version_is_edited_right_to_left(open_page, live_demo):
-    arabic = Article.objects.filter(language="ar").first()
+    arabic = PieceVersion.objects.filter(language="ar").first()
     page = log_in(open_page, "editor", "review-editor")
-    page.goto(live_demo.url + f"/admin/articles/article/{arabic.pk}/change/")
+    page.goto(live_demo.url + f"/admin/articles/pieceversion/{arabic.pk}/change/")
     editor = page.locator(".ProseMirror[contenteditable=true]")
     editor.wait_for()
     assert editor.get_attribute("dir") == "rtl" and editor.get_attribute("lang") == "ar"
@@ -123,16 +123,16 @@ def test_an_arabic_version_is_edited_right_to_left(open_page, live_demo):
 
 
 def test_an_edit_of_a_live_piece_waits_as_pending_changes_until_it_is_published(open_page, live_demo):
-    odessa = Article.objects.get(language="en", slug="odessa-ukraines-secret-weapon")
+    odessa = PieceVersion.objects.get(language="en", slug="odessa-ukraines-secret-weapon")
     reader = open_page(odessa.get_absolute_url())
     live_title = reader.locator("h1").inner_text()
 
     page = log_in(open_page, "editor", "review-editor")
-    page.goto(live_demo.url + f"/admin/articles/article/{odessa.pk}/change/")
+    page.goto(live_demo.url + f"/admin/articles/pieceversion/{odessa.pk}/change/")
     assert page.locator(".review-staged-note").is_visible()  # the editor is told before saving
     page.get_by_label("Title:").fill("Odessa: Ukraine’s secret weapon, revisited")
     page.get_by_role("button", name="Save and continue editing").click()
-    page.wait_for_url(re.compile(r"/admin/articles/article/\d+/change/$"))
+    page.wait_for_url(re.compile(r"/admin/articles/pieceversion/\d+/change/$"))
     banner = page.locator(".review-panel--pending")
     assert banner.is_visible() and "revisited" in banner.locator("ins").first.inner_text()
     assert page.get_by_label("Title:").input_value() == "Odessa: Ukraine’s secret weapon, revisited"  # the form edits the pending text
@@ -143,24 +143,24 @@ def test_an_edit_of_a_live_piece_waits_as_pending_changes_until_it_is_published(
     assert reader.locator("h1").inner_text() == live_title  # readers keep the live text
 
     page.get_by_role("button", name="Publish the pending changes").click()
-    page.wait_for_url(re.compile(r"/admin/articles/article/\d+/change/$"))
+    page.wait_for_url(re.compile(r"/admin/articles/pieceversion/\d+/change/$"))
     assert page.locator(".review-panel--pending").count() == 0
     reader.reload()
     assert "revisited" in reader.locator("h1").inner_text()
 
 
 def test_pending_changes_of_an_arabic_version_in_the_arabic_admin(open_page, live_demo):
-    arabic = Article.objects.filter(language="ar", status=Status.PUBLISHED).first()
+    arabic = PieceVersion.objects.filter(language="ar", status=Status.PUBLISHED).first()
     services.save_version(version=arabic, by=None, changes={"standfirst": arabic.standfirst + " تحديث قيد المراجعة."})
     page = log_in(open_page, "editor", "review-editor", accept_language="ar")
-    page.goto(live_demo.url + f"/admin/articles/article/{arabic.pk}/change/")
+    page.goto(live_demo.url + f"/admin/articles/pieceversion/{arabic.pk}/change/")
     assert page.locator("html").get_attribute("dir") == "rtl"
     banner = page.locator(".review-panel--pending")
     assert banner.is_visible() and banner.locator(".review-diff").first.get_attribute("dir") == "rtl"
     assert "تحديث قيد المراجعة" in banner.locator("ins").first.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     save_screenshot(page, "editor-pending-changes-ar")
-    page.goto(live_demo.url + "/admin/articles/article/?review=pending")
+    page.goto(live_demo.url + "/admin/articles/pieceversion/?review=pending")
     assert page.locator(".review-pending-badge").count() == 1
     save_screenshot(page, "editor-pending-list-ar")
 
@@ -168,7 +168,7 @@ def test_pending_changes_of_an_arabic_version_in_the_arabic_admin(open_page, liv
 def test_the_article_list_fits_1440_px_in_english_and_arabic(open_page, live_demo):
     for language in ("en", "ar"):
         page = log_in(open_page, "editor", "review-editor", accept_language=language)
-        page.goto(live_demo.url + "/admin/articles/article/")
+        page.goto(live_demo.url + "/admin/articles/pieceversion/")
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), language
         results = page.locator("#changelist .results")
         assert results.evaluate("box => box.scrollWidth <= box.clientWidth + 1"), f"{language}: the table is cut off"
@@ -180,13 +180,13 @@ def test_the_article_list_fits_1440_px_in_english_and_arabic(open_page, live_dem
 
 def test_history_compares_two_chosen_revisions_in_english_and_arabic(open_page, live_demo):
     for language, slug in (("en", "could-isil-go-nuclear"), ("ar", None)):
-        version = Article.objects.filter(language=language, status=Status.PUBLISHED).order_by("pk").first()
+        version = PieceVersion.objects.filter(language=language, status=Status.PUBLISHED).order_by("pk").first()
         if slug:
-            version = Article.objects.get(language=language, slug=slug)
+            version = PieceVersion.objects.get(language=language, slug=slug)
         for n in (1, 2):
             services.save_version(version=version, by=None, changes={"standfirst": f"{version.standfirst} ({n})"}, go_live=True)
         page = log_in(open_page, "editor", "review-editor", accept_language=language)
-        page.goto(live_demo.url + f"/admin/articles/article/{version.pk}/history/")
+        page.goto(live_demo.url + f"/admin/articles/pieceversion/{version.pk}/history/")
         page.locator("input[name=old]").last.check()  # the oldest revision against the newest
         save_screenshot(page, f"editor-history-{language}")
         page.locator("button[form=review-compare]").click()
@@ -201,7 +201,7 @@ def test_the_editorial_calendar_reschedules_through_its_form_in_english_and_arab
 
     from django.utils import timezone
 
-    source = Article.objects.get(language="en", slug="could-isil-go-nuclear")
+    source = PieceVersion.objects.get(language="en", slug="could-isil-go-nuclear")
     soon = timezone.make_aware(datetime(2031, 5, 14, 9, 0))
     scheduled = services.create_piece(by=None, language="en", changes={
         "title": "Sea lanes of the High North", "standfirst": "What the Arctic thaw means for the Alliance.", "body": "<p>Text.</p>",
@@ -212,9 +212,9 @@ def test_the_editorial_calendar_reschedules_through_its_form_in_english_and_arab
     assert source.status == Status.PUBLISHED
     for language in ("en", "ar"):
         page = log_in(open_page, "editor", "review-editor", accept_language=language)
-        page.locator("a[href$='/admin/articles/article/calendar/']").first.click()
+        page.locator("a[href$='/admin/articles/pieceversion/calendar/']").first.click()
         page.wait_for_url(re.compile(r"/calendar/$"))
-        page.goto(live_demo.url + f"/admin/articles/article/calendar/?date={soon.date().isoformat()}")
+        page.goto(live_demo.url + f"/admin/articles/pieceversion/calendar/?date={soon.date().isoformat()}")
         cell = page.locator(f"td[data-day='{soon.date().isoformat()}']")
         assert "Sea lanes of the High North" in cell.inner_text() and "أمن البحر الأسود" in cell.inner_text()
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), language
@@ -233,11 +233,11 @@ def test_the_editorial_calendar_reschedules_through_its_form_in_english_and_arab
     scheduled.refresh_from_db()
     assert timezone.localtime(scheduled.published_at).strftime("%Y-%m-%d %H:%M") == f"{later.date().isoformat()} 11:30"
     phone = log_in(open_page, "editor", "review-editor", width=375)
-    phone.goto(live_demo.url + f"/admin/articles/article/calendar/?date={later.date().isoformat()}")
+    phone.goto(live_demo.url + f"/admin/articles/pieceversion/calendar/?date={later.date().isoformat()}")
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert phone.locator(f"td[data-day='{later.date().isoformat()}']").is_visible()
     save_screenshot(phone, "editor-calendar-phone")
-    phone.goto(live_demo.url + f"/admin/articles/article/{scheduled.pk}/reschedule/")
+    phone.goto(live_demo.url + f"/admin/articles/pieceversion/{scheduled.pk}/reschedule/")
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     save_screenshot(phone, "editor-reschedule-en")
 
@@ -249,7 +249,8 @@ def preview_titles(page):
 
 def test_featured_pieces_are_ordered_by_drag_and_by_keyboard_and_the_home_page_follows(open_page, live_demo):
     nordic, isil = (
-        Article.objects.get(language="en", slug=slug).piece_id for slug in ("securing-the-nordic-baltic-region", "could-isil-go-nuclear")
+        PieceVersion.objects.get(language="en", slug=slug).piece_id
+        for slug in ("securing-the-nordic-baltic-region", "could-isil-go-nuclear")
     )
     services.arrange_home(language="en", pieces=[nordic, isil], sections=[], by=None)  # as `make run`'s demo arranges it
     page = log_in(open_page, "editor", "review-editor")
@@ -303,11 +304,11 @@ def test_the_arabic_home_arrangement_is_laid_out_right_to_left(open_page, live_d
 
 
 def test_the_live_preview_follows_typing_at_phone_and_desktop_width(open_page, live_demo):
-    english = Article.objects.get(language="en", slug="could-isil-go-nuclear")
-    arabic = Article.objects.filter(language="ar").first()
+    english = PieceVersion.objects.get(language="en", slug="could-isil-go-nuclear")
+    arabic = PieceVersion.objects.filter(language="ar").first()
     for language, version, typed in (("en", english, "Could ISIL go nuclear? Typed live"), ("ar", arabic, "عنوان جديد يكتب الآن")):
         page = log_in(open_page, "editor", "review-editor", accept_language=language)
-        page.goto(live_demo.url + f"/admin/articles/article/{version.pk}/change/")
+        page.goto(live_demo.url + f"/admin/articles/pieceversion/{version.pk}/change/")
         page.locator("#live-preview-toggle").click()
         frame = page.frame(name="live-preview-frame")
         heading = "document.getElementById('live-preview-frame').contentDocument.querySelector('h1')"
@@ -321,7 +322,7 @@ def test_the_live_preview_follows_typing_at_phone_and_desktop_width(open_page, l
         save_screenshot(page, f"editor-live-preview-{language}")
         page.keyboard.press("Escape")
         assert page.locator("#live-preview").is_hidden()
-    version = Article.objects.get(pk=english.pk)
+    version = PieceVersion.objects.get(pk=english.pk)
     assert version.title == "Could ISIL go nuclear?"  # typing saved nothing
 
 
@@ -332,9 +333,9 @@ def test_the_image_chooser_puts_a_figure_in_the_body_that_readers_get_as_a_pictu
     picture = Image.objects.get(title="Abstract of a radiation warning")
     picture.renditions = make_renditions(picture)  # the test demo skips them
     picture.save(update_fields=["renditions"])
-    version = Article.objects.get(language="en", slug="could-isil-go-nuclear")
+    version = PieceVersion.objects.get(language="en", slug="could-isil-go-nuclear")
     page = log_in(open_page, "editor", "review-editor")
-    page.goto(live_demo.url + f"/admin/articles/article/{version.pk}/change/")
+    page.goto(live_demo.url + f"/admin/articles/pieceversion/{version.pk}/change/")
     page.locator(".ProseMirror p").last.click()
     page.keyboard.press("End")
     page.locator(".prose-menubar button[title='figure']").click()
@@ -356,7 +357,7 @@ def test_the_image_chooser_puts_a_figure_in_the_body_that_readers_get_as_a_pictu
     dialog.get_by_role("button", name="Insert").click()
     assert page.locator(".ProseMirror figure img").count() == 1
     page.locator("input[name=_publish_changes]").click()
-    page.wait_for_url(re.compile(r"/admin/articles/article/"))
+    page.wait_for_url(re.compile(r"/admin/articles/pieceversion/"))
     reader = open_page(version.get_absolute_url())
     figure = reader.locator(".article__body figure")
     assert figure.locator("picture source[type='image/avif']").count() == 1
@@ -397,10 +398,10 @@ def test_the_image_chooser_and_the_focal_point_in_arabic(open_page, live_demo):
 def test_the_version_form_fits_1440_and_375_px_with_a_full_width_title(open_page, live_demo):
     from articles.models import Image
 
-    version = Article.objects.get(language="en", slug="could-isil-go-nuclear")
+    version = PieceVersion.objects.get(language="en", slug="could-isil-go-nuclear")
     for width in (1440, 375):
         page = log_in(open_page, "editor", "review-editor", width=width)
-        page.goto(live_demo.url + f"/admin/articles/article/{version.pk}/change/")
+        page.goto(live_demo.url + f"/admin/articles/pieceversion/{version.pk}/change/")
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), width
         title, row = page.locator("#id_title").bounding_box(), page.locator(".form-row.field-title").bounding_box()
         assert title["width"] >= row["width"] * (0.75 if width == 1440 else 0.9), (width, title, row)  # the title spans the form

@@ -149,10 +149,10 @@ def test_a_search_with_no_words_explains_itself(open_page):
 @pytest.mark.parametrize("language", ["fr", "ar"])
 def test_a_reader_of_an_outdated_translation_is_pointed_to_the_updated_original(open_page, live_demo, language):
     from articles import services
-    from articles.models import Article
+    from articles.models import PieceVersion
 
-    source = Article.objects.get(language="en", slug="securing-the-nordic-baltic-region")
-    translation = Article.objects.get(piece_id=source.piece_id, language=language)
+    source = PieceVersion.objects.get(language="en", slug="securing-the-nordic-baltic-region")
+    translation = PieceVersion.objects.get(piece_id=source.piece_id, language=language)
     page = open_page(translation.get_absolute_url())
     assert page.locator(".original-updated").count() == 0
 

@@ -35,7 +35,6 @@ from PIL import ImageDraw
 
 from articles import listing, search, taxonomy
 from articles.models import (
-    Article,
     ArticleImage,
     Author,
     AuthorBio,
@@ -44,6 +43,7 @@ from articles.models import (
     Kind,
     KindText,
     Piece,
+    PieceVersion,
     Section,
     SectionText,
     Status,
@@ -158,7 +158,7 @@ class Command(BaseCommand):
     help = "Wipe the publication and generate a realistic benchmark data set (see the module docstring)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--versions", type=int, default=100_000, help="Article versions in all (default 100000).")
+        parser.add_argument("--versions", type=int, default=100_000, help="Versions in all (default 100000).")
         parser.add_argument("--pieces", type=int, default=20_000, help="Pieces, each with a source version (default 20000).")
         parser.add_argument("--languages", type=int, default=30, help="Use the first N of settings.LANGUAGES (default 30).")
         parser.add_argument("--authors", type=int, default=None, help="Authors (default: one per 20 pieces, 10 to 300).")
@@ -199,10 +199,10 @@ class Command(BaseCommand):
 
         counts = {
             "pieces": Piece.objects.using(database).count(),
-            "versions": Article.objects.using(database).count(),
-            "published": Article.objects.using(database).published().count(),
-            "drafts": Article.objects.using(database).exclude(status=Status.PUBLISHED).count(),
-            "scheduled": Article.objects.using(database).filter(status=Status.PUBLISHED, published_at__gt=timezone.now()).count(),
+            "versions": PieceVersion.objects.using(database).count(),
+            "published": PieceVersion.objects.using(database).published().count(),
+            "drafts": PieceVersion.objects.using(database).exclude(status=Status.PUBLISHED).count(),
+            "scheduled": PieceVersion.objects.using(database).filter(status=Status.PUBLISHED, published_at__gt=timezone.now()).count(),
             "languages": len(codes),
             "tags": Tag.objects.using(database).count(),
             "taggings": TaggedArticle.objects.using(database).count(),
@@ -420,7 +420,7 @@ class Command(BaseCommand):
                 slug = f"{slug[:70]}-{rng.randint(2, 99999)}"
             slugs[language].add(slug)
             published = status == Status.PUBLISHED
-            return Article(
+            return PieceVersion(
                 piece=piece, language=language, title=title, slug=slug, standfirst=words.sentence() + " " + words.sentence(),
                 body=words.body(), status=status, published_at=published_at, content_revision=1,
                 translated_from_revision=None if source else 1, live_announced=published and published_at <= self.now,
@@ -432,9 +432,9 @@ class Command(BaseCommand):
             for code, facts in entry["versions"].items():
                 versions.append(version(piece, code, facts["status"], facts["published_at"], False))
         for start in range(0, len(versions), BATCH):
-            Article.objects.using(self.using).bulk_create(versions[start : start + BATCH])
+            PieceVersion.objects.using(self.using).bulk_create(versions[start : start + BATCH])
         self.versions = versions
-        sources = Article.objects.filter(piece_id=OuterRef("pk"), translated_from_revision__isnull=True)
+        sources = PieceVersion.objects.filter(piece_id=OuterRef("pk"), translated_from_revision__isnull=True)
         Piece.objects.using(self.using).update(
             source_id=Subquery(sources.values("pk")[:1]), source_language=Subquery(sources.values("language")[:1])
         )
@@ -485,7 +485,7 @@ class Command(BaseCommand):
         featured = []
         for language in [code for code in ("en", "ru", "ar") if code in self.codes]:
             recent = (
-                Article.objects.using(self.using)
+                PieceVersion.objects.using(self.using)
                 .published()
                 .filter(language=language)
                 .order_by("-published_at")

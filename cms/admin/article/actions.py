@@ -57,7 +57,7 @@ class BulkActions:
     @admin.action(description=gettext_lazy("Export the selected pieces for translation (XLIFF 2 or PO)…"))
     def export_selected(self, request, queryset):
         ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True)[:500])
-        return redirect(f"{reverse('admin:articles_article_export')}?ids={ids}")
+        return redirect(f"{reverse('admin:articles_pieceversion_export')}?ids={ids}")
 
     @admin.action(description=gettext_lazy("Unpublish selected versions"))
     def unpublish_selected(self, request, queryset):

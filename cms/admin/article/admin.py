@@ -17,7 +17,7 @@ from reversion.admin import VersionAdmin
 
 from articles import services
 from articles.errors import DomainError, NotAllowed
-from articles.models import Article, ArticleImage, PendingChange, Status
+from articles.models import ArticleImage, PendingChange, PieceVersion, Status
 from articles.policies import (
     is_translator,
     may_delete,
@@ -45,7 +45,7 @@ from cms.admin.hardening import HardenedAdmin, pk_or_404
 from cms.admin.scoping import deny_forged_languages, deny_unless_language
 
 
-@admin.register(Article)
+@admin.register(PieceVersion)
 class ArticleAdmin(VersionColumns, BulkActions, ReviewViews, TranslationViews, HistoryViews, CalendarViews, HardenedAdmin,
                    VersionAdmin):  # fmt: skip
     form = ArticleAdminForm
@@ -65,7 +65,7 @@ class ArticleAdmin(VersionColumns, BulkActions, ReviewViews, TranslationViews, H
         "make_source_selected",
         "delete_selected",
     ]
-    change_form_template = "admin/articles/article/change_form.html"
+    change_form_template = "admin/articles/pieceversion/change_form.html"
 
     class Media:
         js = ["js/admin-direction.js", "js/live-preview.js"]
@@ -133,7 +133,9 @@ class ArticleAdmin(VersionColumns, BulkActions, ReviewViews, TranslationViews, H
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         article = self.get_object(request, unquote(object_id)) if object_id else None
         if object_id and article is None:  # not readable, or gone: name the rule rather than pretend it is gone
-            language = Article.objects.filter(pk=pk_or_404(Article, unquote(object_id))).values_list("language", flat=True).first()
+            language = (
+                PieceVersion.objects.filter(pk=pk_or_404(PieceVersion, unquote(object_id))).values_list("language", flat=True).first()
+            )
             if language:
                 deny_unless_language(request, language)
         if article and not may_read_version(request.user, article):
@@ -153,7 +155,7 @@ class ArticleAdmin(VersionColumns, BulkActions, ReviewViews, TranslationViews, H
             request.review_refusal = refusal
             return super().changeform_view(request, object_id, form_url, context)
 
-    change_list_template = "admin/articles/article/change_list.html"
+    change_list_template = "admin/articles/pieceversion/change_list.html"
 
     def changelist_view(self, request, extra_context=None):
         # An action this person is not offered is refused (403), not silently ignored.
@@ -226,7 +228,7 @@ class ArticleAdmin(VersionColumns, BulkActions, ReviewViews, TranslationViews, H
                 services.check_deletable(article)
             except DomainError as refusal:
                 self.message_user(request, str(refusal), messages.ERROR)
-                return redirect("admin:articles_article_change", article.pk)
+                return redirect("admin:articles_pieceversion_change", article.pk)
         return super().delete_view(request, object_id, extra_context)
 
     # Translation, comparison, restore -------------------------------------------------------

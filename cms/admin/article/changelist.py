@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from articles import lifecycle, taxonomy
 from articles.languages import current_language, language_codes, language_info, language_order
-from articles.models import Article, PendingChange, Status
+from articles.models import PendingChange, PieceVersion, Status
 from articles.models.article import outdated
 from articles.policies import (
     may_read_version,
@@ -99,7 +99,7 @@ class VersionsChangeList(ChangeList):
         pieces = {article.piece_id for article in self.result_list}
         siblings = {}
         for sibling in (
-            Article.objects.filter(piece_id__in=pieces)
+            PieceVersion.objects.filter(piece_id__in=pieces)
             .select_related("piece")
             .only("piece__source_id", "language", "content_revision", "translated_from_revision", "status", "published_at")
         ):
@@ -186,7 +186,7 @@ class VersionColumns:
         links = [format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', preview_url(article), _("Preview"))]
         if article.is_published():
             links.append(format_html('<a href="{}">{}</a>', article.get_absolute_url(), _("View on site")))
-        translate = reverse("admin:articles_article_translate", args=[article.pk])
+        translate = reverse("admin:articles_pieceversion_translate", args=[article.pk])
         into = getattr(article, "translate_into", [])
         if into and getattr(article, "translate_choice", False):
             links.append(format_html('<a href="{}">{}</a>', translate, _("Translate…")))

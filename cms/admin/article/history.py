@@ -13,7 +13,7 @@ from reversion.models import Version
 from articles import lifecycle, services
 from articles.diff import field_diffs, labelled
 from articles.errors import DomainError, NotAllowed
-from articles.models import Article, PendingChange
+from articles.models import PendingChange, PieceVersion
 from articles.policies import (
     is_translator,
     may_view_history,
@@ -39,10 +39,10 @@ class HistoryViews:
             "preview_url": preview_url(article),
             "rows": [(version, versions[i + 1] if i + 1 < len(versions) else None) for i, version in enumerate(versions)],
         }
-        return TemplateResponse(request, "admin/articles/article/history.html", context)
+        return TemplateResponse(request, "admin/articles/pieceversion/history.html", context)
 
     def viewable_version(self, request, object_id):
-        article = get_object_or_404(Article, pk=pk_or_404(Article, object_id))
+        article = get_object_or_404(PieceVersion, pk=pk_or_404(PieceVersion, object_id))
         if not may_view_history(request.user, article.language):
             raise PermissionDenied
         return article
@@ -50,7 +50,7 @@ class HistoryViews:
     def revision_view(self, request, object_id, version_id, extra_context=None):
         # reversion's own view reverts the row, edit lock included, before saving; restore_view does not.
         article = self.viewable_version(request, object_id)
-        return redirect("admin:articles_article_history", article.pk)
+        return redirect("admin:articles_pieceversion_history", article.pk)
 
     def recoverlist_view(self, request, extra_context=None):
         if is_translator(request.user):
@@ -70,11 +70,11 @@ class HistoryViews:
             "original": article,
             "old": old,
             "new": new,
-            "diffs": labelled(Article, field_diffs(services.texts_kept(old), services.texts_kept(new), COMPARED_FIELDS)),
+            "diffs": labelled(PieceVersion, field_diffs(services.texts_kept(old), services.texts_kept(new), COMPARED_FIELDS)),
             "direction": direction_attrs(article.language).get("dir", "ltr"),
             "title": _("Changes in “%(title)s”") % {"title": article.title},
         }
-        return TemplateResponse(request, "admin/articles/article/compare.html", context)
+        return TemplateResponse(request, "admin/articles/pieceversion/compare.html", context)
 
     def compare_choice_view(self, request, object_id):
         """The history's "compare the two chosen revisions": any two, older first."""
@@ -86,7 +86,7 @@ class HistoryViews:
         if len(ids) != 2:
             return HttpResponseBadRequest(_("These revisions are not revisions of this version."))
         old, new = sorted(int(value) for value in chosen)
-        return redirect("admin:articles_article_compare", article.pk, old, new)
+        return redirect("admin:articles_pieceversion_compare", article.pk, old, new)
 
     def restore_view(self, request, object_id, version_id):
         """Restore a revision: a GET (or a POST without `confirm`) asks first, saying what the restore will do."""
@@ -104,14 +104,14 @@ class HistoryViews:
             raise
         except DomainError as refusal:
             messages.error(request, _("Not restored: %(reason)s") % {"reason": refusal})
-            return redirect("admin:articles_article_history", article.pk)
+            return redirect("admin:articles_pieceversion_history", article.pk)
         if PendingChange.objects.filter(version_id=article.pk).exists():  # a live version: the restore is pending
             messages.success(
                 request, _("The revision is now this version’s pending changes: readers keep the live text until they are published.")
             )
         else:
             messages.success(request, _("Revision restored. The text before the restore is kept in the history."))
-        return redirect("admin:articles_article_change", article.pk)
+        return redirect("admin:articles_pieceversion_change", article.pk)
 
     def restore_confirmation(self, request, article, version):
         """What the restore of `version` will change, compared with the text the form edits now (pending changes included)."""
@@ -121,16 +121,16 @@ class HistoryViews:
         if copy is not None:
             now["images"] = copy.pending_usages
         kept = services.texts_kept(version)
-        fields = [*Article.CONTENT_FIELDS, "images", "slug"]
+        fields = [*PieceVersion.CONTENT_FIELDS, "images", "slug"]
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": article,
             "kept": version,
             "state": state,
-            "diffs": labelled(Article, field_diffs(now, kept, fields)),
+            "diffs": labelled(PieceVersion, field_diffs(now, kept, fields)),
             "direction": direction_attrs(article.language).get("dir", "ltr"),
             "title": _("Restore the revision of %(when)s?") % {"when": date_format(timezone.localtime(version.revision.date_created),
                                                                                    "DATETIME_FORMAT")},
         }  # fmt: skip
-        return TemplateResponse(request, "admin/articles/article/restore.html", context)
+        return TemplateResponse(request, "admin/articles/pieceversion/restore.html", context)

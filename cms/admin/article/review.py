@@ -10,7 +10,7 @@ from articles import lifecycle, services
 from articles.diff import field_diffs, labelled
 from articles.errors import DomainError, NotAllowed
 from articles.lifecycle import Transition
-from articles.models import Article, Status
+from articles.models import PieceVersion, Status
 from articles.policies import (
     may_edit_language,
     may_read_version,
@@ -45,7 +45,7 @@ class ReviewViews:
         """The review panel's buttons: submit for review, approve, send back with a comment, comment."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        article = get_object_or_404(Article.objects.select_related("piece"), pk=pk_or_404(Article, object_id))
+        article = get_object_or_404(PieceVersion.objects.select_related("piece"), pk=pk_or_404(PieceVersion, object_id))
         step = self.REVIEW_STEPS.get(request.POST.get("step", ""))
         if step is None:
             return HttpResponseBadRequest(_("Unknown review step."))
@@ -61,9 +61,9 @@ class ReviewViews:
                     "publish_changes": _("The pending changes are live."),
                     "discard_changes": _("The pending changes were discarded; the form shows the live text.")}  # fmt: skip
             messages.success(request, done[request.POST["step"]])
-        if not may_read_version(request.user, Article.objects.get(pk=article.pk)):
-            return redirect("admin:articles_article_changelist")
-        return redirect("admin:articles_article_change", article.pk)
+        if not may_read_version(request.user, PieceVersion.objects.get(pk=article.pk)):
+            return redirect("admin:articles_pieceversion_changelist")
+        return redirect("admin:articles_pieceversion_change", article.pk)
 
     def review_context(self, request, article):
         """What the review panel under the form offers this person for this version."""
@@ -88,8 +88,12 @@ class ReviewViews:
                 return {"slug": version.slug, "published_at": timezone.localtime(when).strftime("%Y-%m-%d %H:%M") if when else ""}
 
             live = {**services.texts_of(article), **settings_of(article)}
-            changes = {**{name: getattr(copy, name) for name in Article.CONTENT_FIELDS}, "images": copy.pending_usages, **settings_of(copy)}
-            fields = [*Article.CONTENT_FIELDS, "images", "slug", "published_at"]
-            context.update(pending=pending, pending_diffs=labelled(Article, field_diffs(live, changes, fields)),
+            changes = {
+                **{name: getattr(copy, name) for name in PieceVersion.CONTENT_FIELDS},
+                "images": copy.pending_usages,
+                **settings_of(copy),
+            }
+            fields = [*PieceVersion.CONTENT_FIELDS, "images", "slug", "published_at"]
+            context.update(pending=pending, pending_diffs=labelled(PieceVersion, field_diffs(live, changes, fields)),
                            pending_dir=direction_attrs(article.language).get("dir", "ltr"))  # fmt: skip
         return context

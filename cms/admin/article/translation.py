@@ -12,7 +12,7 @@ from articles import services
 from articles.diff import field_diffs, labelled
 from articles.errors import DomainError, NotAllowed
 from articles.languages import language_codes, language_info
-from articles.models import Article
+from articles.models import PieceVersion
 from articles.policies import (
     is_translator,
     may_read_version,
@@ -55,7 +55,7 @@ class TranslationViews:
             "versions": versions,
             "ids": ",".join(str(v.pk) for v in versions),
         }
-        return TemplateResponse(request, "admin/articles/article/export.html", context)
+        return TemplateResponse(request, "admin/articles/pieceversion/export.html", context)
 
     def import_view(self, request):
         """Upload an agency's XLIFF 2 or PO file: drafts created or updated, all or nothing."""
@@ -85,15 +85,15 @@ class TranslationViews:
                             else _("“%(title)s” [%(language)s]: imported, still to finish or outdated.")
                         )
                     messages.success(request, message % {"title": item.version.title, "language": item.version.language})
-                return redirect("admin:articles_article_queue")
+                return redirect("admin:articles_pieceversion_queue")
         context = {**self.admin_site.each_context(request), "opts": self.opts, "title": _("Import translations"), "form": form}
-        return TemplateResponse(request, "admin/articles/article/import.html", context)
+        return TemplateResponse(request, "admin/articles/pieceversion/import.html", context)
 
     def desk_view(self, request):
         """Language × state: how many pieces are missing, drafts, in review, outdated or current, each a link to its list."""
         if is_translator(request.user) or not self.has_view_permission(request):
             raise PermissionDenied(_("The translation desk's overview is for editors; translators have their queue."))
-        changelist = reverse("admin:articles_article_changelist")
+        changelist = reverse("admin:articles_pieceversion_changelist")
         rows = []
         for code, row in desk.counts().items():
             cells = []
@@ -108,7 +108,7 @@ class TranslationViews:
             "states": desk.STATES,
             "rows": rows,
         }
-        return TemplateResponse(request, "admin/articles/article/desk.html", context)
+        return TemplateResponse(request, "admin/articles/pieceversion/desk.html", context)
 
     def queue_view(self, request):
         """What waits in this person's languages, with a way in to each: translate, or open the version."""
@@ -121,7 +121,7 @@ class TranslationViews:
             "title": _("My translation queue") if is_translator(request.user) else _("Translation queue"),
             "jobs": jobs,
         }
-        return TemplateResponse(request, "admin/articles/article/queue.html", context)
+        return TemplateResponse(request, "admin/articles/pieceversion/queue.html", context)
 
     def translation_context(self, article):
         if not article:
@@ -138,17 +138,19 @@ class TranslationViews:
                 context["source_images"] = image_segments(comparison.now["images"])
                 context["side_by_side"] = desk.side_by_side(source, article, comparison)
                 if comparison.outdated:
-                    diffs = field_diffs(comparison.then, comparison.now, [*Article.CONTENT_FIELDS, "images"]) if comparison.then else None
-                    context["outdated_diffs"], context["outdated"] = diffs and labelled(Article, diffs), True
+                    diffs = (
+                        field_diffs(comparison.then, comparison.now, [*PieceVersion.CONTENT_FIELDS, "images"]) if comparison.then else None
+                    )
+                    context["outdated_diffs"], context["outdated"] = diffs and labelled(PieceVersion, diffs), True
         return context
 
     def translate_view(self, request, object_id):
-        article = get_object_or_404(self.get_queryset(request).select_related("piece__source"), pk=pk_or_404(Article, object_id))
+        article = get_object_or_404(self.get_queryset(request).select_related("piece__source"), pk=pk_or_404(PieceVersion, object_id))
         if not self.has_add_permission(request):
             raise PermissionDenied
         if not may_read_version(request.user, article.piece.source):
             raise PermissionDenied(_("This piece’s source is not published yet: an editor can start its translation."))
-        existing = set(Article.objects.filter(piece_id=article.piece_id).values_list("language", flat=True))
+        existing = set(PieceVersion.objects.filter(piece_id=article.piece_id).values_list("language", flat=True))
         choices = language_choices(request.user, [code for code in language_codes() if code not in existing])
         if request.method == "POST":
             language = request.POST.get("language", "")
@@ -159,14 +161,14 @@ class TranslationViews:
                 raise
             except DomainError as refusal:
                 messages.error(request, str(refusal))
-                there = Article.objects.filter(piece_id=article.piece_id, language=language).first()
-                return redirect("admin:articles_article_change", there.pk) if there else redirect(request.path)
+                there = PieceVersion.objects.filter(piece_id=article.piece_id, language=language).first()
+                return redirect("admin:articles_pieceversion_change", there.pk) if there else redirect(request.path)
             name = language_info(language)["name_local"]
             messages.success(request, _("Draft version in %(language)s created: translate it below.") % {"language": name})
             if created.slug != article.slug:
                 messages.warning(request, _("The slug “%(slug)s” was taken in this language, so the draft has “%(new)s”.")
                                  % {"slug": article.slug, "new": created.slug})  # fmt: skip
-            return redirect("admin:articles_article_change", created.pk)
+            return redirect("admin:articles_pieceversion_change", created.pk)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -175,4 +177,4 @@ class TranslationViews:
             "chosen": request.GET.get("language", ""),
             "title": _("Add a translation of “%(title)s”") % {"title": article.title},
         }
-        return TemplateResponse(request, "admin/articles/article/translate.html", context)
+        return TemplateResponse(request, "admin/articles/pieceversion/translate.html", context)

@@ -15,13 +15,13 @@ from PIL import ImageDraw
 
 from articles import services
 from articles.models import (
-    Article,
     Author,
     AuthorBio,
     Image,
     Kind,
     KindText,
     PendingChange,
+    PieceVersion,
     PublicationPage,
     Section,
     SectionText,
@@ -89,7 +89,7 @@ class Command(BaseCommand):
     def load_states(self):
         """Leave every state a newcomer should meet: arranged home pages, a scheduled translation, one in review
         with a comment, and a live piece with pending changes."""
-        sources = {slug: Article.objects.get(language="en", slug=slug) for slug in {
+        sources = {slug: PieceVersion.objects.get(language="en", slug=slug) for slug in {
             demo_content.SCHEDULED_TRANSLATION["source"], demo_content.IN_REVIEW_TRANSLATION["source"],
             *(slug for slugs in demo_content.FEATURED.values() for slug in slugs)}}  # fmt: skip
         for language, slugs in demo_content.FEATURED.items():
@@ -98,12 +98,12 @@ class Command(BaseCommand):
         self.load_translation(sources, demo_content.SCHEDULED_TRANSLATION, status=Status.PUBLISHED, published_at=week_ahead)
         data = demo_content.IN_REVIEW_TRANSLATION
         translator = get_user_model().objects.get(username="translator-fr")
-        waiting = Article.objects.filter(piece_id=sources[data["source"]].piece_id, language=data["language"], status=Status.REVIEW)
+        waiting = PieceVersion.objects.filter(piece_id=sources[data["source"]].piece_id, language=data["language"], status=Status.REVIEW)
         if not waiting.exists():  # loaded again: it is still in review, with its comment
             version = self.load_translation(sources, data, status=Status.DRAFT, published_at=None, by=translator)
             services.submit_for_review(version=version, by=translator, comment=data["comment"])
         change = demo_content.PENDING_CHANGE
-        live = Article.objects.get(language=change["language"], slug=change["slug"])
+        live = PieceVersion.objects.get(language=change["language"], slug=change["slug"])
         if PendingChange.objects.filter(version=live).exists():  # loaded again: the pending change is made afresh
             services.discard_changes(version=live, by=None)
         editor = get_user_model().objects.get(username="editor")
@@ -111,7 +111,7 @@ class Command(BaseCommand):
 
     def load_translation(self, sources, data, *, status, published_at, by=None):
         source = sources[data["source"]]
-        version = Article.objects.filter(piece_id=source.piece_id, language=data["language"]).first()
+        version = PieceVersion.objects.filter(piece_id=source.piece_id, language=data["language"]).first()
         version = version or services.create_translation(source=source, language=data["language"], by=by)
         usage = source.image_usages.select_related("image").first()
         changes = {"title": data["title"], "slug": slugify(data["title"], allow_unicode=True), "standfirst": data["standfirst"],
@@ -202,13 +202,13 @@ class Command(BaseCommand):
         first, *others = piece["versions"]
         shared = {"section": sections[piece["section"]], "kind": kinds[piece["kind"]],
                   "authors": [authors[slug] for slug in piece.get("authors", [])]}  # fmt: skip
-        source = Article.objects.filter(language=first["language"], slug=changes(first)["slug"]).first()
+        source = PieceVersion.objects.filter(language=first["language"], slug=changes(first)["slug"]).first()
         if source:
             source = services.save_version(version=source, by=None, changes=changes(first), go_live=True, **shared, **extras(first))
         else:
             source = services.create_piece(by=None, language=first["language"], changes=changes(first), **shared, **extras(first))
         for version in others:
-            existing = Article.objects.filter(piece_id=source.piece_id, language=version["language"]).first()
+            existing = PieceVersion.objects.filter(piece_id=source.piece_id, language=version["language"]).first()
             existing = existing or services.create_translation(source=source, language=version["language"], by=None)
             services.save_version(
                 version=existing, by=None, changes=changes(version), matches_source_revision=source.content_revision, go_live=True,
