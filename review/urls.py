@@ -2,14 +2,28 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.http import Http404
-from django.urls import include, path, re_path
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.urls import include, path, re_path, reverse
+from django.utils.encoding import escape_uri_path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.static import serve
 
 from reader.sitemaps import SITEMAPS
 from reader.views import robots_txt
 
+
+@csrf_exempt  # it changes nothing: the page it sends a POST on to checks the token
+def moved_versions_admin(request, rest=None):
+    """The versions' admin pages were at /admin/articles/article/… while the model was named Article: bookmarks, mails
+    to translators and calendar subscriptions still name them. Moved permanently, the rest of the path and the query
+    string kept; 308 for anything but GET and HEAD, so that a form posted there is posted again, not lost."""
+    to = reverse("admin:articles_pieceversion_changelist") + escape_uri_path(rest or "")
+    _path, question, query = request.get_full_path().partition("?")
+    return HttpResponsePermanentRedirect(to + question + query, preserve_request=request.method not in ("GET", "HEAD"))
+
+
 urlpatterns = [
+    re_path(r"^admin/articles/article(?:/(?P<rest>.*))?\Z", moved_versions_admin),  # before the admin's own URLs
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"}, name="sitemap"),
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),

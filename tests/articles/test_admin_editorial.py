@@ -45,6 +45,33 @@ def write_piece(editor, **changes):
     return PieceVersion.objects.get(language=fields["language"], slug=fields["slug"])
 
 
+def test_the_old_admin_addresses_of_versions_move_permanently_keeping_the_path_and_the_query(editor):
+    """Issue 25: the versions' admin was at /admin/articles/article/… while the model was named Article. Bookmarks,
+    mails to translators and calendar subscriptions still name it: GETs move with 301, anything else with 308."""
+    draft = write_piece(editor)
+    old, new = f"/admin/articles/article/{draft.pk}/change/", change_url(draft)
+    query = "?_changelist_filters=language__exact%3Den&note=%C3%A9t%C3%A9"
+    moved = editor.get(old + query)
+    assert moved.status_code == 301 and moved["Location"] == new + query
+    assert editor.get(moved["Location"]).status_code == 200
+    for before, after in [
+        ("/admin/articles/article/", LIST),
+        ("/admin/articles/article", LIST),
+        ("/admin/articles/article/?q=Odessa&status__exact=draft", LIST + "?q=Odessa&status__exact=draft"),
+        ("/admin/articles/article/calendar.ics?token=abc", "/admin/articles/pieceversion/calendar.ics?token=abc"),
+    ]:
+        response = Client().get(before)  # anonymous too: the new address asks for the login
+        assert (response.status_code, response["Location"]) == (301, after), before
+    _page, form = editor.open_form(new, "pieceversion_form")
+    form.update(standfirst=["Posted to the old address."], _save=["Save"])
+    reposted = editor.client.post(old, form)
+    assert reposted.status_code == 308 and reposted["Location"] == new
+    saved = editor.client.post(old, form, follow=True)
+    assert saved.redirect_chain[0] == (new, 308) and saved.status_code == 200
+    assert PieceVersion.objects.get(pk=draft.pk).standfirst == "Posted to the old address."
+    assert editor.get("/admin/articles/articleimage/").status_code == 404  # another model's address: not moved
+
+
 def test_editor_writes_schedules_previews_publishes_and_unpublishes(editor):
     tomorrow = timezone.localtime() + timedelta(days=1)
     piece = write_piece(editor, published_at_0=tomorrow.strftime("%Y-%m-%d"), published_at_1="09:00:00", tags=["Arctic", "Sweden"])
