@@ -1,15 +1,26 @@
-"""A database holding wave-1 data (versions grouped by translation_key) migrates to pieces with nothing lost."""
+"""Migrations keep what a database holds: wave-1 data (versions grouped by translation_key) becomes pieces, and the
+version model's rename (Article → PieceVersion) keeps people's rights and the revisions readable, both ways."""
 
 import uuid
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Permission, User
+from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+from reversion.models import Version
+
+from articles import services
+from articles.models import PieceVersion, Status
 
 BEFORE = [("articles", "0003_image_renditions")]
+BEFORE_RENAME = [("articles", "0019_search_fts_follows_deletes")]
+RENAMED = [("articles", "0020_rename_article_pieceversion")]
+DEFAULT_PERMISSIONS = ("add", "change", "delete", "view")
 
 
 def migrate(targets):
@@ -17,6 +28,16 @@ def migrate(targets):
     executor.loader.build_graph()
     executor.migrate(targets)
     return executor.loader.project_state(targets).apps
+
+
+def migrate_all_but(targets):
+    """Migrate the apps in `targets` to them and return the models as they are then, every other app's at its newest
+    (a target's own state holds only the migrations it depends on: contenttypes before 0002, for one)."""
+    migrate(targets)
+    graph = MigrationExecutor(connection).loader.graph
+    apps_named = {app for app, _name in targets}
+    nodes = [*targets, *(node for node in graph.leaf_nodes() if node[0] not in apps_named)]
+    return MigrationExecutor(connection).loader.project_state(nodes).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -64,6 +85,59 @@ def test_wave_one_data_migrates_to_pieces_with_nothing_lost():
     assert Listing.objects.filter(language="fr", facet="all").get(piece=piece).version_id == french.pk
     assert Listing.objects.filter(language="de", facet="all").get(piece=piece).version_id == source.pk  # the draft does not show
     assert Listing.objects.filter(language="en", facet="all").count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("forward", ["executor", "migrate command"])
+def test_renaming_the_version_model_keeps_rights_and_revisions_both_ways(make_article, forward):
+    """Issue 25: the model `Article` is a version, so in Python it is `PieceVersion`; its table stays. Its content type,
+    default permissions and the label in stored revisions follow the name, forwards and backwards. Forwards runs both
+    as a bare MigrationExecutor (no RenameContentType is inserted) and as `migrate` does (Django inserts one)."""
+    version = make_article(title="Nordic security", status=Status.DRAFT)
+    written_now = Version.objects.get_for_object(version).get().serialized_data
+    assert '"model": "articles.pieceversion"' in written_now
+    content_type = ContentType.objects.get_for_model(PieceVersion)
+
+    old = migrate_all_but(BEFORE_RENAME)
+    ContentType.objects.clear_cache()
+    OldType, OldPermission = old.get_model("contenttypes", "ContentType"), old.get_model("auth", "Permission")
+    assert OldType.objects.get(pk=content_type.pk).model == "article"
+    old_codenames = set(OldPermission.objects.filter(content_type_id=content_type.pk).values_list("codename", flat=True))
+    assert old_codenames == {f"{action}_article" for action in DEFAULT_PERMISSIONS}
+    OldVersion = old.get_model("reversion", "Version")
+    assert OldVersion.objects.get(content_type_id=content_type.pk, object_id=str(version.pk)).serialized_data == written_now.replace(
+        '"model": "articles.pieceversion"', '"model": "articles.article"'
+    )
+    # What the old code wrote and granted: a revision saved under the old label, and a group holding change_article.
+    Article = old.get_model("articles", "Article")
+    then = Article.objects.get(pk=version.pk)
+    then.title = "Nordic security, as first written"
+    revision = old.get_model("reversion", "Revision").objects.create(date_created=timezone.now(), comment="Saved")
+    saved_then = OldVersion.objects.create(
+        revision=revision, object_id=str(then.pk), content_type_id=content_type.pk, db="default", format="json",
+        serialized_data=serializers.serialize("json", [then]), object_repr=then.title,
+    )  # fmt: skip
+    assert '"model": "articles.article"' in saved_then.serialized_data
+    chiefs = old.get_model("auth", "Group").objects.create(name="Chiefs")
+    chiefs.permissions.set(OldPermission.objects.filter(content_type_id=content_type.pk, codename__in=["change_article", "view_article"]))
+    chief = old.get_model("auth", "User").objects.create(username="chief", is_staff=True)
+    chief.groups.add(chiefs)
+
+    if forward == "executor":
+        migrate(RENAMED)
+    else:
+        call_command("migrate", *RENAMED[0], verbosity=0)
+    ContentType.objects.clear_cache()
+    assert ContentType.objects.get_for_model(PieceVersion).pk == content_type.pk
+    chief = User.objects.get(username="chief")
+    assert chief.has_perm("articles.change_pieceversion") and chief.has_perm("articles.view_pieceversion")
+    assert not chief.has_perm("articles.delete_pieceversion")
+    assert not Permission.objects.filter(codename__in=[f"{action}_article" for action in DEFAULT_PERMISSIONS]).exists()
+    revisions = Version.objects.get_for_object(PieceVersion.objects.get(pk=version.pk))
+    assert sorted(v.field_dict["title"] for v in revisions) == ["Nordic security", "Nordic security, as first written"]
+    first = revisions.get(pk=saved_then.pk)
+    services.restore_revision(version=PieceVersion.objects.get(pk=version.pk), revision_version=first, by=None)
+    assert PieceVersion.objects.get(pk=version.pk).title == "Nordic security, as first written"
 
 
 def test_no_migration_runs_live_code():
