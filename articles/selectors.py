@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from articles import taxonomy
 from articles.models import ArticleImage, Author, ListingEntry, PieceVersion, TaggedArticle
-from articles.models.article import CARD_FIELDS, Status
 from articles.models.listing import ALL
+from articles.models.version import CARD_FIELDS, Status
 
 T = TypeVar("T")
 ENTRY_FIELDS = ("id", "language", "facet", "published_at", "kind_id", "section_id", "piece_id", "version_id")

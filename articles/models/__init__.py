@@ -1,4 +1,3 @@
-from articles.models.article import PieceVersion, PieceVersionQuerySet, Status
 from articles.models.editorial import (
     ArticleRedirect,
     Assignment,
@@ -15,6 +14,7 @@ from articles.models.piece import Piece
 from articles.models.search import SearchDocument
 from articles.models.tags import Tag, TaggedArticle
 from articles.models.taxonomy import Author, AuthorBio, Kind, KindText, Section, SectionText
+from articles.models.version import PieceVersion, PieceVersionQuerySet, Status
 
 __all__ = [
     "PieceVersion",

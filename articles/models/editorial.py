@@ -148,7 +148,7 @@ class AssignmentQuerySet(models.QuerySet["Assignment"]):
         """Assignments whose translation is not yet done (missing, a draft, in review or outdated)."""
         from django.db.models import Exists, F, OuterRef
 
-        from articles.models.article import PieceVersion, Status
+        from articles.models.version import PieceVersion, Status
 
         done = PieceVersion.objects.filter(
             piece=OuterRef("piece"), language=OuterRef("language"), status=Status.PUBLISHED,

@@ -16,7 +16,7 @@ from django.views.generic import DetailView
 from articles import events, selectors, services, taxonomy
 from articles.languages import current_language
 from articles.models import ArticleImage, ArticleRedirect, Author, Image, PendingChange, PieceVersion, Tag
-from articles.models.article import outdated
+from articles.models.version import outdated
 from articles.policies import may_edit_language, may_read_pending, may_read_version, may_view_history
 from articles.sanitize import sanitize_html
 from reader import sharing

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from articles import lifecycle, taxonomy
 from articles.languages import current_language, language_codes, language_info, language_order
 from articles.models import PendingChange, PieceVersion, Status
-from articles.models.article import outdated
+from articles.models.version import outdated
 from articles.policies import (
     may_read_version,
     publishing_languages,
