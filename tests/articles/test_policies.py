@@ -107,3 +107,47 @@ def test_a_translator_publishes_only_in_their_languages_and_only_where_they_revi
     assert policies.may_edit_language(user, "de") and policies.may_publish(user)
     editor = member_of(EDITORS)
     assert policies.publishing_languages(editor) is None and policies.may_publish_language(editor, "ka")
+
+
+@pytest.mark.django_db
+def test_only_editors_change_what_every_language_shares_and_delete_versions():
+    from articles import policies
+
+    translator = member_of(TRANSLATORS)
+    translator.translator_languages.create(language="fr", may_publish=True)
+    people = {
+        "editor": member_of(EDITORS),
+        "translator": User.objects.get(pk=translator.pk),
+        "staff": User.objects.create_user("staff-only", is_staff=True),
+    }
+    assert {name: (policies.may_edit_piece(user), policies.may_delete(user)) for name, user in people.items()} == {
+        "editor": (True, True),
+        "translator": (False, False),
+        "staff": (False, False),
+    }
+
+
+@pytest.mark.django_db
+def test_unpublished_text_and_history_are_read_only_by_those_who_work_in_its_language(make_article):
+    from articles import policies
+    from articles.models import PieceVersion, Status
+
+    source = make_article(title="Live source")
+    french = make_article(translation_of=source, language="fr", title="Brouillon", status=Status.DRAFT, published_at=None)
+    german = make_article(translation_of=source, language="de", title="Entwurf", status=Status.DRAFT, published_at=None)
+    translator = member_of(TRANSLATORS)
+    translator.translator_languages.create(language="fr")
+    translator = User.objects.get(pk=translator.pk)
+    editor, staff = member_of(EDITORS), User.objects.create_user("staff-only", is_staff=True)
+
+    def readable(user):
+        return set(PieceVersion.objects.filter(policies.readable_versions(user)).values_list("title", flat=True))
+
+    assert readable(editor) == {"Live source", "Brouillon", "Entwurf"}
+    assert readable(translator) == {"Live source", "Brouillon"}  # the published source to translate from, and French
+    assert [policies.may_read_version(translator, v) for v in (source, french, german)] == [True, True, False]
+    assert [policies.may_read_pending(translator, v) for v in (source, french, german)] == [False, True, False]
+    assert [policies.may_view_history(translator, v.language) for v in (source, french, german)] == [False, True, False]
+    assert all(policies.may_read_pending(editor, v) and policies.may_view_history(editor, v.language) for v in (source, german))
+    assert not any(policies.may_read_pending(staff, v) or policies.may_view_history(staff, v.language) for v in (source, german))
+    assert [policies.may_read_version(staff, v) for v in (source, german)] == [True, False]
