@@ -6,7 +6,9 @@ is sent after the transaction commits, so nobody hears of a change that was roll
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
@@ -89,13 +91,45 @@ def snapshot(piece_ids: Iterable[int | None]) -> Snapshot:
     return pages, rows
 
 
-RELATED_FACETS = ("s:", "t:")  # what an article page's related cards are drawn from: its section, else its tags
+def listing_key(language: str, facet: str) -> str:
+    """The key of one listing (`facet` of the listing index in `language`): every page that reads its rows (the
+    listing's own pages and feeds, the related cards of article pages) depends on it (delivery.pagecache), so one
+    purge of the key reaches them all. Keys never start with "/", paths always do."""
+    return f"list:{language}:{facet}"
 
 
-def related_key(language: str, facet: str) -> str:
-    """The key of the related cards drawn from one listing: every article page showing them depends on it
-    (delivery.pagecache), so one purge of the key reaches them all. Keys never start with "/", paths always do."""
-    return f"related:{language}:{facet}"
+def listing_keys(language: str, facet: str, published_at: datetime) -> set[str]:
+    """The keys of the listings a row is in: its facet, and for the language's whole listing its year's too."""
+    if facet != "all":
+        return {listing_key(language, facet)}
+    return {listing_key(language, facet), listing_key(language, f"{facet}:{timezone.localdate(published_at).year}")}
+
+
+def shows_key(prefix: str, pk: int) -> str:
+    """The key of the pages that show one thing beside their own content: a version ("v", on its cards and its
+    page), a tag ("t"), an author ("a") or a kind ("k") by name. A rename purges one key, however many pages."""
+    return f"shows:{prefix}:{pk}"
+
+
+_shown: ContextVar[set[str] | None] = ContextVar("review_shown", default=None)
+
+
+def shown(keys: Iterable[str]) -> None:
+    """Record that the page being rendered shows what these keys name (a no-op outside `recording`)."""
+    found = _shown.get()
+    if found is not None:
+        found.update(keys)
+
+
+@contextmanager
+def recording() -> Iterator[set[str]]:
+    """The keys of everything shown while the block runs (a page's render: delivery.pagecache)."""
+    keys: set[str] = set()
+    token = _shown.set(keys)
+    try:
+        yield keys
+    finally:
+        _shown.reset(token)
 
 
 def chrome_key(language: str) -> str:
@@ -114,7 +148,7 @@ def chrome_keys() -> set[str]:
 def affected_urls(before: Snapshot, after: Snapshot, versions: Collection[int] | None = None) -> set[str]:
     """The URLs a change affects: every page of the piece's versions (their switchers and hreflang links),
     and each listing whose rows changed, or that shows one of `versions` (None: the whole piece changed);
-    and, for those listings a related card is drawn from, their related keys (the other pieces' pages)."""
+    and those listings' keys (the other pages that read them: related cards)."""
     from articles.models import Author, SectionText, Tag
 
     (pages_before, rows_before), (pages_after, rows_after) = before, after
@@ -122,8 +156,16 @@ def affected_urls(before: Snapshot, after: Snapshot, versions: Collection[int] |
         rows = rows_before | rows_after
     else:
         rows = (rows_before ^ rows_after) | {row for row in rows_before | rows_after if row[2] in versions}
-    related = {related_key(lang, facet) for lang, facet, _v, _at in rows if facet.startswith(RELATED_FACETS)}
-    return pages_before | pages_after | related | facet_urls({(lang, facet, at) for lang, facet, _v, at in rows}, SectionText, Tag, Author)
+    # Listings whose rows changed; what a listing shows of a version is on the version's cards, which carry its key.
+    listings = {key for lang, facet, _v, at in rows_before ^ rows_after for key in listing_keys(lang, facet, at)}
+    shown = {shows_key("v", version) for version in (versions if versions is not None else {row[2] for row in rows})}
+    return (
+        pages_before
+        | pages_after
+        | listings
+        | shown
+        | facet_urls({(lang, facet, at) for lang, facet, _v, at in rows}, SectionText, Tag, Author)
+    )
 
 
 def piece_urls(piece_ids: Iterable[int | None]) -> set[str]:

@@ -1,8 +1,9 @@
 """Keeps the listing index (`ListingEntry`) in step with pieces and versions.
 
-`entries_for()` is a pure function of a piece's data, so the data migration and the services build
-rows the same way; `rebuild_pieces()` reads what it needs in a constant number of queries and
-rewrites the rows of the given pieces.
+`entries_for()` is a pure function of a piece's data; `rebuild_pieces()` reads what it needs in a constant
+number of queries and writes only the rows that differ from it (a draft's save writes none, a publish the
+rows of that piece that change). `rebuild_all()` and a language's build go piece batch by piece batch, each
+batch in its own transaction, so no reader ever sees an empty or half-made listing.
 """
 
 from dataclasses import dataclass, field
@@ -69,8 +70,10 @@ def entries_for(piece, languages, now):
     return rows
 
 
-def rebuild_pieces(piece_ids, now=None):
-    """Rewrite the listing rows of these pieces from their current data (call inside the write's transaction)."""
+def rebuild_pieces(piece_ids, now=None, languages=None):
+    """Bring the listing rows of these pieces in line with their data (call inside the write's transaction), writing
+    only the rows that differ: new rows inserted, moved ones updated, gone ones deleted. A draft's save writes none.
+    `languages`: only these languages' rows (building a language added later). Returns the number of rows written."""
     from articles.models import ListingEntry, Piece, PieceVersion, TaggedArticle
 
     piece_ids = list(set(piece_ids))
@@ -83,10 +86,48 @@ def rebuild_pieces(piece_ids, now=None):
         through_authors=Piece.authors.through.objects.filter(piece_id__in=piece_ids),
         taggings=TaggedArticle.objects.filter(content_object__piece_id__in=piece_ids),
     )
-    ListingEntry.objects.filter(piece_id__in=piece_ids).delete()
-    written = write_entries(ListingEntry, facts, now)
-    selectors.next_generation()
+    existing = ListingEntry.objects.filter(piece_id__in=piece_ids)
+    if languages is not None:
+        existing = existing.filter(language__in=languages)
+    written = write_difference(ListingEntry, facts, existing, now, languages or language_codes())
+    if written:
+        selectors.next_generation()
     return written
+
+
+ROW_VALUES = ("published_at", "visible_until", "piece_id", "section_id", "kind_id")
+
+
+def wanted_rows(facts, now, languages):
+    """{(language, facet, version id): (published_at, visible_until, piece id, section id, kind id)} of these pieces."""
+    return {
+        (language, facet, version.id): (version.published_at, until, piece.id, piece.section_id, piece.kind_id)
+        for piece in facts
+        for language, facet, version, until in entries_for(piece, languages, now)
+    }
+
+
+def write_difference(entry_model, facts, existing, now, languages, batch_size=5000):
+    """Make `existing` (the rows of these pieces, in these languages) what `facts` say: rows written."""
+    wanted = wanted_rows(facts, now, languages)
+    stale, moved = [], []
+    for pk, language, facet, version_id, *values in existing.values_list("pk", "language", "facet", "version_id", *ROW_VALUES):
+        want = wanted.pop((language, facet, version_id), None)  # a duplicate finds nothing left: it goes
+        if want is None:
+            stale.append(pk)
+        elif tuple(values) != want:
+            moved.append(
+                entry_model(pk=pk, language=language, facet=facet, version_id=version_id, **dict(zip(ROW_VALUES, want, strict=True)))
+            )
+    for start in range(0, len(stale), batch_size):
+        entry_model.objects.filter(pk__in=stale[start : start + batch_size]).delete()
+    entry_model.objects.bulk_update(moved, ROW_VALUES, batch_size=500)
+    entry_model.objects.bulk_create(
+        [entry_model(language=language, facet=facet, version_id=version_id, **dict(zip(ROW_VALUES, values, strict=True)))
+         for (language, facet, version_id), values in wanted.items()],
+        batch_size=batch_size,
+    )  # fmt: skip
+    return len(stale) + len(moved) + len(wanted)
 
 
 def collect_facts(*, pieces, versions, through_authors, taggings):
@@ -108,30 +149,19 @@ def collect_facts(*, pieces, versions, through_authors, taggings):
     ]
 
 
-def write_entries(entry_model, facts, now, batch_size=5000):
-    languages = language_codes()
-    rows = [
-        entry_model(
-            language=language,
-            facet=facet,
-            published_at=version.published_at,
-            visible_until=until,
-            piece_id=piece.id,
-            version_id=version.id,
-            section_id=piece.section_id,
-            kind_id=piece.kind_id,
-        )
-        for piece in facts
-        for language, facet, version, until in entries_for(piece, languages, now)
-    ]
-    entry_model.objects.bulk_create(rows, batch_size=batch_size)
-    return len(rows)
+def rebuild_all(batch=2000, now=None, languages=None):
+    """Bring the whole index in line with the data (after generated data, or to repair drift): piece by piece in
+    batches, each in its own transaction and writing only what differs, so readers never see it empty or half
+    made; then the rows of languages no longer configured go. Returns the rows written."""
+    from django.db import transaction
 
-
-def rebuild_all(batch=2000, now=None):
-    """Rebuild the whole index (after a language is added, or for generated data); returns the row count."""
     from articles.models import ListingEntry, Piece
 
-    ListingEntry.objects.all().delete()
     ids = list(Piece.objects.order_by("pk").values_list("pk", flat=True))
-    return sum(rebuild_pieces(ids[i : i + batch], now=now) for i in range(0, len(ids), batch))
+    written = 0
+    for start in range(0, len(ids), batch):
+        with transaction.atomic():
+            written += rebuild_pieces(ids[start : start + batch], now=now, languages=languages)
+    if languages is None:
+        written += ListingEntry.objects.exclude(language__in=language_codes()).delete()[0]
+    return written

@@ -24,7 +24,7 @@ EDITORS = "Editors"
 TRANSLATORS = "Translators"
 
 EDITOR_MODELS = ["piece", "pieceversion", "articleimage", "image", "section", "sectiontext", "kind", "kindtext", "author", "authorbio",
-                 "tag", "featuredpiece", "articleredirect", "publicationpage", "assignment"]  # fmt: skip
+                 "tag", "featuredpiece", "articleredirect", "publicationpage", "assignment", "fanout"]  # fmt: skip
 TRANSLATOR_PERMISSIONS = [
     "view_piece", "view_pieceversion", "add_pieceversion", "change_pieceversion",
     "view_articleimage", "add_articleimage", "change_articleimage", "delete_articleimage",

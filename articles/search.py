@@ -87,6 +87,13 @@ def index_pieces(piece_ids, version_ids=None, using=None):
         _refresh_shown(conn, f"a.piece_id IN ({', '.join(['%s'] * len(piece_ids))}) AND NOT ({where})", [*piece_ids, *params])
 
 
+def refresh_shown(piece_ids, using=None):
+    """After these pieces' listing rows changed alone (a language's rows built): where their documents are shown."""
+    piece_ids = [pk for pk in piece_ids if pk]
+    if piece_ids:
+        _refresh_shown(_connection(using), "a.piece_id IN ({})".format(", ".join(["%s"] * len(piece_ids))), piece_ids)
+
+
 # "Documents shown in L that match", in one scan: the languages a version is shown in and its words, in one index;
 # the same for the title alone (weight A) and the lead (title, standfirst, tags and authors: A and B), for ranking.
 TITLE_SQL, LEAD_SQL = "ts_filter({table}.document, '{{a}}')", "ts_filter({table}.document, '{{a,b}}')"

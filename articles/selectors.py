@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
 
-from articles import taxonomy
+from articles import events, taxonomy
 from articles.models import ArticleImage, Author, ListingEntry, PieceVersion, TaggedArticle
 from articles.models.listing import ALL
 from articles.models.version import CARD_FIELDS, Status
@@ -19,13 +19,18 @@ T = TypeVar("T")
 ENTRY_FIELDS = ("id", "language", "facet", "published_at", "kind_id", "section_id", "piece_id", "version_id")
 
 
-def entries(language: str, facet: str | list[str] = ALL, now: datetime | None = None) -> QuerySet[ListingEntry]:
-    """Visible rows of one listing (or of several facets, given a list), newest first, with just what a card needs."""
+def entries(language: str, facet: str | list[str] = ALL, now: datetime | None = None, year: int | None = None) -> QuerySet[ListingEntry]:
+    """Visible rows of one listing (or of several facets, given a list; of one year, given one), newest first, with
+    just what a card needs. The page being rendered depends on the listing (events.listing_key)."""
+    names = facet if isinstance(facet, list) else [facet]
+    events.shown(events.listing_key(language, name if year is None else f"{name}:{year}") for name in names)
     rows = (
         ListingEntry.objects.filter(language=language, facet__in=facet)
         if isinstance(facet, list)
         else ListingEntry.objects.facet(language, facet)
     )
+    if year is not None:
+        rows = in_year(rows, year)  # type: ignore[assignment]  # still a ListingQuerySet
     return (
         rows.visible(now)
         .select_related("version")
@@ -43,8 +48,11 @@ def image_uses(version_ids: Iterable[int]) -> QuerySet[ArticleImage]:
 def bylines(piece_ids: Iterable[int]) -> dict[int, list[str]]:
     """{piece id: [author names]} for these pieces, in one query."""
     found: dict[int, list[str]] = {}
-    for piece_id, name in Author.objects.filter(pieces__in=piece_ids).order_by("name").values_list("pieces", "name"):
+    shown = set()
+    for piece_id, author_id, name in Author.objects.filter(pieces__in=piece_ids).order_by("name").values_list("pieces", "pk", "name"):
         found.setdefault(piece_id, []).append(name)
+        shown.add(events.shows_key("a", author_id))
+    events.shown(shown)
     return found
 
 
@@ -52,8 +60,11 @@ def version_tags(version_ids: Iterable[int]) -> dict[int, list[str]]:
     """{version id: [tag names]} for these versions, in one query."""
     found: dict[int, list[str]] = {}
     rows = TaggedArticle.objects.filter(content_object_id__in=version_ids).order_by("tag__name")
-    for version_id, name in rows.values_list("content_object_id", "tag__name"):
+    shown = set()
+    for version_id, tag_id, name in rows.values_list("content_object_id", "tag_id", "tag__name"):
         found.setdefault(version_id, []).append(name)
+        shown.add(events.shows_key("t", tag_id))
+    events.shown(shown)
     return found
 
 
@@ -63,11 +74,16 @@ def cards(rows: Iterable[ListingEntry], language: str, uses: Iterable[ArticleIma
     `uses`: image uses already fetched (with image_uses) for these versions and maybe others; else one query."""
     kind_names = taxonomy.for_language(language).kind_names
     versions: list[Any] = []  # Articles that carry card_image and kind_label for the template
+    keys = set()
     for row in rows:
         version: Any = row.version
         version.kind_label = kind_names.get(row.kind_id, "")
         version.card_image = None
         versions.append(version)
+        keys.add(events.shows_key("v", row.version_id))
+        if row.kind_id:
+            keys.add(events.shows_key("k", row.kind_id))
+    events.shown(keys)  # the page shows these versions and their kinds' names
     by_id = {version.pk: version for version in versions}
     if uses is None:
         uses = image_uses(list(by_id)) if by_id else []

@@ -34,3 +34,16 @@ def sweep_pending_uploads():
 def mail_assignment(assignment_id, reason):
     """Mail a translator: a piece was assigned to them, or the source of one they were assigned changed."""
     return services.mail_assignment(assignment_id=assignment_id, reason=reason)
+
+
+@shared_task(name="articles.fan_out", acks_late=True)
+def fan_out(fan_out_id):
+    """The background part of a change many pieces show (a tag or author renamed, a language added), in batches."""
+    job = services.run_fan_out(fan_out_id)
+    return job and job.done
+
+
+@shared_task(name="articles.resume_fan_outs")
+def resume_fan_outs():
+    """Every minute (beat): resume the fan-out jobs whose worker died, after the last batch they finished."""
+    return services.resume_fan_outs()

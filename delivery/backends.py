@@ -38,7 +38,7 @@ class VarnishBan:
             self.ban({"X-Ban-Url": "^(" + "|".join(re.escape(path) for path in chunk) + r")(\?|$)"})
         for start in range(0, len(keys), self.batch):
             chunk = keys[start : start + self.batch]
-            self.ban({"X-Ban-Keys": "(^| )(" + "|".join(re.escape(key) for key in chunk) + r")( |$)"})
+            self.ban({"X-Ban-Keys": "(^|,)(" + "|".join(re.escape(key) for key in chunk) + r")(,|$)"})
         logger.info("varnish: banned %d paths and %d keys on %d proxies", len(paths), len(keys), len(settings.REVIEW_PURGE_PROXIES))
         return len(names)
 

@@ -1,26 +1,24 @@
-"""The page cache: anonymous GETs of reader pages come from the cache; change events purge exactly their URLs.
+"""The page cache: anonymous GETs of reader pages come from the cache; change events purge what they name.
 
-A page is stored under its path and query string. Each path also has a version token, which a
-purge replaces (`purge.purge_paths`): a stored page is used only while the token it was made under
-is still the path's token, so one purge makes every query-string variant of that path stale at once,
-in one cache write per path and without scanning keys. The token is read *before* the page is
-rendered, so a page rendered while a purge happens is stored under the old token and never used.
-Page and token are read in one round trip.
+A page is stored under its path and query string, with the time its render began and the *keys* of what it
+shows: its path, and the names of things it shows beside its own content, recorded as it renders
+(`events.shown`): the pieces on it (`shows:p:<id>`, each card and the piece's own page), the tags, authors and
+kinds whose names it prints, the listings it reads (`list:<language>:<facet>`), the language's site chrome
+(`chrome:<language>`). A purge stamps each name it is given with the time (`purge.purge_paths`): one cache write
+per name, however many pages carry it, so a tag's rename is one write, not a URL per page that shows the tag. A
+stored page is used only while no key of it was stamped after its render began; a page rendered while a purge
+happens began before the stamp and is never used, so the order in which a render reads data and names keys
+does not matter. Stamps are compared with `REVIEW_PAGE_CACHE_CLOCK_SKEW` to spare for processes on other
+machines. The keys go out in `X-Review-Keys` for a caching proxy to ban by (delivery.backends.VarnishBan).
+
+So that a hit stays one round trip, the stamps are read with the page: the path's, its language's chrome, and
+the others from what this process last saw the path's page carry (`LearnedKeys`, a bounded memory; a hint only,
+since a page whose keys it does not know costs one more round trip, never a stale answer).
 
 Bypassed: anything but GET and HEAD, the admin, media and static files, and every request that
 carries a session or CSRF cookie (staff) or credentials; those reader responses are marked
 `private, no-store`. Stored: 200 responses without Set-Cookie, with no Cache-Control that forbids
 it (previews send `no-store`), varying on nothing but Accept-Encoding.
-
-A page may also depend on *keys*, names of things it shows beside its own content (the related cards of
-an article page depend on `related:<language>:<facet>`): the view calls `request.review_depends_on(keys)`
-before it reads them, which reads their tokens, and the page is used only while those are unchanged
-too. Change events name keys beside paths (`events.related_key`), and a purge replaces their tokens as
-it does a path's: one write, however many pages show the thing. The keys go out in `X-Review-Keys` for
-a caching proxy to ban by (delivery.backends.VarnishBan). So that a hit stays one round trip, the key tokens are
-read with the page: the site chrome's key from the path's language, the others from what this process last saw
-the path's page depend on (`LearnedKeys`, a bounded memory; a hint only, since a page whose keys it does not
-know costs one more round trip, never a stale answer).
 
 A scheduled go-live needs no clock: when the next one known (`selectors.epoch`) has passed, the
 first request runs the go-live announcement, whose events purge what it changes.
@@ -30,30 +28,42 @@ import hashlib
 import time
 from urllib.parse import unquote
 
+from compression_middleware.middleware import compressor
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.utils.cache import cc_delim_re, get_max_age, patch_cache_control, patch_response_headers, set_response_etag
-from django.utils.http import http_date
+from django.utils.cache import (
+    cc_delim_re,
+    get_conditional_response,
+    get_max_age,
+    patch_cache_control,
+    patch_response_headers,
+    set_response_etag,
+)
+from django.utils.http import http_date, parse_http_date_safe
 
-from articles import selectors
+from articles import events, selectors
 
 PAGE_PREFIX = "review:page:"
-VERSION_PREFIX = "review:page-version:"
+STAMP_PREFIX = "review:stamp:"
 GO_LIVE_LOCK = "review:go-live-lock"
 IDENTITY_HEADERS = ("HTTP_AUTHORIZATION",)
-STATUS_HEADER = "X-Review-Cache"
+STATUS_HEADER = "X-Review-Cache"  # hit or miss, for tests and the bench
 KEYS_HEADER = "X-Review-Keys"
 
 
-def path_key(path):
-    """Paths as events name them (IRI-escaped by reverse()) and as requests carry them (decoded) meet here."""
-    return VERSION_PREFIX + hashlib.sha256(unquote(path).encode()).hexdigest()[:32]
+def stamp_key(path):
+    """Where the time a path or key was last purged is kept. Paths as events name them (IRI-escaped by reverse())
+    and as requests carry them (decoded) meet here."""
+    return STAMP_PREFIX + hashlib.sha256(unquote(path).encode()).hexdigest()[:32]
 
 
 def page_key(request):
+    """A page as one client gets it: host, scheme, path, query string, and the encoding it accepts (the page is
+    stored compressed, as CompressionMiddleware chose for that client)."""
     query = request.META.get("QUERY_STRING", "")
-    identity = f"{request.get_host()}\0{unquote(request.path)}\0{query}"
+    encoding = compressor(request.META.get("HTTP_ACCEPT_ENCODING", ""))[0] or "identity"
+    identity = f"{request.get_host()}\0{request.scheme}\0{unquote(request.path)}\0{query}\0{encoding}"
     return PAGE_PREFIX + hashlib.sha256(identity.encode(errors="replace")).hexdigest()[:40]
 
 
@@ -81,8 +91,8 @@ learned_keys = LearnedKeys()
 
 
 def likely_keys(path):
-    """The keys a page at `path` probably depends on: its language's site chrome (events.chrome_key), which every
-    reader page carries, and the keys its page was last stored with (related cards: `related:<language>:<facet>`)."""
+    """The keys a page at `path` probably carries: its language's site chrome (events.chrome_key), which every
+    reader page carries, and the keys its page was last stored with in this process."""
     from articles.events import chrome_key
     from articles.languages import language_codes
 
@@ -115,6 +125,25 @@ def storable(response):
     return varies <= {"accept-encoding"}
 
 
+def fresh(entry, stamps):
+    """Whether no key of a stored page was stamped (purged) after its render began. `stamps`: {stamp key: time}
+    already read; the keys whose stamps it lacks cost one more round trip."""
+    names = [entry["path"], *entry["keys"]]
+    missing = [stamp_key(name) for name in names if stamp_key(name) not in stamps]
+    if missing:
+        stamps = {**stamps, **cache.get_many(missing)}
+    latest = max((stamps.get(stamp_key(name)) or 0 for name in names), default=0)
+    return latest + settings.REVIEW_PAGE_CACHE_CLOCK_SKEW < entry["started"]
+
+
+def conditional(request, response):
+    """A 304 where the client's copy is still this one (ConditionalGetMiddleware's rule, for a replayed page)."""
+    last_modified = response.get("Last-Modified")
+    return get_conditional_response(
+        request, etag=response.get("ETag"), last_modified=last_modified and parse_http_date_safe(last_modified), response=response
+    )
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -129,51 +158,33 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True, no_store=True)  # staff: never in a shared cache
             return response
 
-        entry_key, version_key = page_key(request), path_key(request.path)
-        # The tokens of the keys the page probably depends on come in the same round trip as the page.
-        hinted = [path_key(key) for key in likely_keys(request.path)]
-        found = cache.get_many([entry_key, version_key, selectors.GENERATION_KEY, selectors.UNANNOUNCED_KEY, *hinted])
+        started = time.time()  # before anything this request reads: a purge after it makes the page stale
+        entry_key, path = page_key(request), unquote(request.path)
+        # The stamps of the keys the page probably carries come in the same round trip as the page.
+        hinted = [stamp_key(key) for key in (path, *likely_keys(path))]
+        found = cache.get_many([entry_key, selectors.GENERATION_KEY, selectors.UNANNOUNCED_KEY, *hinted])
         if self.go_live_passed(found):
-            found = cache.get_many([entry_key, version_key, *hinted])  # the announcement purged what it changed
-        version, entry = found.get(version_key), found.get(entry_key)
-        known = {name: found.get(name) for name in hinted}
-        if entry is not None and entry["version"] == version and self.keys_unchanged(entry.get("keys"), known):
-            learned_keys.learn(unquote(request.path), entry.get("keys"))  # another process may have stored it
-            return self.replay(entry)
+            found = cache.get_many([entry_key, *hinted])  # the announcement purged what it changed
+            started = time.time()
+        entry, stamps = found.get(entry_key), {name: found.get(name) for name in hinted}  # None: never purged
+        if entry is not None and entry.get("path") == path and fresh(entry, stamps):
+            learned_keys.learn(path, entry["keys"])  # another process may have stored it
+            return conditional(request, self.replay(entry))
 
-        depends = {}
-        request.review_depends_on = lambda keys: depends.update(self.key_tokens(keys))
-        response = self.get_response(request)
+        with events.recording() as shown:
+            response = self.get_response(request)
         if storable(response):
             self.mark_public(response)
-            if depends:
-                response[KEYS_HEADER] = " ".join(sorted(depends))
-            content = response.content
+            keys = sorted(shown)
+            if keys:
+                response[KEYS_HEADER] = ",".join(keys)  # no spaces: Varnish reads a ban's regex up to one
             headers = [(name, value) for name, value in response.items() if name.lower() != "set-cookie"]
-            stored = {"version": version, "status": response.status_code, "headers": headers, "content": content,
-                      "created": time.time(), "keys": depends}  # fmt: skip
+            stored = {"path": path, "started": started, "keys": keys, "status": response.status_code, "headers": headers,
+                      "content": response.content, "created": time.time()}  # fmt: skip
             cache.set(entry_key, stored, settings.REVIEW_PAGE_CACHE_SECONDS)
-            learned_keys.learn(unquote(request.path), depends)
+            learned_keys.learn(path, keys)
             response[STATUS_HEADER] = "miss"
         return response
-
-    @staticmethod
-    def key_tokens(keys):
-        """{key: its token now} (None for a key never purged), read before the view reads what the keys name."""
-        keys = set(keys)
-        found = cache.get_many([path_key(key) for key in keys])
-        return {key: found.get(path_key(key)) for key in keys}
-
-    @classmethod
-    def keys_unchanged(cls, keys, known=None):
-        """Whether every key's token is still the one the page was stored under; `known`: tokens already read
-        ({path_key(key): token}), so that only the others cost a round trip."""
-        if not keys:
-            return True
-        known = known or {}
-        rest = [key for key in keys if path_key(key) not in known]
-        tokens = {key: known[path_key(key)] for key in keys if path_key(key) in known} | (cls.key_tokens(rest) if rest else {})
-        return tokens == keys
 
     @staticmethod
     def mark_public(response):

@@ -1,27 +1,28 @@
-"""Purge: the URLs a change event names, in every language, and nothing else.
+"""Purge: the URLs and keys a change event names (delivery.pagecache), and nothing else.
 
 The page cache is purged at once, in the process that made the change (one cache write for all
 paths); caching proxies are told by the background queue, through the backends in
 `REVIEW_PURGE_BACKENDS` (none for the embedded default).
 """
 
-import secrets
+import time
 
 from django.conf import settings
 from django.core.cache import cache
 
 from articles.jobs import enqueue
-from delivery.pagecache import path_key
+from delivery.pagecache import stamp_key
 
 
 def purge_paths(paths):
-    """Make every stored page of these paths (any query string) stale, in one cache write."""
+    """Make every stored page of these paths (any query string), and every page carrying one of these keys, stale:
+    one cache write, one stamp per name."""
     paths = set(paths)
     if not paths:
         return
-    token = secrets.token_hex(8)
-    # A token outlives every page stored before it: a page made before the purge can never match again.
-    cache.set_many({path_key(path): token for path in paths}, settings.REVIEW_PAGE_CACHE_SECONDS + 60)
+    now = time.time()
+    # A stamp outlives every page stored before it: a page made before the purge can never be used again.
+    cache.set_many({stamp_key(path): now for path in paths}, settings.REVIEW_PAGE_CACHE_SECONDS + 60)
 
 
 def on_change(sender, event, **kwargs):

@@ -14,7 +14,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
-from articles import selectors, taxonomy
+from articles import events, selectors, taxonomy
 from articles.languages import current_language
 from articles.models import Author, Tag
 from articles.models.listing import ALL
@@ -36,9 +36,11 @@ class ListingFeed(Feed):
         elif self.kind == "tag":
             tag = get_object_or_404(Tag, language=language, slug=slug)
             facet, name = f"t:{tag.pk}", tag.name
+            events.shown([events.shows_key("t", tag.pk)])
         elif self.kind == "author":
             author = get_object_or_404(Author, slug=slug)
             facet, name = f"a:{author.pk}", author.name
+            events.shown([events.shows_key("a", author.pk)])
         else:
             facet, name = ALL, None
         return {"language": language, "facet": facet, "name": name, "path": request.path, "origin": request.build_absolute_uri("/")[:-1]}

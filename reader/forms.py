@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from articles import search, selectors, taxonomy
+from articles import events, search, selectors, taxonomy
 from articles.languages import current_language
 from articles.models.listing import ALL
 
@@ -21,6 +21,7 @@ class ArticleFilterForm(forms.Form):
         self.kinds = words.kinds_by_key
         self.sections = {section.slug: section.id for section in words.sections}
         self.fields["kind"].choices = [("", _("All kinds"))] + [(key, name) for _id, key, name in words.kinds]
+        events.shown(events.shows_key("k", kind_id) for kind_id, _key, _name in words.kinds)  # their names are options
         self.fields["section"].choices = [("", _("All sections"))] + [(s.slug, s.name) for s in words.sections]
         self.fields["year"].choices = [("", _("All years"))] + [(str(year), str(year)) for year in selectors.years(self.language)]
 

@@ -7,6 +7,7 @@ from articles.models.editorial import (
     TranslatorLanguage,
     VersionComment,
 )
+from articles.models.jobs import FanOut
 from articles.models.listing import ListingEntry
 from articles.models.media import ArticleImage, Image, ImageState
 from articles.models.pages import PageKind, PublicationPage
@@ -21,6 +22,7 @@ __all__ = [
     "ArticleImage",
     "ArticleRedirect",
     "Assignment",
+    "FanOut",
     "FeaturedPiece",
     "HomeSection",
     "PieceVersionQuerySet",

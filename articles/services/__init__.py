@@ -12,6 +12,7 @@ Everyone calls them as `services.<name>`.
 
 from articles.services._base import VERSION_FIELDS, _usages_of, pending_usages, remember_moved_url, texts_of, working_copy
 from articles.services.assignments import assign, mail_assignment, save_staff_user, save_translator_languages, unassign
+from articles.services.fanout import add_language_rows, fan_out_of, resume_fan_outs, run_fan_out, start_search_words
 from articles.services.home import MAX_FEATURED, arrange_home, arrangement_stamp, delete_featured, home_arrangement, save_featured
 from articles.services.images import (
     delete_image,
@@ -59,6 +60,11 @@ from articles.services.versions import (
 )
 
 __all__ = [
+    "add_language_rows",
+    "fan_out_of",
+    "resume_fan_outs",
+    "run_fan_out",
+    "start_search_words",
     "VERSION_FIELDS",
     "_usages_of",
     "pending_usages",

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from articles import events, figures, history, lifecycle, listing, policies, search
+from articles import events, figures, history, lifecycle, listing, policies, search, selectors
 from articles.errors import Conflict, EditConflict, NotAllowed, RuleBroken
 from articles.languages import language_codes, language_info
 from articles.models import (
@@ -205,9 +205,16 @@ def _tracking(piece_ids: Collection[int], versions: Collection[int] | None = Non
     before = events.snapshot(piece_ids)
     touched: dict[str, set[str]] = {}
     yield touched
-    listing.rebuild_pieces(piece_ids)
+    written = listing.rebuild_pieces(piece_ids)  # moves the listing generation when it writes
     search.index_pieces(piece_ids, versions)
-    touched["urls"] = events.affected_urls(before, events.snapshot(piece_ids), versions)
+    after = events.snapshot(piece_ids)
+    if not written and (versions is None or before != after or _any_published(versions)):
+        selectors.next_generation()  # what readers see of the pieces changed beside their listing rows (slugs, texts)
+    touched["urls"] = events.affected_urls(before, after, versions)
+
+
+def _any_published(version_ids: Collection[int]) -> bool:
+    return PieceVersion.objects.filter(pk__in=version_ids, status=Status.PUBLISHED).exists()
 
 
 def remember_moved_url(*, version: PieceVersion, old_url: str) -> None:

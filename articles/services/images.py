@@ -127,8 +127,8 @@ def process_image(*, image_id: int) -> dict[str, Any] | None:
         Image.objects.filter(pk=image_id).update(**done)
         transaction.on_commit(lambda: images.discard([pending], storages["pending"]) if pending else None)
         transaction.on_commit(lambda: images.discard(obsolete - _names_in_use(obsolete)))
-        usages = ArticleImage.objects.filter(image_id=image_id).values_list("article__piece_id", flat=True)
-        events.emit(events.PIECE_CHANGED, events.piece_urls(set(usages)), extra={"image": image_id})
+        usages = ArticleImage.objects.filter(image_id=image_id).values_list("article_id", flat=True)
+        events.emit(events.PIECE_CHANGED, {events.shows_key("v", pk) for pk in set(usages)}, extra={"image": image_id})
     return done
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from articles import events, policies, search, selectors
+from articles import events, policies, selectors
 from articles.languages import language_codes
 from articles.models import (
     Author,
@@ -43,23 +43,44 @@ def _event_and_facet(instance: Taxonomy) -> tuple[str, str] | tuple[None, None]:
 
 
 def taxonomy_changed(
-    *, instance: Taxonomy, by: User | None = None, also: Iterable[str] = (), chrome: Iterable[str] | None = None
+    *,
+    instance: Taxonomy,
+    by: User | None = None,
+    also: Iterable[str] = (),
+    chrome: Iterable[str] | None = None,
+    words_changed: bool = True,
 ) -> ChangeEvent | None:
-    """After a section, kind, tag or author (or one of its texts) was saved: events and caches. `also`: URLs it
-    had before (a changed slug's old pages). `chrome`: for a section, the languages whose sections bar changed
-    (None: it may have changed in every language)."""
+    """After a section, kind, tag or author (or one of its texts) was saved: events and caches, bounded whatever
+    the number of pieces that show it. Pages read names as they render, so purging the key of the pages that show
+    it (`events.shows_key`) is one write; the search words of its pieces (a tag's or author's name) are rewritten
+    by a background job (services.fanout). `also`: URLs it had before (a changed slug's old pages). `chrome`: for a
+    section, the languages whose sections bar changed (None: it may have changed in every language). `words_changed`:
+    False when a tag's or author's name stayed as it was (its pieces' search words are still right)."""
     from articles import taxonomy
-    from articles.models import ListingEntry
+    from articles.services import fanout
 
     taxonomy.forget()
     selectors.next_generation()  # names and slugs shown beside listings (bylines, tags) changed
     kind, facet = _event_and_facet(instance)
-    if kind is None:
+    if kind is None or facet is None:
         return None
-    piece_ids = set(ListingEntry.objects.filter(facet=facet).values_list("piece_id", flat=True)[:10_000])
-    if kind in (events.AUTHOR_CHANGED, events.TAG_CHANGED):
-        search.index_pieces(piece_ids)  # their names are words the pieces are found by
-    return events.emit(kind, _taxonomy_own_urls(instance) | _chrome(instance, chrome) | events.piece_urls(piece_ids) | set(also))
+    if kind in (events.AUTHOR_CHANGED, events.TAG_CHANGED) and words_changed:
+        fanout.start_search_words(facet=facet, label=str(instance))  # their names are words the pieces are found by
+    shows = {events.shows_key(facet[0], instance.pk)}
+    return events.emit(kind, _taxonomy_own_urls(instance) | _chrome(instance, chrome) | shows | set(also), extra={"facet": facet})
+
+
+def _name_stored(instance: Taxonomy) -> str | None:
+    """The name a tag or an author has in the database now (None: new, or not named by itself)."""
+    from articles.models import Tag
+
+    if instance.pk is None:
+        return None
+    if isinstance(instance, Author):
+        return Author.objects.filter(pk=instance.pk).values_list("name", flat=True).first()
+    if isinstance(instance, Tag):
+        return Tag.objects.filter(pk=instance.pk).values_list("name", flat=True).first()
+    return None
 
 
 def _chrome(instance: Taxonomy, languages: Iterable[str] | None = None) -> set[str]:
@@ -142,6 +163,7 @@ def save_taxonomy(*, instance: T, by: User | None, texts: Iterable[TaxonomyText]
             _may_edit(by, text.language)
     chrome = _bar_languages(instance, texts, deleted_texts, shared_changed) if isinstance(instance, Section) else None
     before = _taxonomy_own_urls(instance) if instance.pk else set()
+    stored_name = _name_stored(instance)
     instance.save()
     owner = type(instance).__name__.lower()
     for text in texts:
@@ -149,7 +171,8 @@ def save_taxonomy(*, instance: T, by: User | None, texts: Iterable[TaxonomyText]
         text.save()  # a text's save sanitises its rich text
     for text in deleted_texts:
         text.delete()
-    taxonomy_changed(instance=instance, by=by, also=before, chrome=chrome)
+    words_changed = stored_name is not None and stored_name != getattr(instance, "name", None)
+    taxonomy_changed(instance=instance, by=by, also=before, chrome=chrome, words_changed=words_changed)
     return instance
 
 

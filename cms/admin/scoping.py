@@ -2,6 +2,10 @@
 
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from articles import services
 from articles.languages import language_codes, language_info
@@ -61,6 +65,15 @@ class TaxonomyEvents:
             texts += formset.save(commit=False)
             deleted += formset.deleted_objects
         services.save_taxonomy(instance=form.instance, by=request.user, texts=texts, deleted_texts=deleted)
+        job = services.fan_out_of(form.instance)
+        if job is not None and not job.finished_at:  # the rest happens in the background: say so, and where to follow it
+            done = ngettext(
+                "The search words of the %(count)s piece that shows it are being updated in the background.",
+                "The search words of the %(count)s pieces that show it are being updated in the background.",
+                job.total,
+            ) % {"count": f"{job.total:,}"}
+            url = reverse("admin:articles_fanout_change", args=[job.pk])
+            self.message_user(request, format_html('{} <a href="{}">{}</a>', done, url, _("Follow its progress.")))
 
     def delete_model(self, request, obj):
         services.delete_taxonomy(instance=obj, by=request.user)

@@ -13,6 +13,7 @@ from articles.languages import language_codes
 from articles.models import (
     Author,
     AuthorBio,
+    FanOut,
     FeaturedPiece,
     Image,
     Kind,
@@ -206,6 +207,35 @@ class TagAdmin(TaxonomyEvents, ModelAdmin):
         if language in language_codes():
             queryset = queryset.filter(language=language)
         return super().get_search_results(request, queryset, search_term)
+
+
+@admin.register(FanOut)
+class FanOutAdmin(ModelAdmin):
+    """What changes handed to the background (a tag's or an author's pieces' search words, a language's listings),
+    and how far each got: read only, the jobs write it."""
+
+    list_display = ["label", "kind", "progress", "created_at", "finished_at"]
+    list_filter = ["kind"]
+    fields = ["kind", "label", "progress", "created_at", "finished_at"]
+    readonly_fields = fields
+
+    @admin.display(description=_("progress"))
+    def progress(self, job):
+        if job.superseded:
+            return _("Replaced by a later change to the same thing.")
+        if job.finished_at:
+            return _("Done: %(count)s pieces.") % {"count": f"{job.done:,}"}
+        figures = {"done": f"{job.done:,}", "total": f"{job.total:,}", "percent": job.percent}
+        return _("%(done)s of %(total)s pieces (%(percent)s%%)") % figures
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(FeaturedPiece)

@@ -23,7 +23,7 @@ sub vcl_recv {
             return (synth(405, "Not allowed"));
         }
         if (req.http.X-Ban-Keys) {
-            # Pages that show what a key names (an article page's related cards): by the keys the page carries.
+            # Pages that show what a key names (a version, a tag, a listing...): by the comma-separated keys they carry.
             ban("obj.http.x-review-keys ~ " + req.http.X-Ban-Keys);
             return (synth(200, "Banned"));
         }

@@ -25,7 +25,7 @@ from reader.views.base import (
     preview_headers,
 )
 
-AuthorLink = namedtuple("AuthorLink", "name slug")
+AuthorLink = namedtuple("AuthorLink", "pk name slug")
 TagLink = namedtuple("TagLink", "pk name slug language")
 VersionLink = namedtuple("VersionLink", "pk language url revision changed_at")
 
@@ -69,7 +69,7 @@ class ArticleDetailView(LanguageAlternatesMixin, DetailView):
             versions = versions.only("id", "language", "slug", "published_at", "content_revision", "content_changed_at")
             tags = Tag.objects.filter(tagged_articles__content_object=article).order_by("name")
             return {
-                "authors": [AuthorLink(author.name, author.slug) for author in Author.objects.filter(pieces=article.piece_id)],
+                "authors": [AuthorLink(author.pk, author.name, author.slug) for author in Author.objects.filter(pieces=article.piece_id)],
                 "tags": [TagLink(tag.pk, tag.name, tag.slug, tag.language) for tag in tags],
                 "versions": [
                     VersionLink(
@@ -79,7 +79,7 @@ class ArticleDetailView(LanguageAlternatesMixin, DetailView):
                 ],
             }
 
-        return selectors.derived(("article", article.pk, article.piece_id), load)
+        return selectors.derived(("article-facts", article.pk, article.piece_id), load)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -96,6 +96,11 @@ class ArticleDetailView(LanguageAlternatesMixin, DetailView):
         context["kind_label"] = words.kind_names.get(article.piece.kind_id, "")
         tags = self.facts["tags"]
         context["authors"], context["tags"] = self.facts["authors"], tags
+        events.shown(  # the page cache: this page shows the version, and these names
+            {events.shows_key("v", article.pk), *(events.shows_key("a", author.pk) for author in context["authors"]),
+             *(events.shows_key("t", tag.pk) for tag in tags if tag.pk),
+             *([events.shows_key("k", article.piece.kind_id)] if article.piece.kind_id else [])}
+        )  # fmt: skip
         related = self.related_rows(article, language, tags)
         # One query for the pictures of the piece and of its related cards.
         uses = list(selectors.image_uses([article.pk, *(row.version_id for row in related)]))
@@ -118,9 +123,6 @@ class ArticleDetailView(LanguageAlternatesMixin, DetailView):
             facets = [f"t:{tag.pk}" for tag in tags if tag.language == language]
         if not facets:
             return []
-        depends_on = getattr(self.request, "review_depends_on", None)  # the page cache: this page shows these listings' cards
-        if depends_on is not None:
-            depends_on([events.related_key(language, facet) for facet in facets])
         rows = selectors.entries(language, facets).exclude(piece_id=article.piece_id)
         unique = {}
         for row in rows[: settings.REVIEW_RELATED * len(facets)]:

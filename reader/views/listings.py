@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
-from articles import selectors, services, taxonomy
+from articles import events, selectors, services, taxonomy
 from articles.languages import current_language, language_codes
 from articles.models import Author, SectionText, Tag
 from articles.models.listing import FALLBACK, LOCAL
@@ -101,7 +101,7 @@ class YearArchiveView(ListingMixin, ListView):
     allow_empty = False
 
     def get_queryset(self):
-        return selectors.in_year(super().get_queryset(), self.kwargs["year"])
+        return selectors.entries(current_language(), self.facet, year=self.kwargs["year"])
 
     def listing_name(self):
         return (*super().listing_name(), self.kwargs["year"])
@@ -146,6 +146,7 @@ class TagDetailView(ListingMixin, ListView):
     def get(self, request, *args, **kwargs):
         self.tag = get_object_or_404(Tag, language=current_language(), slug=kwargs["slug"])
         self.facet = f"t:{self.tag.pk}"
+        events.shown([events.shows_key("t", self.tag.pk)])  # its name is the page's heading
         return super().get(request, *args, **kwargs)
 
     def get_alternates(self):
@@ -162,6 +163,7 @@ class AuthorDetailView(ListingMixin, ListView):
     def get(self, request, *args, **kwargs):
         self.author = get_object_or_404(Author.objects.prefetch_related("texts").select_related("photo"), slug=kwargs["slug"])
         self.facet = f"a:{self.author.pk}"
+        events.shown([events.shows_key("a", self.author.pk)])  # its name, bio and photo
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -37,11 +37,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a cached page (stored as the rest of the stack made it, compressed, per encoding) is served before
+    # anything else runs; it answers conditional requests itself. It reads no session and sets no cookie.
+    "delivery.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "compression_middleware.middleware.CompressionMiddleware",  # brotli, zstd or gzip, as the client accepts
-    "django.middleware.http.ConditionalGetMiddleware",  # ETag / Last-Modified: 304, for cached pages too
-    "delivery.pagecache.PageCacheMiddleware",  # before anything that reads the session or sets cookies
+    "django.middleware.http.ConditionalGetMiddleware",  # ETag / Last-Modified: 304
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -169,6 +171,8 @@ REVIEW_TRANSLATORS_CAN_PUBLISH = False
 REVIEW_PAGE_CACHE = os.environ.get("REVIEW_PAGE_CACHE", "1") == "1"
 REVIEW_PAGE_CACHE_SECONDS = 3600  # a backstop: change events make pages stale at once
 # Sitemaps change with every publication anywhere and only crawlers read them: served fresh.
+# Seconds to spare between processes' clocks: a page whose render began this soon after a purge is not reused.
+REVIEW_PAGE_CACHE_CLOCK_SKEW = float(os.environ.get("REVIEW_PAGE_CACHE_CLOCK_SKEW", "0.1"))
 REVIEW_PAGE_CACHE_EXCLUDE = ["/admin/", "/media/", "/static/", "/_bench/", "/sitemap", "/robots.txt"]
 REVIEW_SITEMAP_LIMIT = 5000  # versions per sitemap page (the protocol allows 50,000)
 REVIEW_BROWSER_MAX_AGE = 60  # browsers cannot be purged: a minute
@@ -253,6 +257,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "go-live-every-minute": {"task": "articles.go_live_due", "schedule": 60.0},
+    "resume-fan-outs-every-minute": {"task": "articles.resume_fan_outs", "schedule": 60.0},
     "sweep-pending-uploads-daily": {"task": "articles.sweep_pending_uploads", "schedule": 24 * 3600.0},
 }
 # Decoding happens in a bounded child of the worker; a worker process that grew anyway is replaced

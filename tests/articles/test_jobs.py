@@ -132,7 +132,27 @@ def test_upload_returns_before_renditions_then_the_worker_makes_them_and_the_pag
     assert f'src="/media/{image.file.name}"' not in lead
     changed = [e for e in seen_events if e.extra.get("image") == image.pk]
     assert [e.kind for e in changed] == [events.PIECE_CHANGED]
-    assert article.get_absolute_url() in changed[0].urls
+    assert events.shows_key("v", article.pk) in changed[0].urls  # its page and every card of it carry the key
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rename_answers_at_once_and_a_worker_rewrites_the_search_words_in_batches(redis_broker, make_article):
+    from articles import services
+    from articles.models import FanOut, Tag
+
+    for n in range(3):
+        make_article(title=f"Harbour piece {n}", tags=["Ports"])
+    tag = Tag.objects.get(name="Ports")
+    tag.name = "Littoral"
+    services.save_taxonomy(instance=tag, by=None)  # commits, and queues the job in Redis
+    job = FanOut.objects.get(subject=f"t:{tag.pk}")
+    assert (job.done, job.finished_at) == (0, None) and redis_broker.llen("celery") == 1
+    assert "Harbour piece" not in Client().get("/en/search/?q=littoral").content.decode()  # not yet
+
+    assert run_in_worker("articles.fan_out") == {"state": "SUCCESS", "retval": 3}
+    job.refresh_from_db()
+    assert job.finished_at and job.done == 3
+    assert Client().get("/en/search/?q=littoral").content.decode().count("Harbour piece") == 3
 
 
 def page_of(client, url):
@@ -187,9 +207,10 @@ def test_a_translation_scheduled_after_its_source_replaces_it_at_its_own_time(ma
         assert client.get(french_url).status_code == 200
 
 
-def test_beat_runs_the_go_live_task_every_minute(settings):
+def test_beat_runs_the_go_live_task_and_resumes_fan_outs_every_minute(settings):
     assert settings.CELERY_BEAT_SCHEDULE == {
         "go-live-every-minute": {"task": "articles.go_live_due", "schedule": 60.0},
+        "resume-fan-outs-every-minute": {"task": "articles.resume_fan_outs", "schedule": 60.0},
         "sweep-pending-uploads-daily": {"task": "articles.sweep_pending_uploads", "schedule": 86400.0},
     }
     assert app.conf.beat_schedule == settings.CELERY_BEAT_SCHEDULE

@@ -32,7 +32,8 @@ from reversion.models import Version
 
 from articles import integrity, lifecycle, policies, services
 from articles.errors import DomainError
-from articles.models import PendingChange, Piece, PieceVersion, Section, SectionText, Status, Tag, TranslatorLanguage
+from articles.events import reverse_in
+from articles.models import Author, KindText, PendingChange, Piece, PieceVersion, Section, SectionText, Status, Tag, TranslatorLanguage
 from articles.policies import TRANSLATORS
 
 EXAMPLES = int(os.environ.get("REVIEW_JOURNEYS", "6"))
@@ -254,6 +255,26 @@ class Journey(RuleBasedStateMachine):
         text.name = f"Section {token('section')}"
         self.attempt(who, lambda by: services.save_taxonomy(instance=text.section, by=by, texts=[text]))
 
+    @rule(who=person, data=st.data())
+    def rename_author(self, who, data):
+        """An author's name is on bylines, feeds and author pages, and is a word their pieces are found by (a job)."""
+        authors = list(Author.objects.filter(pieces__versions__pk__in=self.versions).distinct().order_by("pk").values_list("pk", flat=True))
+        if not authors:
+            return
+        author = Author.objects.get(pk=data.draw(st.sampled_from(authors)))
+        author.name = f"Author {token('author')}"
+        self.attempt(who, lambda by: services.save_taxonomy(instance=author, by=by))
+
+    @rule(who=person, data=st.data())
+    def rename_kind(self, who, data):
+        """A kind's name is on every card of its pieces, in every listing, and on their pages."""
+        texts = list(KindText.objects.filter(language__in=LANGUAGES).order_by("pk").values_list("pk", flat=True))
+        if not texts:
+            return
+        text = KindText.objects.select_related("kind").get(pk=data.draw(st.sampled_from(texts)))
+        text.name = f"Kind {token('kind')}"
+        self.attempt(who, lambda by: services.save_taxonomy(instance=text.kind, by=by, texts=[text]))
+
     @precondition(lambda self: PieceVersion.objects.filter(status=Status.PUBLISHED, published_at__gt=timezone.now()).exists())
     @rule(hours=st.integers(min_value=1, max_value=4))
     def time_passes(self, hours):
@@ -293,8 +314,17 @@ class Journey(RuleBasedStateMachine):
 
     def public_urls(self):
         urls = {f"/{code}/" for code in LANGUAGES} | {f"/{code}/articles/" for code in LANGUAGES} | {f"/{code}/feed/" for code in LANGUAGES}
-        live = PieceVersion.objects.published().filter(pk__in=self.versions)
-        return urls | {version.get_absolute_url() for version in live[:6]}
+        live = list(PieceVersion.objects.published().filter(pk__in=self.versions).select_related("piece")[:6])
+        # The pages of what the live pieces are filed under, whose names the renames change.
+        names = set()
+        for version in live:
+            names |= {reverse_in(version.language, "articles:tag", slug=tag.slug) for tag in version.tags.all()}
+            names |= {reverse_in(version.language, "articles:author", slug=author.slug) for author in version.piece.authors.all()}
+            texts = SectionText.objects.filter(section_id=version.piece.section_id, language=version.language)
+            section = version.piece.section_id and texts.first()
+            if section:
+                names.add(reverse_in(version.language, "articles:section", slug=section.slug))
+        return urls | {version.get_absolute_url() for version in live} | set(sorted(names)[:12])
 
     @invariant()
     def index_and_search_equal_a_rebuild(self):

@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from articles import search, services
-from articles.models import SearchDocument, Status
+from articles.models import SearchDocument, Status, Tag
 
 POSTGRES_ONLY = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's per-language stemmers")
 
@@ -184,14 +184,20 @@ def test_unpublishing_deleting_and_editing_change_what_is_found(make_article):
     assert not SearchDocument.objects.exists()
 
 
-def test_tags_and_authors_are_found_and_renaming_them_is_too(make_article, author):
+def test_tags_and_authors_are_found_and_renaming_them_is_too(make_article, author, django_capture_on_commit_callbacks):
     make_article(title="With a tag", tags=["Maritime security"], authors=[author])
     assert titles(found("/en/search/?q=maritime")[1]) == ["With a tag"]
     assert titles(found(f"/en/search/?q={author.name.split()[-1]}")[1]) == ["With a tag"]
     author.name = "Zebulon Quartermain"
-    author.save()
-    services.taxonomy_changed(instance=author)
+    with django_capture_on_commit_callbacks(execute=True):  # the re-index is a job, queued at commit
+        services.save_taxonomy(instance=author, by=None)
     assert titles(found("/en/search/?q=quartermain")[1]) == ["With a tag"]
+    tag = Tag.objects.get(name="Maritime security")
+    tag.name = "Littoral defence"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.save_taxonomy(instance=tag, by=None)
+    assert titles(found("/en/search/?q=littoral")[1]) == ["With a tag"]
+    assert titles(found("/en/search/?q=maritime")[1]) == []
 
 
 def test_filters_paging_and_the_count(make_article, section, kind, settings):

@@ -4,7 +4,10 @@ import gzip
 
 import brotli
 import pytest
-from django.test import Client
+from django.core.cache import cache
+from django.test import Client, RequestFactory
+
+from delivery.pagecache import page_key
 
 
 @pytest.mark.parametrize("accept, encoding, decode", [("br", "br", brotli.decompress), ("gzip", "gzip", gzip.decompress),
@@ -50,3 +53,29 @@ def test_production_static_files_are_hashed_compressed_and_immutable_for_a_year(
     assert "immutable" in response["Cache-Control"] and "max-age=315360000" in response["Cache-Control"]
     unhashed = Client().get("/static/css/review.css")
     assert "immutable" not in unhashed.get("Cache-Control", "")  # a name that can change is not kept for a year
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.REVIEW_PAGE_CACHE = True
+
+
+@pytest.mark.usefixtures("page_cache")
+def test_a_cached_page_is_kept_per_encoding_and_served_before_the_rest_of_the_stack(make_article, django_assert_num_queries):
+    """The page cache is the first middleware: a hit is the stored bytes, compressed as the stack compressed them for
+    that encoding, with the headers the stack set (security headers included), answered with no query at all."""
+    url = make_article(title="Cached and compressed").get_absolute_url()
+    plain = Client().get(url).content
+    for accept, encoding, decode in [("br", "br", brotli.decompress), ("gzip", "gzip", gzip.decompress), ("", None, bytes)]:
+        first = Client().get(url, HTTP_ACCEPT_ENCODING=accept)
+        with django_assert_num_queries(0):
+            hit = Client().get(url, HTTP_ACCEPT_ENCODING=accept)
+        assert (first["X-Review-Cache"], hit["X-Review-Cache"]) == ("miss" if accept else "hit", "hit")
+        assert hit.get("Content-Encoding") == encoding and decode(hit.content) == plain
+        assert hit["X-Content-Type-Options"] == "nosniff" and "Content-Security-Policy" in hit
+        stored = cache.get(page_key(RequestFactory().get(url, HTTP_ACCEPT_ENCODING=accept)))
+        assert dict(stored["headers"]).get("Content-Encoding") == encoding, "stored as sent: not compressed again per hit"
+
+    etag = Client().get(url, HTTP_ACCEPT_ENCODING="br")["ETag"]
+    with django_assert_num_queries(0):
+        assert Client().get(url, HTTP_ACCEPT_ENCODING="br", HTTP_IF_NONE_MATCH=etag).status_code == 304

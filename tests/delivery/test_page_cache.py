@@ -283,6 +283,42 @@ def test_a_kind_change_purges_the_pages_of_its_pieces(make_article, committed, o
     assert_still_cached(*unrelated(other))
 
 
+@pytest.mark.parametrize("what", ["tag", "author", "kind"])
+def test_a_rename_reaches_every_page_that_names_it_through_one_key(make_article, committed, other, kind, author, what, settings):
+    """Bylines, tag lists, categories in feeds, kind labels on cards and in the list filter: a rename names one key
+    (`shows:<t|a|k>:<id>`), however many pages show the thing, and none of them is served with the old name."""
+    from articles import events
+    from articles.models import KindText
+
+    articles = [make_article(title=f"Named {n}", kind=kind, authors=[author], tags=["Ports"]) for n in range(3)]
+    tag = Tag.objects.get(name="Ports")
+    pages = [*(a.get_absolute_url() for a in articles), "/en/feed/", "/en/feed/atom/", "/en/articles/", "/en/tags/ports/",
+             "/en/tags/ports/feed/", "/en/authors/ada-writer/", "/en/authors/ada-writer/feed/"]  # fmt: skip
+    warm(*pages, *unrelated(other))
+    heard = []
+    events.change_event.connect(hear := lambda sender, event, **kw: heard.append(event), weak=False)
+    try:
+        if what == "tag":
+            tag.name, new = "Harbours", "Harbours"
+            committed(services.save_taxonomy, instance=tag, by=None)
+        elif what == "author":
+            author.name, new = "Ada Writer-Smith", "Ada Writer-Smith"
+            committed(services.save_taxonomy, instance=author, by=None)
+        else:
+            text, new = KindText.objects.get(kind=kind, language="en"), "Deep analysis"
+            text.name = new
+            committed(services.save_taxonomy, instance=kind, by=None, texts=[text])
+    finally:
+        events.change_event.disconnect(hear)
+    (event,) = heard
+    assert not {a.get_absolute_url() for a in articles} & event.urls, "pages are reached by the key, not one by one"
+    assert len(event.urls) <= 3 * len(settings.LANGUAGES) + 1, event.urls  # its own pages and feeds per language, and the key
+    shown = {"tag": pages[:5] + pages[6:8], "author": pages[:5] + pages[8:], "kind": pages[:3] + pages[5:7]}[what]
+    for url in shown:
+        assert_fresh(url, new)
+    assert_still_cached(*unrelated(other))
+
+
 def test_featuring_a_piece_purges_that_languages_home_only(make_article, committed, other):
     article = make_article(title="Featured soon")
     warm("/en/", "/fr/", *unrelated(other))

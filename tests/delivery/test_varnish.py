@@ -101,3 +101,24 @@ def test_varnish_passes_staff_and_refuses_bans_from_outside(varnish, make_articl
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(ban, timeout=10)
     assert refused.value.code == 400  # from this host a ban must say what it bans
+
+
+@pytest.mark.django_db(transaction=True)
+def test_varnish_bans_a_renamed_tag_by_its_key_on_every_page_that_shows_it(varnish, make_article):
+    from articles.models import Tag
+
+    tagged = [make_article(title=f"Tagged {n}", tags=["Ports"]) for n in range(2)]
+    other = make_article(title="Left alone", tags=["Inland"])
+    urls = [article.get_absolute_url() for article in tagged]
+    for url in [*urls, other.get_absolute_url()]:
+        through(varnish, url)
+        assert through(varnish, url)[0] == "hit"
+
+    tag = Tag.objects.get(name="Ports")
+    tag.name = "Harbours"
+    services.save_taxonomy(instance=tag, by=None)  # commits: one key is banned, no page by its URL
+
+    for url in urls:
+        state, page = through(varnish, url)
+        assert state == "miss" and "Harbours" in page and "Ports" not in page
+    assert through(varnish, other.get_absolute_url())[0] == "hit"

@@ -1,0 +1,117 @@
+"""Fan-out in the background: what a change to something many pieces show hands to a job, done in bounded batches.
+
+`start_*` record a FanOut and queue the job once the change commits (the change itself answers at once);
+`run_fan_out` works through the pieces in piece order, a batch per transaction, recording how far it got, so a job
+that dies is resumed (`resume_fan_outs`, every minute) where it stopped and never starts again from the beginning.
+A later change to the same subject supersedes an unfinished job: the new one does the work with the newest data.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from articles import listing, search
+from articles.jobs import enqueue
+from articles.languages import language_codes
+from articles.models import FanOut, Piece, PieceVersion
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+BATCH = 500  # pieces per transaction: a few hundred milliseconds of work, so readers and writers never wait long
+STALLED_AFTER = timedelta(minutes=2)  # an unfinished job silent this long is resumed
+
+
+def _pieces(subject: str) -> QuerySet[Any, int]:
+    """The ids of the pieces a subject's fan-out goes through (any order; the runner orders them)."""
+    prefix, _sep, rest = subject.partition(":")
+    if prefix == "t":
+        return PieceVersion.objects.filter(tagged_items__tag_id=int(rest)).values_list("piece_id", flat=True).distinct()
+    if prefix == "a":
+        return Piece.authors.through.objects.filter(author_id=int(rest)).values_list("piece_id", flat=True).distinct()
+    return Piece.objects.values_list("pk", flat=True)
+
+
+def _start(kind: str, subject: str, label: str) -> FanOut:
+    FanOut.objects.filter(subject=subject, finished_at__isnull=True).update(finished_at=timezone.now(), superseded=True)
+    job = FanOut.objects.create(kind=kind, subject=subject, label=label[:300], total=_pieces(subject).count())
+    transaction.on_commit(lambda: enqueue("articles.fan_out", job.pk))
+    return job
+
+
+def start_search_words(*, facet: str, label: str) -> FanOut:
+    """After a tag or an author was renamed (`facet`: "t:<id>" or "a:<id>"): the pieces that show it are found by its
+    name, so their search documents are rewritten, in the background."""
+    return _start(FanOut.Kind.SEARCH_WORDS, facet, label)
+
+
+def add_language_rows(*, language: str, by: User | None = None) -> FanOut:
+    """After a language was added to the site: build its listing rows (and the search documents' languages), in the
+    background, piece batch by piece batch; the other languages' rows are not touched."""
+    from articles.services._base import _may_edit_piece
+
+    _may_edit_piece(by)
+    if language not in language_codes():
+        raise ValueError(f"Not a configured language: {language!r}")
+    return _start(FanOut.Kind.LANGUAGE, language, language)
+
+
+def fan_out_of(instance: object) -> FanOut | None:
+    """The newest fan-out job of a tag or an author (None: it never had one)."""
+    from articles.models import Author, Tag
+
+    prefix = "t" if isinstance(instance, Tag) else "a" if isinstance(instance, Author) else None
+    pk = getattr(instance, "pk", None)
+    return FanOut.objects.filter(subject=f"{prefix}:{pk}").first() if prefix and pk else None
+
+
+def run_fan_out(fan_out_id: int, batch: int = BATCH, max_batches: int | None = None) -> FanOut | None:
+    """Do (the rest of) a fan-out job, a batch of pieces per transaction, resuming after the last batch done; returns
+    it, finished unless `max_batches` stopped it first (None: it is gone)."""
+    batches = 0
+    while True:
+        with transaction.atomic():
+            job = FanOut.objects.select_for_update().filter(pk=fan_out_id).first()
+            if job is None or job.finished_at:
+                return job
+            ids = list(_pieces(job.subject).filter(**{_piece_field(job): job.cursor}).order_by(_order(job))[:batch])
+            if ids:
+                _do(job, ids)
+                job.cursor, job.done = ids[-1], job.done + len(ids)
+            if len(ids) < batch:
+                job.finished_at = timezone.now()
+            job.save()
+        batches += 1
+        if job.finished_at or (max_batches is not None and batches >= max_batches):
+            return job
+
+
+def _piece_field(job: FanOut) -> str:
+    return "pk__gt" if job.kind == FanOut.Kind.LANGUAGE else "piece_id__gt"
+
+
+def _order(job: FanOut) -> str:
+    return "pk" if job.kind == FanOut.Kind.LANGUAGE else "piece_id"
+
+
+def _do(job: FanOut, piece_ids: list[int]) -> None:
+    if job.kind == FanOut.Kind.LANGUAGE:
+        listing.rebuild_pieces(piece_ids, languages=[job.subject])
+        search.refresh_shown(piece_ids)
+    else:
+        search.index_pieces(piece_ids)
+
+
+def resume_fan_outs(now: datetime | None = None) -> int:
+    """Queue again every unfinished job silent for STALLED_AFTER (its worker died): it resumes after its cursor."""
+    now = now or timezone.now()
+    stalled = list(FanOut.objects.filter(finished_at__isnull=True, updated_at__lt=now - STALLED_AFTER).values_list("pk", flat=True))
+    for pk in stalled:
+        FanOut.objects.filter(pk=pk).update(updated_at=now)
+        enqueue("articles.fan_out", pk)
+    return len(stalled)
