@@ -100,4 +100,10 @@ def for_language(language):
 
 
 def forget():
-    cache.delete_many([KEY.format(language=code) for code in language_codes()])
+    """Now, for the changing transaction's own reads, and again once it commits: a page rendered meanwhile may
+    have cached the names it read before the commit."""
+    from django.db import transaction
+
+    keys = [KEY.format(language=code) for code in language_codes()]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))

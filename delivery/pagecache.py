@@ -26,6 +26,7 @@ first request runs the go-live announcement, whose events purge what it changes.
 
 import hashlib
 import time
+from functools import lru_cache
 from urllib.parse import unquote
 
 from compression_middleware.middleware import compressor
@@ -52,6 +53,7 @@ STATUS_HEADER = "X-Review-Cache"  # hit or miss, for tests and the bench
 KEYS_HEADER = "X-Review-Keys"
 
 
+@lru_cache(maxsize=65536)  # a hit hashes its page's names twice; the same few thousand names come back all day
 def stamp_key(path):
     """Where the time a path or key was last purged is kept. Paths as events name them (IRI-escaped by reverse())
     and as requests carry them (decoded) meet here."""

@@ -202,9 +202,14 @@ def _tracking(piece_ids: Collection[int], versions: Collection[int] | None = Non
 
     `versions`: the ids of the versions the write changed; None when it changed what the pieces share.
     """
-    before = events.snapshot(piece_ids)
     touched: dict[str, set[str]] = {}
+    hidden = versions is not None and not _any_published(versions)
+    before = events.snapshot(piece_ids)
     yield touched
+    if hidden and not _any_published(versions or ()):  # unpublished before and after: nothing public shows them
+        search.index_pieces(piece_ids, versions)
+        touched["urls"] = {events.shows_key("v", pk) for pk in versions or ()}
+        return
     written = listing.rebuild_pieces(piece_ids)  # moves the listing generation when it writes
     search.index_pieces(piece_ids, versions)
     after = events.snapshot(piece_ids)

@@ -53,6 +53,15 @@ def test_saving_a_draft_or_staging_a_live_edit_writes_no_listing_row(make_articl
     assert listing_writes(queries.captured_queries) == {}
 
 
+def test_saving_a_translation_draft_purges_nothing_readers_see(make_article, heard, django_capture_on_commit_callbacks):
+    live = make_article(title="Live in English")
+    draft = services.create_translation(source=live, language="fr", by=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.save_version(version=draft, by=None, changes={"title": "Brouillon"})
+    (event,) = [event for event in heard if event.version_id == draft.pk]
+    assert event.urls == {shows_key("v", draft.pk)}, "no page shows a draft: the English page is not purged for it"
+
+
 def test_a_publish_writes_the_rows_that_change_and_no_others(make_article, section):
     live = make_article(title="Live piece", section=section, tags=["Arctic"])
     rows = ListingEntry.objects.filter(piece_id=live.piece_id)
