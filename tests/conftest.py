@@ -201,6 +201,21 @@ def empty_cache():
 
 
 @pytest.fixture
+def heard():
+    """The change events sent while the test runs (they are sent at commit)."""
+    from articles.events import change_event
+
+    events = []
+
+    def hear(sender, event, **kwargs):
+        events.append(event)
+
+    change_event.connect(hear)
+    yield events
+    change_event.disconnect(hear)
+
+
+@pytest.fixture
 def make_article(db):
     """An article version made through the services, as the admin makes them; published yesterday in English unless told otherwise.
 

@@ -12,7 +12,6 @@ from reversion.models import Version
 
 from articles import services
 from articles.errors import Conflict, NotAllowed, RuleBroken
-from articles.events import change_event
 from articles.models import ArticleImage, Image, PendingChange, Piece, PieceVersion, Section, Status
 from tests.admin_client import AdminUser
 
@@ -38,15 +37,8 @@ def editor(demo):
 
 
 @pytest.fixture
-def events():
-    heard = []
-
-    def hear(sender, event, **kwargs):
-        heard.append(event)
-
-    change_event.connect(hear)
-    yield heard
-    change_event.disconnect(hear)
+def events(heard):
+    return heard
 
 
 # Deleting, and the source ---------------------------------------------------------------------

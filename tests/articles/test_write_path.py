@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import integrity, listing, services
-from articles.events import change_event, shows_key
+from articles.events import shows_key
 from articles.models import FanOut, ListingEntry, Piece, Status, Tag
 from tests.admin_client import AdminUser
 
@@ -26,18 +26,6 @@ def listing_writes(queries):
         if match:
             found[match.group(1).upper()] = found.get(match.group(1).upper(), 0) + 1
     return found
-
-
-@pytest.fixture
-def heard():
-    events = []
-
-    def hear(sender, event, **kwargs):
-        events.append(event)
-
-    change_event.connect(hear)
-    yield events
-    change_event.disconnect(hear)
 
 
 # Listings written only where they change --------------------------------------------------------------------
