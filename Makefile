@@ -57,8 +57,9 @@ test-browser: setup
 	$(PY) -m pytest tests/e2e $(PYTEST_ARGS)
 
 # Every reader page at 1k and 100k versions (generated into review_bench_* PostgreSQL databases), served by
-# gunicorn and measured with wrk next to a bare Django view; table in bench/results.md, summary line last.
-# Quick run: make bench BENCH_ARGS="--sizes 1000 --duration 2"
+# gunicorn and measured with wrk next to a bare Django outside the project (bench/bare/, every % is of it); then the
+# write operations through the services and readers during a tag rename (bench/writes.py; --skip-writes leaves them out).
+# Table in bench/results.md, summary line last. Quick run: make bench BENCH_ARGS="--sizes 1000 --duration 2"
 bench: setup
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) bench/run.py $(BENCH_ARGS)

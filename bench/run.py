@@ -1,17 +1,42 @@
-"""`make bench`: every reader page type at two data sizes, served by gunicorn, next to a bare Django view.
+"""`make bench`: every reader page type at two data sizes, served by gunicorn, next to a bare Django outside the project;
+then the editors' write operations, and readers while a tag is renamed.
 
 For each size (1,000 versions / 200 pieces and 100,000 / 20,000 by default) it creates or reuses a
 PostgreSQL database review_bench_<size>, migrates it, generates the data set with
 `manage.py generate_bench_data` (skipped when the database already holds exactly that data set,
 recorded in the database's comment; `--regenerate` forces it), asks bench/probe.py for the URLs and
 each page's queries and bytes, starts gunicorn (review.settings.bench: production settings, DEBUG
-off, 30 languages; 2 sync workers), warms it up and measures every page with wrk. Then it prints a
-Markdown table (also written to bench/results.md) and one summary line:
+off, 30 languages; 2 sync workers), warms it up and measures every page with wrk.
 
-    bench: worst uncached page <P>% of bare Django (<page>); worst p50 100k/1k <R>x (<page>)
+The reference is a bare Django *outside* the project (bench/bare/: no app of Review's, no database, a
+new project's middleware minus sessions, one view answering 30 KB), started with the same gunicorn
+command and measured with the same wrk settings in the same run, before, between and after the pages.
+Every ratio is stated against it; the same view inside the project (bench/urls.py, through Review's
+settings and middleware) is kept beside it for information.
 
-Targets: every page at the largest size at least 5% of bare Django's requests/s, and its p50 at
-most 1.2× its p50 at the smallest size.
+After the read rounds (so no read is measured after a write), bench/writes.py calls the services in a
+separate process on each size's database: saving a draft's title, staging and publishing a published
+version's changes, renaming a tag, an author and a section (one language), adding a language's listing
+rows where the services have it; p50/p95, SQL writes and rows touched, URLs purged, every change put
+back. A rename's background job (a `FanOut`, run with `services.run_fan_out`) is timed apart from its
+answer when the services have them; otherwise the answer holds the whole fan-out. Then the concurrent-
+writer round at the largest size: wrk on an article, a tag and the home page (uncached) quiet, and again
+while another process renames that tag and back with its jobs; the reader p99 of both. `--skip-writes`
+leaves the write rounds out.
+
+It prints a Markdown table (also written to bench/results.md) and one summary line:
+
+    bench: worst uncached page <P>% of outside bare Django (<page>; <Q>% of in-project bare); worst cached page
+    <C>% of outside bare (<page>); worst p50 100k/1k <R>x (<page>); worst search p95 <S> ms (<lang>); <N> stale after
+    <E> edits; in-project bare <B>% of outside bare (<rps> req/s); draft save p95 <D> ms, publish p95 <U> ms, tag rename
+    <T> ms + job <J> s, reader p99 during job <A>x of quiet
+
+Targets (reported, never timed tests): every page at the largest size at least 5% of the outside bare
+Django's requests/s uncached and 60% from the page cache, and its p50 at most 1.2x its p50 at the
+smallest size; search p95 under 50 ms; save a draft p95 <= 50 ms and publish p95 <= 150 ms at the
+largest size, each within 1.5x its p95 at the smallest; every taxonomy rename answers in <= 300 ms
+and its job (and adding a language) finishes in <= 30 s; the reader p99 during the tag rename at most
+2x the quiet p99.
 """
 
 import argparse
@@ -47,6 +72,12 @@ MIN_SHARE_OF_BARE = 5.0
 MAX_P50_RATIO = 1.2
 MIN_CACHED_SHARE_OF_BARE = 60.0
 MAX_SEARCH_P95_MS = 50.0
+MAX_DRAFT_P95_MS = 50.0
+MAX_PUBLISH_P95_MS = 150.0
+MAX_WRITE_GROWTH = 1.5  # p95 at the largest size over p95 at the smallest
+MAX_RENAME_MS = 300.0
+MAX_JOB_S = 30.0
+MAX_P99_DURING = 2.0  # reader p99 during a tag rename's job over the quiet p99
 BENCH_REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")  # the cached pass's page cache, flushed first
 
 
@@ -179,10 +210,19 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def outside_environment():
+    """The outside bare Django's environment: its own settings (bench/bare/settings.py), nothing of the project's."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "REVIEW_")) and key != "REDIS_URL"}
+    env.update(DJANGO_SETTINGS_MODULE="bench.bare.settings", DJANGO_SECRET_KEY="bench-only-secret-key-not-for-production",
+               PYTHONUNBUFFERED="1")  # fmt: skip
+    return env
+
+
 @contextlib.contextmanager
-def gunicorn(env, workers):
+def gunicorn(env, workers, app="review.wsgi:application"):
+    """gunicorn serving `app`, the same command for the project and the outside bare Django (bench.bare.wsgi)."""
     port = free_port()
-    command = [GUNICORN, "review.wsgi:application", "--workers", str(workers), "--worker-class", "sync",
+    command = [GUNICORN, app, "--workers", str(workers), "--worker-class", "sync",
                "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "60"]  # fmt: skip
     process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
@@ -235,15 +275,31 @@ end
 """
 
 
+def wrk_command(url, args, script=None, duration=None):
+    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{duration or args.duration}s", "--latency", "--timeout", "10s"]
+    return [*command, *(["-s", script.name] if script else []), url]
+
+
+def cycle_script(paths):
+    """A temporary wrk script cycling through `paths` (and printing the 95th percentile), or None for one path."""
+    if not paths:
+        return contextlib.nullcontext()
+    script = tempfile.NamedTemporaryFile("w", suffix=".lua")
+    script.write(CYCLE_SCRIPT % ", ".join(json.dumps(path) for path in paths))
+    script.flush()
+    return script
+
+
 def wrk(url, args, paths=None):
-    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--latency", "--timeout", "10s", url]
-    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
-        if paths:
-            script.write(CYCLE_SCRIPT % ", ".join(json.dumps(path) for path in paths))
-            script.flush()
-            command[1:1] = ["-s", script.name]
-        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.MULTILINE))
+    with cycle_script(paths) as script:
+        output = subprocess.run(wrk_command(url, args, script), check=True, capture_output=True, text=True).stdout
+    return parse_wrk(output)
+
+
+def parse_wrk(output):
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", output, re.MULTILINE))  # "1.28s " has a trailing space
+    if "99" not in latency:
+        sys.exit(f"bench: no latency in wrk's output:\n{output}")
     p95 = re.search(r"^P95 (\S+)$", output, re.MULTILINE)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     socket_errors = re.search(r"Socket errors: (.*)$", output, re.MULTILINE)
@@ -267,9 +323,15 @@ def prepare_size(versions, pieces, args):
     return {"label": label, "versions": versions, "pieces": pieces, "generation": generation, "env": env, "bare": bare, "rows": rows}
 
 
-def measure(results, args):
-    """wrk on every page, the sizes back to back page by page (so background load hits them alike), bare Django in between."""
+def measure(results, outside, args):
+    """wrk on every page, the sizes back to back page by page (so background load hits them alike), bare Django in between:
+    the outside bare Django (bench/bare/) first, then each size's in-project bare view."""
     with contextlib.ExitStack() as stack:
+        outside["base"] = stack.enter_context(gunicorn(outside_environment(), args.workers, "bench.bare.wsgi:application"))
+        warm_up(outside["base"], [outside["url"]], rounds=2 * args.workers)
+        with urllib.request.urlopen(outside["base"] + outside["url"], timeout=30) as response:
+            outside["bytes"] = len(response.read())
+        outside["runs"] = []
         for result in results:
             result["base"] = stack.enter_context(gunicorn(result["env"], args.workers))
             urls = [result["bare"]["url"], *(row["url"] for row in result["rows"] if row["url"])]
@@ -278,10 +340,13 @@ def measure(results, args):
         log(f"gunicorn: {args.workers} sync workers per size; wrk -t{args.threads} -c{args.connections} -d{args.duration}s per page")
 
         def bare_round():
+            run = wrk(outside["base"] + outside["url"], args)
+            outside["runs"].append(run)
+            log(f"[out ] outside bare Django {run['rps']:8.1f} req/s  p50 {run['p50']:7.2f} ms")
             for result in results:
                 run = wrk(result["base"] + result["bare"]["url"], args)
                 result["bare_runs"].append(run)
-                log(f"[{result['label']:>4}] bare Django        {run['rps']:8.1f} req/s  p50 {run['p50']:7.2f} ms")
+                log(f"[{result['label']:>4}] in-project bare    {run['rps']:8.1f} req/s  p50 {run['p50']:7.2f} ms")
 
         bare_round()
         for language in args.page_languages:
@@ -297,15 +362,19 @@ def measure(results, args):
             bare_round()
         cached_pass(results[-1], args, stack)
         bare_round()
+    outside["wrk"] = median_run(outside.pop("runs"))
     for result in results:
-        runs = result.pop("bare_runs")
-        result["bare"]["wrk"] = {
-            "rps": statistics.median(run["rps"] for run in runs),
-            "p50": statistics.median(run["p50"] for run in runs),
-            "p99": statistics.median(run["p99"] for run in runs),
-            "runs": [run["rps"] for run in runs],
-            "non2xx": sum(run["non2xx"] for run in runs),
-        }
+        result["bare"]["wrk"] = median_run(result.pop("bare_runs"))
+
+
+def median_run(runs):
+    return {
+        "rps": statistics.median(run["rps"] for run in runs),
+        "p50": statistics.median(run["p50"] for run in runs),
+        "p99": statistics.median(run["p99"] for run in runs),
+        "runs": [run["rps"] for run in runs],
+        "non2xx": sum(run["non2xx"] for run in runs),
+    }
 
 
 def cached_pass(result, args, stack):
@@ -331,6 +400,68 @@ def cached_pass(result, args, stack):
     log(f"[{result['label']:>4}] purge round: {json.dumps(result['purge'])}")
 
 
+# Writes ----------------------------------------------------------------------------------------
+
+
+def writer_environment(result):
+    """The writers' environment: the size's, with the Django cache (page cache and purges) in Redis as in production."""
+    return {**result["env"], "REDIS_URL": BENCH_REDIS}
+
+
+def write_round(result, args):
+    """The editors' operations through the services at this size (bench/writes.py), after the read rounds."""
+    command = [PY, "-m", "bench.writes", "--repeat", str(args.write_repeat), "--renames", str(args.renames),
+               "--skip-languages", ",".join(args.page_languages)]  # fmt: skip
+    done = subprocess.run(command, cwd=ROOT, env=writer_environment(result), capture_output=True, text=True)
+    if done.returncode:
+        log(done.stderr)
+        done.check_returncode()
+    result["writes"] = json.loads(done.stdout.splitlines()[-1])
+    for op in result["writes"]["ops"]:
+        log(f"[{result['label']:>4}] {op['op']:<34} p50 {op['p50']:9.1f} ms  p95 {op['p95']:9.1f} ms  "
+            f"{op['statements']:g} writes, {op['rows']:g} rows, {op['urls']:g} URLs")  # fmt: skip
+
+
+def concurrent_round(result, args):
+    """Readers under wrk (an article, a tag and the home page, uncached) quiet, then while another process renames the
+    reader's tag there and back and runs each rename's job; the reader p99 of both."""
+    language = args.page_languages[0]
+    pages = [row for row in result["rows"] if row["lang"] == language and row["page"] in ("article", "tag", "home") and row["url"]]
+    paths = [row["url"] for row in pages]
+    if not paths:
+        return
+    env = {**writer_environment(result), "REVIEW_PAGE_CACHE": "0"}  # pages rendered, the Django cache shared with the writer
+    with gunicorn(env, args.workers) as base, cycle_script(paths) as script:
+        warm_up(base, paths, rounds=2 * args.workers)
+        quiet = wrk(base + paths[0], args, paths)
+        log(f"[{result['label']:>4}] readers, quiet          {quiet['rps']:8.1f} req/s  p99 {quiet['p99']:7.2f} ms")
+        writer = subprocess.Popen([PY, "-m", "bench.writes", "--concurrent", str(args.duration), "--skip-languages",
+                                   ",".join(args.page_languages)], cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  text=True)  # fmt: skip
+        readers = None
+        try:
+            if writer.stdout.readline().strip() != "ready":
+                sys.exit(f"bench: the concurrent writer did not start ({writer.wait()})")
+            readers = subprocess.Popen(wrk_command(base + paths[0], args, script, duration=3600), stdout=subprocess.PIPE, text=True)
+            time.sleep(0.5)  # wrk's connections are open before the first rename
+            writer.stdin.write("go\n")
+            writer.stdin.flush()
+            output = writer.communicate(timeout=3600)[0]
+            readers.send_signal(signal.SIGINT)  # wrk stops and reports what it measured so far
+            during = parse_wrk(readers.communicate(timeout=60)[0])
+        finally:
+            for process in (writer, readers):
+                if process and process.poll() is None:
+                    process.kill()
+                    process.wait()
+        if writer.returncode:
+            sys.exit(f"bench: the concurrent writer failed ({writer.returncode})")
+    facts = json.loads(output.splitlines()[-1])
+    result["concurrent"] = {"pages": [f"{row['page']} {row['lang']}" for row in pages], "quiet": quiet, "during": during, **facts}
+    log(f"[{result['label']:>4}] readers, tag renames    {during['rps']:8.1f} req/s  p99 {during['p99']:7.2f} ms  "
+        f"({facts['cycles']} renames there and back in {facts['seconds']:.1f} s)")  # fmt: skip
+
+
 # Report ----------------------------------------------------------------------------------------
 
 
@@ -338,20 +469,27 @@ def fmt(value, spec):
     return "n/a" if value is None else format(value, spec)
 
 
-def report(results, args, elapsed):
+def report(results, outside, args, elapsed):
     small, large = results[0], results[-1]
     compare = len(results) > 1
     S, L = small["label"], large["label"]
     by_page = {(row["page"], row["lang"]): row for row in small["rows"]}
     sets = ", ".join(f"{r['label']} = {r['versions']} versions / {r['pieces']} pieces" for r in results)
     header = ["page", "lang", *([f"req/s {S}"] if compare else []), f"req/s {L}", *([f"p50 {S} ms"] if compare else []),
-              f"p50 {L} ms", f"p99 {L} ms", *([f"p50 ratio {L}/{S}"] if compare else []), f"% of bare ({L})",
-              f"cached req/s {L}", "cached % of bare", "queries", "bytes", "cards", "notes"]  # fmt: skip
+              f"p50 {L} ms", f"p99 {L} ms", *([f"p50 ratio {L}/{S}"] if compare else []), f"% of outside bare ({L})",
+              f"% of in-project bare ({L})", f"cached req/s {L}", "cached % of outside bare", "queries", "bytes", "cards",
+              "notes"]  # fmt: skip
+    bare_rps = outside["wrk"]["rps"]  # every ratio is stated against the outside bare Django
+    project_rps = large["bare"]["wrk"]["rps"]
     lines = [
         f"# make bench ({sets}; {args.languages} languages)",
         "",
         f"gunicorn review.wsgi with review.settings.bench (prod, DEBUG off), {args.workers} sync workers, PostgreSQL; "
         f"`wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency` per page, on the same 2-core machine. "
+        "Every % is of the **outside bare Django** (bench/bare/: a Django project with no app of Review's, no database and "
+        "the middleware of a new project minus sessions, one view answering 30 KB), served by the same gunicorn command and "
+        "measured with the same wrk settings in the same run; the in-project bare view (the same view through Review's "
+        "settings and middleware) is a column for information. "
         "Queries, bytes and cards: the same URL through Django's test client (second request); `a / b` when they differ "
         "between sizes. A p50 ratio counts towards the target only where both sizes show the same number of cards "
         "(the same page, not a page with more on it).",
@@ -362,10 +500,11 @@ def report(results, args, elapsed):
     worst_share = worst_ratio = worst_cached = None
     misses, not_comparable = [], []
 
-    def row_cells(row, base, bare_rps):
+    def row_cells(row, base):
         measured = row.get("wrk")
         base_measured = base.get("wrk") if base else None
         share = 100 * measured["rps"] / bare_rps if measured else None
+        project_share = 100 * measured["rps"] / project_rps if measured else None
         ratio = measured["p50"] / base_measured["p50"] if measured and base_measured else None
         queries, size, cards = fmt(row["queries"], "d"), fmt(row["bytes"], "d"), fmt(row.get("cards"), "d")
         if base and base["queries"] != row["queries"]:
@@ -380,17 +519,17 @@ def report(results, args, elapsed):
         cells += [fmt(ratio, ".2f")] if compare else []
         cached = row.get("cached")
         cached_share = 100 * cached["rps"] / bare_rps if cached else None
-        cells += [fmt(share, ".1f"), fmt(cached and cached["rps"], ".0f"), fmt(cached_share, ".1f"), queries, size, cards]
-        row["cached_share"] = cached_share
+        cells += [fmt(share, ".1f"), fmt(project_share, ".1f"), fmt(cached and cached["rps"], ".0f"), fmt(cached_share, ".1f"),
+                  queries, size, cards]  # fmt: skip
+        row["cached_share"], row["project_share"] = cached_share, project_share
         return cells, share, ratio
 
-    bare_rps = large["bare"]["wrk"]["rps"]
     for row in large["rows"]:
         if row.get("urls") is not None:
             continue  # search: its own table below
         name = f"{row['page']} {row['lang']}"
         base = by_page.get((row["page"], row["lang"])) if compare else None
-        cells, share, ratio = row_cells(row, base, bare_rps)
+        cells, share, ratio = row_cells(row, base)
         notes = [note for note in (row["note"], base and base["note"] and f"{S}: {base['note']}") if note]
         for result, item in ((large, row), (small, base)):
             if item and item["status"] not in (None, 200):
@@ -398,7 +537,7 @@ def report(results, args, elapsed):
             if item and item.get("wrk", {}).get("non2xx"):
                 notes.append(f"{item['wrk']['non2xx']} non-2xx responses at {result['label']}")
         if share is not None and (worst_share is None or share < worst_share[0]):
-            worst_share = (share, name)
+            worst_share = (share, name, row["project_share"])
         if ratio is not None and base.get("cards") != row.get("cards"):
             not_comparable.append(f"{name} ({base.get('cards')} vs {row.get('cards')} cards)")
             notes.append(f"ratio not compared: {base.get('cards')} cards at {S}, {row.get('cards')} at {L}")
@@ -409,19 +548,29 @@ def report(results, args, elapsed):
         if cached_share is not None and (worst_cached is None or cached_share < worst_cached[0]):
             worst_cached = (cached_share, name)
         if cached_share is not None and cached_share < MIN_CACHED_SHARE_OF_BARE:
-            misses.append(f"{name} cached {cached_share:.1f}% of bare")
+            misses.append(f"{name} cached {cached_share:.1f}% of outside bare")
         if row.get("cached") and row["cached"]["state"] != "hit":
             notes.append(f"cached pass: {row['cached']['state'] or 'not cached'}")
         if share is not None and share < MIN_SHARE_OF_BARE:
-            misses.append(f"{name} {share:.1f}% of bare")
+            misses.append(f"{name} {share:.1f}% of outside bare")
         if ratio is not None and ratio > MAX_P50_RATIO:
             misses.append(f"{name} p50 {ratio:.2f}x")
         lines.append("| " + " | ".join([*cells, "; ".join(notes)]) + " |")
     runs = "; ".join(f"{r['label']}: " + ", ".join(f"{v:.0f}" for v in r["bare"]["wrk"]["runs"]) for r in results)
-    cells, _share, _ratio = row_cells(large["bare"], small["bare"] if compare else None, bare_rps)
-    lines.append("| " + " | ".join([*cells, f"30 KB, no database; median of runs before, between and after the pages ({runs})"]) + " |")
-    search_lines, worst_search = search_table(results, misses)
+    cells, _share, _ratio = row_cells({**large["bare"], "page": "bare Django (in project)"}, small["bare"] if compare else None)
+    lines.append("| " + " | ".join([*cells, f"the same view inside Review (bench/urls.py); median of runs before, between "
+                                              f"and after the pages ({runs})"]) + " |")  # fmt: skip
+    measured = outside["wrk"]
+    cells = ["bare Django (outside)", "", *(["—"] if compare else []), f"{measured['rps']:.0f}", *(["—"] if compare else []),
+             f"{measured['p50']:.2f}", f"{measured['p99']:.2f}", *(["—"] if compare else []), "100.0",
+             fmt(100 * measured["rps"] / project_rps, ".1f"), "", "", "0", fmt(outside["bytes"], "d"), "0"]  # fmt: skip
+    runs = ", ".join(f"{v:.0f}" for v in measured["runs"])
+    lines.append("| " + " | ".join([*cells, f"bench/bare/, no project, no database: the reference of every %; median of runs "
+                                              f"before, between and after the pages ({runs})"]) + " |")  # fmt: skip
+    search_lines, worst_search = search_table(results, bare_rps, misses)
     lines += ["", *search_lines]
+    write_lines, write_misses, write_text = writes_section(results, args)
+    lines += ["", *write_lines]
     lines.append("")
     generation = ", ".join(f"{r['label']} {r['generation']:.0f} s" if r["generation"] else f"{r['label']} reused" for r in results)
     lines.append(f"Data generation: {generation}. Whole run: {elapsed:.0f} s. "
@@ -436,26 +585,141 @@ def report(results, args, elapsed):
                      f"{purge_text}." + (f" Stale: {purge['stale_urls']}" if purge["stale"] else ""))  # fmt: skip
         if purge["stale"]:
             misses.append(f"{purge['stale']} stale responses after purge")
-    targets = f"Targets: every page ≥ {MIN_SHARE_OF_BARE:g}% of bare Django's req/s at {L} uncached"
+    targets = f"Targets: every page ≥ {MIN_SHARE_OF_BARE:g}% of the outside bare Django's req/s at {L} uncached"
     targets += f" and ≥ {MIN_CACHED_SHARE_OF_BARE:g}% from the page cache"
     targets += f", p50 at {L} ≤ {MAX_P50_RATIO:g}x p50 at {S}." if compare else "."
     lines.append(targets + (" Missed: " + "; ".join(misses) + "." if misses else " All met."))
+    if write_misses is not None:
+        lines.append(write_targets_text(S, L, compare) + (" Missed: " + "; ".join(write_misses) + "." if write_misses else " All met."))
     if not_comparable:
         lines.append(f"p50 ratio not compared (different number of cards at {S} and {L}): " + "; ".join(not_comparable) + ".")
-    share_text = f"{worst_share[0]:.1f}% of bare Django ({worst_share[1]})" if worst_share else "n/a"
+    share_text = (f"{worst_share[0]:.1f}% of outside bare Django ({worst_share[1]}; {worst_share[2]:.1f}% of in-project bare)"
+                  if worst_share else "n/a")  # fmt: skip
     if compare:
         ratio_text = f"worst p50 {L}/{S} {worst_ratio[0]:.2f}x ({worst_ratio[1]})" if worst_ratio else f"worst p50 {L}/{S} n/a"
     else:
         ratio_text = f"worst p50 100k/1k n/a (only {L} measured)"
     if not_comparable:
         ratio_text += f", {len(not_comparable)} not comparable"
-    cached_text = f"worst cached page {worst_cached[0]:.1f}% of bare ({worst_cached[1]})" if worst_cached else "cached n/a"
+    cached_text = f"worst cached page {worst_cached[0]:.1f}% of outside bare ({worst_cached[1]})" if worst_cached else "cached n/a"
     stale = f"{purge['stale']} stale after {purge['edits']} edits" if purge else "purge n/a"
     search_text = f"worst search p95 {worst_search[0]:.1f} ms ({worst_search[1]})" if worst_search else "search n/a"
-    return "\n".join(lines), f"bench: worst uncached page {share_text}; {cached_text}; {ratio_text}; {search_text}; {stale}"
+    project_text = f"in-project bare {100 * project_rps / bare_rps:.0f}% of outside bare ({bare_rps:.0f} req/s)"
+    summary = f"bench: worst uncached page {share_text}; {cached_text}; {ratio_text}; {search_text}; {stale}; {project_text}"
+    return "\n".join(lines), summary + (f"; {write_text}" if write_text else "")
 
 
-def search_table(results, misses):
+def write_targets_text(S, L, compare):
+    text = (f"Write targets: save a draft p95 ≤ {MAX_DRAFT_P95_MS:g} ms and publish p95 ≤ {MAX_PUBLISH_P95_MS:g} ms at {L}"
+            + (f", each ≤ {MAX_WRITE_GROWTH:g}x its p95 at {S}" if compare else "")
+            + f"; every taxonomy rename answers ≤ {MAX_RENAME_MS:g} ms; its job (and adding a language) finishes ≤ {MAX_JOB_S:g} s "
+            f"at {L}; reader p99 during the tag rename's job ≤ {MAX_P99_DURING:g}x the quiet p99.")  # fmt: skip
+    return text
+
+
+TAXONOMY_OPS = ("rename a tag", "change an author's name", "rename a section")
+
+
+def writes_section(results, args):
+    """The write operations per size, the concurrent-writer round, the write targets and the summary's write figures."""
+    small, large = results[0], results[-1]
+    compare = len(results) > 1
+    S, L = small["label"], large["label"]
+    if not any(r.get("writes") for r in results):
+        return ["## Writes", "", "Not measured (--skip-writes)."], None, ""
+    fan_out = bool(large.get("writes", {}).get("fan_out"))
+    by_size = {r["label"]: {op["op"]: op for op in r.get("writes", {}).get("ops", [])} for r in results}
+    names = list(dict.fromkeys(name for r in reversed(results) for name in by_size[r["label"]]))
+    lines = [
+        "## Writes",
+        "",
+        "The editors' operations through the services, called directly in a separate process (bench/writes.py) on each "
+        f"size's database after the read rounds: {args.write_repeat} draft saves and publishes (after a warm-up), "
+        f"{2 * args.renames} renames of each taxonomy (there and back), every change put back afterwards. Jobs are not run "
+        "inside the call (Celery not eager, an in-memory broker): a call's time is the editor's wait. "
+        + ("A rename's FanOut is then run with `services.run_fan_out` and timed as its job. " if fan_out else
+           "**No FanOut on this branch: a rename does its whole fan-out inside the call**, so its answer time is the job too. ")
+        + "Writes and rows: SQL INSERT/UPDATE/DELETE statements and the rows they touched (median per call; by table: mean "
+        "per call); URLs: those the change events named (purged).",
+        "",
+    ]  # fmt: skip
+    header = ["operation", *([f"p50 {S} ms", f"p95 {S} ms"] if compare else []), f"p50 {L} ms", f"p95 {L} ms", f"max {L} ms",
+              f"writes {L}", f"rows {L}", f"rows by table {L}", f"URLs {L}", "notes"]  # fmt: skip
+    lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    misses = []
+    for name in names:
+        op, base = by_size[L].get(name), by_size[S].get(name) if compare else None
+        cells = [name]
+        cells += [fmt(base and base["p50"], ".1f"), fmt(base and base["p95"], ".1f")] if compare else []
+        cells += [fmt(op and op["p50"], ".1f"), fmt(op and op["p95"], ".1f"), fmt(op and op["max"], ".1f")]
+        cells += [fmt(op and op["statements"], "g"), fmt(op and op["rows"], "g")]
+        cells += [", ".join(f"{table} {rows}" for table, rows in op["tables"].items()) if op else "n/a", fmt(op and op["urls"], "g")]
+        notes = []
+        if op and op.get("total") is not None:
+            notes.append(f"FanOut {op['total']} items")
+        if op and op.get("unfinished"):
+            notes.append(f"{op['unfinished']} not finished")
+            misses.append(f"{name}: {op['unfinished']} jobs not finished")
+        if not fan_out and name.startswith(TAXONOMY_OPS):
+            notes.append("synchronous: fan-out inside the call")
+        if op:
+            limit = {"save a draft's title": MAX_DRAFT_P95_MS, "publish the pending changes": MAX_PUBLISH_P95_MS}.get(name)
+            if limit is not None and op["p95"] > limit:
+                misses.append(f"{name} p95 {op['p95']:.0f} ms at {L}")
+            if limit is not None and base and op["p95"] > MAX_WRITE_GROWTH * base["p95"]:
+                misses.append(f"{name} p95 {op['p95'] / base['p95']:.2f}x {S}")
+            if name.startswith(TAXONOMY_OPS) and ":" not in name and op["max"] > MAX_RENAME_MS:
+                misses.append(f"{name} answers in {op['max']:.0f} ms")
+            if name.endswith("its job") and op["max"] > 1000 * MAX_JOB_S:
+                misses.append(f"{name} {op['max'] / 1000:.1f} s")
+        lines.append("| " + " | ".join([*cells, "; ".join(notes)]) + " |")
+    notes = [note for r in results for note in (f"{r['label']}: {n}" for n in r.get("writes", {}).get("notes", []))]
+    if notes:
+        lines += ["", "Not measured: " + "; ".join(notes) + "."]
+    ratio = None
+    concurrent = large.get("concurrent")
+    if concurrent:
+        quiet, during = concurrent["quiet"], concurrent["during"]
+        ratio = during["p99"] / quiet["p99"] if quiet["p99"] else None
+        jobs = {op["op"]: op for op in concurrent["ops"]}
+        answer, job = jobs.get("rename a tag"), jobs.get("rename a tag: its job")
+        lines += [
+            "",
+            f"### Concurrent writer ({L})",
+            "",
+            f"Readers: wrk (same settings) cycling through {', '.join(concurrent['pages'])}, uncached (page cache off, the Django "
+            f"cache in Redis shared with the writer), {args.duration} s quiet; then while another process renames the tag "
+            f"`{concurrent['tag']}` (the tag page's) and back, running each rename's job, until {args.duration} s have passed "
+            f"(at least once): {concurrent['cycles']}x there and back in {concurrent['seconds']:.1f} s"
+            + (f" (rename {answer['p50']:.0f} ms, job {job['p50'] / 1000:.2f} s, p50)" if answer and job else
+               f" (rename with its fan-out inside the call {answer['p50']:.0f} ms, p50)" if answer else "")
+            + ".",
+            "",
+            "| readers | req/s | p50 ms | p95 ms | p99 ms |",
+            "|---|---|---|---|---|",
+            *(f"| {label} | {run['rps']:.0f} | {run['p50']:.2f} | {fmt(run['p95'], '.2f')} | {run['p99']:.2f} |"
+              for label, run in (("quiet", quiet), ("during the tag renames", during))),
+            f"| during / quiet | {during['rps'] / quiet['rps']:.2f}x | {during['p50'] / quiet['p50']:.2f}x | "
+            f"{fmt(during['p95'] and quiet['p95'] and during['p95'] / quiet['p95'], '.2f')}x | {fmt(ratio, '.2f')}x |",
+        ]  # fmt: skip
+        if ratio is not None and ratio > MAX_P99_DURING:
+            misses.append(f"reader p99 during the tag rename {ratio:.2f}x quiet")
+        if during["non2xx"]:
+            misses.append(f"{during['non2xx']} non-2xx reader responses during the tag rename")
+    ops = by_size[L]
+
+    def p95(name, scale=1.0, unit="ms", spec=".0f"):
+        return f"{ops[name]['p95'] / scale:{spec}} {unit}" if name in ops else "n/a"
+
+    tag = f"tag rename {p95('rename a tag')}"
+    tag += f" + job {p95('rename a tag: its job', 1000, 's', '.1f')}" if "rename a tag: its job" in ops else " (synchronous, no job)"
+    draft = p95("save a draft's title")
+    text = f"draft save p95 {draft}, publish p95 {p95('publish the pending changes')}, {tag}"
+    text += f", reader p99 during job {ratio:.2f}x of quiet" if ratio is not None else ", reader p99 during job n/a"
+    return lines, misses, text
+
+
+def search_table(results, bare_rps, misses):
     """Search, per language and size: a mix of different queries (bench/probe.py), never from the page cache."""
     large = results[-1]
     lines = [
@@ -466,8 +730,8 @@ def search_table(results, misses):
         f"{large['label']}.",
         "",
         "| lang | " + " | ".join(f"req/s {r['label']} | p50 {r['label']} ms | p95 {r['label']} ms | p99 {r['label']} ms" for r in results)
-        + " | queries | notes |",
-        "|" + "---|" * (2 + 4 * len(results) + 1),
+        + f" | % of outside bare ({large['label']}) | queries | notes |",
+        "|" + "---|" * (2 + 4 * len(results) + 2),
     ]  # fmt: skip
     worst = None
     for row in large["rows"]:
@@ -489,7 +753,8 @@ def search_table(results, misses):
                 worst = (measured["p95"], f"search {row['lang']}")
             if measured["p95"] >= MAX_SEARCH_P95_MS:
                 misses.append(f"search {row['lang']} p95 {measured['p95']:.1f} ms")
-        lines.append("| " + " | ".join([*cells, fmt(row["queries"], "d"), "; ".join(notes)]) + " |")
+        share = fmt(measured and 100 * measured["rps"] / bare_rps, ".1f")
+        lines.append("| " + " | ".join([*cells, share, fmt(row["queries"], "d"), "; ".join(notes)]) + " |")
     return lines, worst
 
 
@@ -504,10 +769,20 @@ def main():
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2).")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--purge-edits", type=int, default=20, help="Pieces edited in the purge round (default 20).")
+    parser.add_argument("--skip-writes", action="store_true", help="Measure reads only: no write round, no concurrent-writer round.")
+    parser.add_argument(
+        "--write-repeat",
+        type=int,
+        default=None,
+        help="Draft saves and publishes measured per size (default 20; 10 when --duration is under 5).",
+    )
+    parser.add_argument("--renames", type=int, default=1, help="Renames of each tag, author and section there and back (default 1).")
     parser.add_argument("--regenerate", action="store_true", help="Drop and generate the data sets again even if they are current.")
     parser.add_argument("--output", default=str(ROOT / "bench" / "results.md"))
     args = parser.parse_args()
     args.page_languages = [code.strip() for code in args.page_languages.split(",") if code.strip()]
+    if args.write_repeat is None:
+        args.write_repeat = 20 if args.duration >= 5 else 10
     sizes = sorted(int(size) for size in args.sizes.split(","))
     if not shutil.which("wrk"):
         sys.exit("bench: wrk is missing (apt-get install wrk; `make bench` does it)")
@@ -517,9 +792,14 @@ def main():
     manage(environment("postgres"), "collectstatic", "--noinput", "-v0")
     results = [prepare_size(versions, max(1, math.ceil(versions / 5)), args) for versions in sizes]
     load_before = os.getloadavg()[0]
-    measure(results, args)
+    outside = {"url": "/_bench/bare/"}
+    measure(results, outside, args)
+    if not args.skip_writes:
+        for result in results:  # after every read round, so no read figure is measured after a write
+            write_round(result, args)
+        concurrent_round(results[-1], args)
     args.load = (load_before, os.getloadavg()[0])
-    table, summary = report(results, args, time.monotonic() - started)
+    table, summary = report(results, outside, args, time.monotonic() - started)
     Path(args.output).write_text(f"{table}\n{summary}\n", encoding="utf-8")
     print(table)
     print(summary)

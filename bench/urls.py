@@ -1,19 +1,13 @@
-"""The site's URLs plus a bare Django view, the yardstick every page is compared with (bench settings only)."""
+"""The site's URLs plus a bare Django view inside the project (bench settings only).
 
-from django.http import HttpResponse
+The view is the outside bare Django's (bench/bare/urls.py) served through Review's settings and middleware:
+beside the outside one it shows what the project costs before a page does anything.
+"""
+
 from django.urls import path
 
+from bench.bare.urls import bare_view
 from review.urls import handler400, handler404  # noqa: F401
 from review.urls import urlpatterns as site_urlpatterns
-
-BARE_BYTES = 30 * 1024
-_ROW = "<p>Bare Django: a view that renders nothing and reads no database, for comparison.</p>\n"
-BARE_HTML = ("<!doctype html><html lang=en><title>bare</title><body>\n" + _ROW * (BARE_BYTES // len(_ROW) + 1))[:BARE_BYTES].encode()
-
-
-def bare_view(request):
-    """30 KB of HTML through the full middleware stack, no template, no query."""
-    return HttpResponse(BARE_HTML, content_type="text/html; charset=utf-8")
-
 
 urlpatterns = [path("_bench/bare/", bare_view, name="bench-bare"), *site_urlpatterns]

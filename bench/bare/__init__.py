@@ -1,0 +1,1 @@
+"""A bare Django project outside Review: the reference every `make bench` ratio is stated against."""
