@@ -7,9 +7,16 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
+_codes: tuple[object, tuple[str, ...]] = (None, ())
+
 
 def language_codes():
-    return [code for code, _name in settings.LANGUAGES]
+    """The codes of settings.LANGUAGES, in order (read once per LANGUAGES object: every request asks, often)."""
+    global _codes
+    languages = settings.LANGUAGES
+    if _codes[0] is not languages:
+        _codes = (languages, tuple(code for code, _name in languages))
+    return list(_codes[1])
 
 
 def default_language():

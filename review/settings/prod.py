@@ -29,7 +29,7 @@ STORAGES = {
 }
 
 if os.environ.get("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
+    CACHES = {"default": {"BACKEND": "review.cache.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
 
 
 def env_flag(name, default):
