@@ -93,11 +93,25 @@ class Bench:
             FanOut = None
         self.FanOut = FanOut if FanOut is not None and hasattr(services, "run_fan_out") else None
         self.services = services
+        self.warm_urls()
         self.counter = WriteCounter()
         self.urls = 0
         self.samples = {}
         events.change_event.connect(self.heard, dispatch_uid="bench.writes")
         connection.execute_wrappers.append(self.counter)  # for the whole process (execute_wrapper() is a with-block)
+
+    @staticmethod
+    def warm_urls():
+        """Django builds each language's URL resolver on its first reverse(): a served process has them all; so must
+        this one, or the first save in each language would time the building (tens of ms) instead of the save."""
+        from django.urls import reverse
+        from django.utils import translation
+
+        from articles.languages import language_codes
+
+        for code in language_codes():
+            with translation.override(code):
+                reverse("articles:home")
 
     def heard(self, sender, event, **kwargs):
         self.urls += len(event.urls)

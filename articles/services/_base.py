@@ -204,12 +204,16 @@ def _tracking(piece_ids: Collection[int], versions: Collection[int] | None = Non
     """
     touched: dict[str, set[str]] = {}
     hidden = versions is not None and not _any_published(versions)
-    before = events.snapshot(piece_ids)
+    before = None if hidden else events.snapshot(piece_ids)
     yield touched
-    if hidden and not _any_published(versions or ()):  # unpublished before and after: nothing public shows them
-        search.index_pieces(piece_ids, versions)
-        touched["urls"] = {events.shows_key("v", pk) for pk in versions or ()}
-        return
+    if before is None:
+        if not _any_published(versions or ()):  # unpublished before and after: nothing public shows them
+            search.index_pieces(piece_ids, versions)
+            touched["urls"] = {events.shows_key("v", pk) for pk in versions or ()}
+            return
+        # Going public: the listing rows are still those of before the write, and the other versions' pages are
+        # unchanged by it (the URLs affected are the union of the pages before and after).
+        before = events.snapshot(piece_ids)
     written = listing.rebuild_pieces(piece_ids)  # moves the listing generation when it writes
     search.index_pieces(piece_ids, versions)
     after = events.snapshot(piece_ids)

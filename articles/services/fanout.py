@@ -18,7 +18,7 @@ from django.utils import timezone
 from articles import listing, search
 from articles.jobs import enqueue
 from articles.languages import language_codes
-from articles.models import FanOut, Piece, PieceVersion
+from articles.models import FanOut, Piece, PieceVersion, TaggedArticle
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -103,7 +103,10 @@ def _do(job: FanOut, piece_ids: list[int]) -> None:
     if job.kind == FanOut.Kind.LANGUAGE:
         listing.rebuild_pieces(piece_ids, languages=[job.subject])
         search.refresh_shown(piece_ids)
-    else:
+    elif job.subject.startswith("t:"):  # a tag is on versions, not pieces: only the versions that carry it
+        tagged = TaggedArticle.objects.filter(tag_id=int(job.subject[2:]), content_object__piece_id__in=piece_ids)
+        search.index_pieces(piece_ids, tagged.values_list("content_object_id", flat=True))
+    else:  # an author is on every version of their pieces
         search.index_pieces(piece_ids)
 
 
