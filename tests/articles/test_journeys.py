@@ -324,7 +324,7 @@ class Journey(RuleBasedStateMachine):
             section = version.piece.section_id and texts.first()
             if section:
                 names.add(reverse_in(version.language, "articles:section", slug=section.slug))
-        return urls | {version.get_absolute_url() for version in live} | set(sorted(names)[:12])
+        return urls | {version.get_absolute_url() for version in live} | set(sorted(names)[:6])
 
     @invariant()
     def index_and_search_equal_a_rebuild(self):
