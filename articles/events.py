@@ -1,7 +1,10 @@
-"""Change events: every service emits one per change, naming the public URLs it affects in every language.
+"""Change events: every service emits one per change, naming the public URLs and the page-cache keys it affects.
 
-Receivers (the cache purge of a later issue, mail, search indexing) connect to `change_event`; it
-is sent after the transaction commits, so nobody hears of a change that was rolled back.
+A key names what pages show beside their own content (a version's card, a tag's name, a listing, the site
+chrome): pages record the keys of what they show as they render (`shown`, under `recording`), so one key reaches
+every page that shows the thing, however many. Receivers (the page-cache and proxy purge, later mail and
+webhooks) connect to `change_event`; it is sent after the transaction commits, so nobody hears of a change that
+was rolled back.
 """
 
 from __future__ import annotations
