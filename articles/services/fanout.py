@@ -27,19 +27,20 @@ BATCH = 500  # pieces per transaction: a few hundred milliseconds of work, so re
 STALLED_AFTER = timedelta(minutes=2)  # an unfinished job silent this long is resumed
 
 
-def _pieces(subject: str) -> QuerySet[Any, int]:
-    """The ids of the pieces a subject's fan-out goes through (any order; the runner orders them)."""
+def _pieces(subject: str) -> tuple[QuerySet[Any, int], str]:
+    """The ids of the pieces a subject's fan-out goes through, and the field they are read from (the runner orders
+    and resumes by it)."""
     prefix, _sep, rest = subject.partition(":")
     if prefix == "t":
-        return PieceVersion.objects.filter(tagged_items__tag_id=int(rest)).values_list("piece_id", flat=True).distinct()
+        return PieceVersion.objects.filter(tagged_items__tag_id=int(rest)).values_list("piece_id", flat=True).distinct(), "piece_id"
     if prefix == "a":
-        return Piece.authors.through.objects.filter(author_id=int(rest)).values_list("piece_id", flat=True).distinct()
-    return Piece.objects.values_list("pk", flat=True)
+        return Piece.authors.through.objects.filter(author_id=int(rest)).values_list("piece_id", flat=True).distinct(), "piece_id"
+    return Piece.objects.values_list("pk", flat=True), "pk"
 
 
 def _start(kind: str, subject: str, label: str) -> FanOut:
     FanOut.objects.filter(subject=subject, finished_at__isnull=True).update(finished_at=timezone.now(), superseded=True)
-    job = FanOut.objects.create(kind=kind, subject=subject, label=label[:300], total=_pieces(subject).count())
+    job = FanOut.objects.create(kind=kind, subject=subject, label=label[:300], total=_pieces(subject)[0].count())
     transaction.on_commit(lambda: enqueue("articles.fan_out", job.pk))
     return job
 
@@ -63,11 +64,10 @@ def add_language_rows(*, language: str, by: User | None = None) -> FanOut:
 
 def fan_out_of(instance: object) -> FanOut | None:
     """The newest fan-out job of a tag or an author (None: it never had one)."""
-    from articles.models import Author, Tag
+    from articles.services.taxonomy import _event_and_facet
 
-    prefix = "t" if isinstance(instance, Tag) else "a" if isinstance(instance, Author) else None
-    pk = getattr(instance, "pk", None)
-    return FanOut.objects.filter(subject=f"{prefix}:{pk}").first() if prefix and pk else None
+    facet = _event_and_facet(instance)[1]  # type: ignore[arg-type]
+    return FanOut.objects.filter(subject=facet).first() if facet and facet[0] in "ta" and getattr(instance, "pk", None) else None
 
 
 def run_fan_out(fan_out_id: int, batch: int = BATCH, max_batches: int | None = None) -> FanOut | None:
@@ -79,7 +79,8 @@ def run_fan_out(fan_out_id: int, batch: int = BATCH, max_batches: int | None = N
             job = FanOut.objects.select_for_update().filter(pk=fan_out_id).first()
             if job is None or job.finished_at:
                 return job
-            ids = list(_pieces(job.subject).filter(**{_piece_field(job): job.cursor}).order_by(_order(job))[:batch])
+            pieces, field = _pieces(job.subject)
+            ids = list(pieces.filter(**{f"{field}__gt": job.cursor}).order_by(field)[:batch])
             if ids:
                 _do(job, ids)
                 job.cursor, job.done = ids[-1], job.done + len(ids)
@@ -89,14 +90,6 @@ def run_fan_out(fan_out_id: int, batch: int = BATCH, max_batches: int | None = N
         batches += 1
         if job.finished_at or (max_batches is not None and batches >= max_batches):
             return job
-
-
-def _piece_field(job: FanOut) -> str:
-    return "pk__gt" if job.kind == FanOut.Kind.LANGUAGE else "piece_id__gt"
-
-
-def _order(job: FanOut) -> str:
-    return "pk" if job.kind == FanOut.Kind.LANGUAGE else "piece_id"
 
 
 def _do(job: FanOut, piece_ids: list[int]) -> None:
