@@ -15,6 +15,14 @@ So that a hit stays one round trip, the stamps are read with the page: the path'
 the others from what this process last saw the path's page carry (`LearnedKeys`, a bounded memory; a hint only,
 since a page whose keys it does not know costs one more round trip, never a stale answer).
 
+A hit costs almost nothing: every purge, after its stamps, moves one counter (`CLOCK_KEY`), and each process keeps
+the pages it served or stored lately (`LocalCopies`, bounded in bytes) with the counter as it was when it last read
+their stamps (or began their render). While the counter has not moved, no purge happened since, and such a copy is
+fresh without reading its keys: one read of three small values (the counter and the go-live facts) answers.
+`FastHits` does that in front of Django (review/wsgi.py), before a request object, a signal or a middleware runs;
+the middleware does the same for what reaches it (conditional requests, the test client). A lost counter (the cache
+cleared or evicted) starts again at a random value: no copy is trusted.
+
 Bypassed: anything but GET and HEAD, the admin, media and static files, and every request that
 carries a session or CSRF cookie (staff) or credentials; those reader responses are marked
 `private, no-store`. Stored: 200 responses without Set-Cookie, with no Cache-Control that forbids
@@ -25,13 +33,18 @@ first request runs the go-live announcement, whose events purge what it changes.
 """
 
 import hashlib
+import logging
+import secrets
 import time
+from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import unquote
 
 from compression_middleware.middleware import compressor
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpResponse
 from django.utils.cache import (
     cc_delim_re,
@@ -45,8 +58,11 @@ from django.utils.http import http_date, parse_http_date_safe
 
 from articles import events, selectors
 
+logger = logging.getLogger(__name__)
+
 PAGE_PREFIX = "review:page:"
 STAMP_PREFIX = "review:stamp:"
+CLOCK_KEY = "review:purge-clock"  # moves at every purge (delivery.purge.purge_paths)
 GO_LIVE_LOCK = "review:go-live-lock"
 IDENTITY_HEADERS = ("HTTP_AUTHORIZATION",)
 STATUS_HEADER = "X-Review-Cache"  # hit or miss, for tests and the bench
@@ -102,6 +118,119 @@ def likely_keys(path):
     language = path.split("/", 2)[1] if path.count("/") >= 2 else ""
     chrome = [chrome_key(language)] if language in language_codes() else []
     return chrome + [key for key in learned_keys.get(path) if key not in chrome]
+
+
+@dataclass(frozen=True)
+class LocalCopy:
+    """A stored page as this process keeps it, ready to send: `verified`, the purge clock when it was last known fresh."""
+
+    key: str
+    entry: dict
+    verified: int
+    status: str
+    headers: tuple
+    size: int
+
+    def wsgi_headers(self):
+        return [*self.headers, ("Age", str(max(0, int(time.time() - self.entry["created"])))), (STATUS_HEADER, "hit")]
+
+
+class LocalCopies:
+    """The pages this process served or stored lately, at most `limit` bytes of them, the oldest forgotten first."""
+
+    def __init__(self, limit=32 * 2**20):
+        self.limit, self.size, self.pages = limit, 0, {}
+
+    def get(self, key):
+        return self.pages.get(key)
+
+    def keep(self, key, entry, verified):
+        status = f"{entry['status']} {HttpResponse(status=entry['status']).reason_phrase}"
+        headers = tuple((str(name), str(value)) for name, value in entry["headers"] if name not in ("Age", STATUS_HEADER))
+        if not any(name.lower() == "content-length" for name, _value in headers):
+            headers += (("Content-Length", str(len(entry["content"]))),)
+        copy = LocalCopy(key, entry, verified, status, headers, len(entry["content"]) + 1024)
+        self.forget(key)
+        if copy.size > self.limit:
+            return
+        while self.pages and self.size + copy.size > self.limit:
+            self.forget(next(iter(self.pages)))  # dicts keep insertion order: the oldest goes
+        self.pages[key], self.size = copy, self.size + copy.size
+
+    def forget(self, key):
+        copy = self.pages.pop(key, None)
+        if copy is not None:
+            self.size -= copy.size
+
+    def clear(self):
+        self.pages, self.size = {}, 0
+
+
+local_copies = LocalCopies()
+
+
+def local_hit(request):
+    """This process's copy of the page `request` asks for, if it is certainly fresh: no purge since it was last known
+    fresh, its backstop lifetime not over, no scheduled go-live due. One cache read (three small values); None
+    otherwise, also for requests the page cache does not answer. Touches no database."""
+    if request.method not in ("GET", "HEAD") or not settings.REVIEW_PAGE_CACHE or not is_reader_path(request.path):
+        return None
+    if has_identity(request):
+        return None
+    try:
+        copy = local_copies.get(page_key(request))
+    except DisallowedHost:
+        return None  # Django answers it (400)
+    if copy is None or copy.entry["path"] != unquote(request.path):
+        return None
+    if copy.entry["created"] + settings.REVIEW_PAGE_CACHE_SECONDS <= time.time():
+        return None
+    found = cache.get_many([CLOCK_KEY, selectors.GENERATION_KEY, selectors.UNANNOUNCED_KEY])
+    if found.get(CLOCK_KEY) != copy.verified:
+        return None  # a purge since (or a lost clock): the middleware reads the page's stamps
+    known, current = found.get(selectors.UNANNOUNCED_KEY), found.get(selectors.GENERATION_KEY)
+    if not known or current is None or known[0] != current or (known[1] and known[1] <= time.time()):
+        return None  # a go-live may be due, or nobody knows yet: the middleware finds out (and may query)
+    return copy
+
+
+class FastHits:
+    """WSGI in front of Django: a page this process holds and knows fresh (`local_hit`) is sent from here, before
+    Django makes a request object, sends a signal or runs a middleware. Anything else, conditional requests
+    included, goes to Django unchanged."""
+
+    CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        if environ.get("REQUEST_METHOD") in ("GET", "HEAD") and not any(name in environ for name in self.CONDITIONAL):
+            try:
+                copy = local_hit(WSGIRequest(environ))
+            except Exception:  # whatever went wrong, Django answers (and reports) it
+                logger.exception("page cache: fast path failed")
+                copy = None
+            if copy is not None:
+                start_response(copy.status, copy.wsgi_headers())
+                return [b"" if environ["REQUEST_METHOD"] == "HEAD" else copy.entry["content"]]
+        return self.application(environ, start_response)
+
+
+def purge_clock():
+    """The purge clock's value, started if the cache lost it: at a random value, so no copy kept against the lost
+    clock matches the new one (a time would not do: clocks stand still in tests and go back on machines)."""
+    cache.add(CLOCK_KEY, secrets.randbits(62), None)
+    return cache.get(CLOCK_KEY)
+
+
+def move_purge_clock():
+    """After a purge's stamps are written: every process's local copies must read their stamps again."""
+    purge_clock()
+    try:
+        cache.incr(CLOCK_KEY)
+    except ValueError:  # lost between the two calls: a new start is a move too
+        purge_clock()
 
 
 def is_reader_path(path):
@@ -160,17 +289,24 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True, no_store=True)  # staff: never in a shared cache
             return response
 
+        copy = local_hit(request)
+        if copy is not None:
+            return conditional(request, self.replay(copy.entry))
+
         started = time.time()  # before anything this request reads: a purge after it makes the page stale
         entry_key, path = page_key(request), unquote(request.path)
         # The stamps of the keys the page probably carries come in the same round trip as the page.
         hinted = [stamp_key(key) for key in (path, *likely_keys(path))]
-        found = cache.get_many([entry_key, selectors.GENERATION_KEY, selectors.UNANNOUNCED_KEY, *hinted])
+        found = cache.get_many([entry_key, CLOCK_KEY, selectors.GENERATION_KEY, selectors.UNANNOUNCED_KEY, *hinted])
         if self.go_live_passed(found):
-            found = cache.get_many([entry_key, *hinted])  # the announcement purged what it changed
+            found = cache.get_many([entry_key, CLOCK_KEY, *hinted])  # the announcement purged what it changed
             started = time.time()
+        # The clock as read with the stamps: a purge whose stamps this read missed moves it after (purge_paths).
+        clock = found.get(CLOCK_KEY) or purge_clock()
         entry, stamps = found.get(entry_key), {name: found.get(name) for name in hinted}  # None: never purged
         if entry is not None and entry.get("path") == path and fresh(entry, stamps):
             learned_keys.learn(path, entry["keys"])  # another process may have stored it
+            local_copies.keep(entry_key, entry, verified=clock)
             return conditional(request, self.replay(entry))
 
         with events.recording() as shown:
@@ -185,6 +321,7 @@ class PageCacheMiddleware:
                       "content": response.content, "created": time.time()}  # fmt: skip
             cache.set(entry_key, stored, settings.REVIEW_PAGE_CACHE_SECONDS)
             learned_keys.learn(path, keys)
+            local_copies.keep(entry_key, stored, verified=clock)  # any purge after the render began moved the clock
             response[STATUS_HEADER] = "miss"
         return response
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from articles.jobs import enqueue
-from delivery.pagecache import stamp_key
+from delivery.pagecache import move_purge_clock, stamp_key
 
 
 def purge_paths(paths):
@@ -23,6 +23,7 @@ def purge_paths(paths):
     now = time.time()
     # A stamp outlives every page stored before it: a page made before the purge can never be used again.
     cache.set_many({stamp_key(path): now for path in paths}, settings.REVIEW_PAGE_CACHE_SECONDS + 60)
+    move_purge_clock()  # after the stamps: a process that sees the clock unmoved has read every stamp before this purge
 
 
 def on_change(sender, event, **kwargs):

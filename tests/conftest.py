@@ -194,10 +194,15 @@ def make_image(db):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty cache (section and kind names are cached per language)."""
+    """Each test starts with an empty cache (section and kind names are cached per language), and this process holds
+    no page from an earlier test (delivery.pagecache.local_copies)."""
+    from delivery.pagecache import local_copies
+
     cache.clear()
+    local_copies.clear()
     yield
     cache.clear()
+    local_copies.clear()
 
 
 @pytest.fixture

@@ -99,8 +99,9 @@ def cache_reads(monkeypatch):
 
 def test_a_cached_article_page_with_related_cards_is_one_round_trip(make_article, section, committed, cache_reads):
     """An article page depends on its language's chrome and on the listings its related cards come from; a hit reads
-    the page and all their tokens at once. A process that has not seen the page yet pays one more read, once."""
-    from delivery.pagecache import learned_keys
+    the page and all their tokens at once. A process that has not seen the page yet pays one more read, once. A
+    process that holds the page reads only the purge clock and the go-live facts (three values), until a purge."""
+    from delivery.pagecache import CLOCK_KEY, learned_keys, local_copies
 
     neighbour = make_article(title="Neighbour in the section", section=section)
     article = make_article(title="Piece with related cards", section=section)
@@ -110,15 +111,21 @@ def test_a_cached_article_page_with_related_cards_is_one_round_trip(make_article
 
     cache_reads.clear()
     assert fetch(url)[STATE] == "hit"
-    assert len(cache_reads) == 1, cache_reads
+    assert len(cache_reads) == 1 and len(cache_reads[0][1]) == 3 and CLOCK_KEY in cache_reads[0][1], cache_reads
 
     learned_keys.paths.clear()  # as in a worker process that has not served this page yet
+    local_copies.clear()
     cache_reads.clear()
     assert fetch(url)[STATE] == "hit"
     assert len(cache_reads) == 2, cache_reads
     cache_reads.clear()
     assert fetch(url)[STATE] == "hit"
-    assert len(cache_reads) == 1, cache_reads
+    assert len(cache_reads) == 1 and len(cache_reads[0][1]) == 3, cache_reads  # kept locally again
+
+    local_copies.clear()  # another process: it reads the page and every stamp, in one round trip (learned keys)
+    cache_reads.clear()
+    assert fetch(url)[STATE] == "hit"
+    assert len(cache_reads) == 1 and len(cache_reads[0][1]) > 3, cache_reads
 
     committed(services.unpublish, versions=[neighbour], by=None)  # purges the related key, not the page's path
     assert_fresh(url, "Piece with related cards", absent=["Neighbour in the section"])
