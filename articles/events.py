@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from django.db import transaction
@@ -75,8 +76,15 @@ def emit(kind: str, urls: Iterable[str], **details: Unpack[EventDetails]) -> Cha
 
 
 def reverse_in(language: str, name: str, **kwargs: str | int) -> str:
+    """The path of view `name` with `kwargs` in `language`: remembered, since URLs never change while running and
+    every page asks for thirty of them (its other languages)."""
+    return _reverse_in(language, name, tuple(sorted(kwargs.items())))
+
+
+@lru_cache(maxsize=50_000)
+def _reverse_in(language: str, name: str, kwargs: tuple[tuple[str, str | int], ...]) -> str:
     with translation.override(language):
-        return reverse(name, kwargs=kwargs or None)
+        return reverse(name, kwargs=dict(kwargs) or None)
 
 
 def snapshot(piece_ids: Iterable[int | None]) -> Snapshot:

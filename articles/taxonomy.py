@@ -3,9 +3,15 @@
 Every page shows section and kind names (navigation, cards, filters, section blocks). Reading them
 from the database per request cost half the home page's time, so they are kept in the cache, one
 entry per language, and forgotten whenever `services.taxonomy_changed` hears of a change.
+
+Within one request each language's entry is read from the cache once (`request_memo`, begun and ended by
+Django's request signals): a page asks some thirty times (a section page, for its slug in every language), and
+every name on one page then comes from one reading.
 """
 
+from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.conf import settings
 from django.core.cache import cache
@@ -34,21 +40,28 @@ class Taxonomy:
     kinds: tuple  # (id, key, name) in order
     pages: tuple = ()  # the publication pages that exist (in some language), as PageKind values in their order
 
-    @property
+    @cached_property
     def sections_by_id(self):
         return {s.id: s for s in self.sections}
 
-    @property
+    @cached_property
     def sections_by_slug(self):
         return {s.slug: s for s in self.sections}
 
-    @property
+    @cached_property
     def kind_names(self):
         return {kind_id: name for kind_id, _key, name in self.kinds}
 
-    @property
+    @cached_property
     def kinds_by_key(self):
         return {key: kind_id for kind_id, key, _name in self.kinds}
+
+    def __getstate__(self):
+        """Stored without the lookups made from it (cached_property keeps them in the instance's __dict__)."""
+        return {name: getattr(self, name) for name in ("sections", "kinds", "pages")}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
 
 
 def _pick(texts, language):
@@ -90,13 +103,31 @@ def load_all():
     return result
 
 
+_memo: ContextVar[dict | None] = ContextVar("taxonomy_memo", default=None)
+
+
 def for_language(language):
+    memo = _memo.get()
+    if memo is not None and language in memo:
+        return memo[language]
     taxonomy = cache.get(KEY.format(language=language))
     if taxonomy is None:
         everything = load_all()
         cache.set_many({KEY.format(language=code): value for code, value in everything.items()}, 3600)
         taxonomy = everything.get(language) or everything[settings.LANGUAGE_CODE]
+    if memo is not None:
+        memo[language] = taxonomy
     return taxonomy
+
+
+def request_memo(sender=None, **kwargs):
+    """Django's request_started: from now until the request ends, each language's names are read once."""
+    _memo.set({})
+
+
+def end_request_memo(sender=None, **kwargs):
+    """Django's request_finished: outside requests (jobs, commands) every call reads the cache."""
+    _memo.set(None)
 
 
 def forget():
@@ -105,5 +136,7 @@ def forget():
     from django.db import transaction
 
     keys = [KEY.format(language=code) for code in language_codes()]
+    if _memo.get() is not None:
+        _memo.set({})
     cache.delete_many(keys)
     transaction.on_commit(lambda: cache.delete_many(keys))

@@ -8,6 +8,7 @@ pictures; Django's template language spent more time on that than the whole rest
 Strings are extracted by `manage.py makemessages` (articles/management/commands/makemessages.py).
 """
 
+from datetime import date
 from functools import lru_cache
 
 from babel.dates import format_date
@@ -29,9 +30,14 @@ def direction(code):
     return "rtl" if language_info(code)["bidi"] else "ltr"
 
 
+def _day(value):
+    """The day of a date, or of a moment in the site's time zone."""
+    return value if type(value) is date else timezone.localdate(value)
+
+
 def pubdate(value):
-    """A publication date the way the reader's language writes it: “17 Mar. 2016”, “14 нояб. 2014”."""
-    return _formatted_date(current_language(), timezone.localdate(value)) if value else ""
+    """A publication date (a day, or a moment) the way the reader's language writes it: “17 Mar. 2016”, “14 нояб. 2014”."""
+    return _formatted_date(current_language(), _day(value)) if value else ""
 
 
 @lru_cache(maxsize=20_000)
@@ -41,7 +47,7 @@ def _formatted_date(language, day):
 
 
 def isodate(value):
-    return timezone.localdate(value).isoformat() if value else ""
+    return _day(value).isoformat() if value else ""
 
 
 def picture(image, variant):

@@ -1,11 +1,29 @@
 """Images: the uploaded original, and its use by one article version (alt text and caption)."""
 
+from functools import lru_cache
+
+from django.core.signals import setting_changed
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 FRACTION = [MinValueValidator(0.0), MaxValueValidator(1.0)]
 SOURCE_TYPES = [("avif", "image/avif"), ("webp", "image/webp"), ("jpg", "image/jpeg")]
+
+
+@lru_cache(maxsize=50_000)
+def rendition_url(name):
+    """A rendition's public URL, remembered: a rendition's name never changes, and a card asks for fifteen."""
+    from django.core.files.storage import default_storage
+
+    return default_storage.url(name)
+
+
+@receiver(setting_changed)
+def forget_rendition_urls(setting, **kwargs):
+    if setting in ("MEDIA_URL", "STORAGES"):
+        rendition_url.cache_clear()
 
 
 def original_name(image, filename):
@@ -57,14 +75,12 @@ class Image(models.Model):
 
     def picture(self, variant="full"):
         """What a <picture> needs: sources per type, a JPEG fallback and its size; the original if none yet."""
-        from django.core.files.storage import default_storage
-
         sets = self.renditions.get(variant)
         if not sets:
             src = self.file.url if self.file else ""
             return {"sources": [], "src": src, "width": self.width, "height": self.height}
         sources = [
-            {"type": mime, "srcset": ", ".join(f"{default_storage.url(name)} {width}w" for width, _h, name in sets[ext])}
+            {"type": mime, "srcset": ", ".join(f"{rendition_url(name)} {width}w" for width, _h, name in sets[ext])}
             for ext, mime in SOURCE_TYPES[:2]
             if sets.get(ext)
         ]
@@ -73,8 +89,8 @@ class Image(models.Model):
         largest = jpegs[-1]
         return {
             "sources": sources,
-            "srcset": ", ".join(f"{default_storage.url(n)} {w}w" for w, _h, n in jpegs),
-            "src": default_storage.url(name),
+            "srcset": ", ".join(f"{rendition_url(n)} {w}w" for w, _h, n in jpegs),
+            "src": rendition_url(name),
             "width": largest[0],
             "height": largest[1],
         }

@@ -178,7 +178,14 @@ class PieceVersion(models.Model):
 
     @property
     def local_date(self):
-        return timezone.localdate(self.published_at) if self.published_at else None
+        """The publication day in the site's time zone (a card asks three times: its link, its date, its datetime)."""
+        published_at = self.published_at
+        if published_at is None:
+            return None
+        known = self.__dict__.get("_local_date")
+        if known is None or known[0] is not published_at:  # remembered only for this very value
+            known = self.__dict__["_local_date"] = (published_at, timezone.localdate(published_at))
+        return known[1]
 
     @property
     def language_info(self):

@@ -5,13 +5,12 @@ from functools import lru_cache
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.urls import reverse
-from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 
 from articles import selectors
+from articles.events import reverse_in
 from articles.languages import current_language, language_codes, language_info, language_order
 from articles.models.listing import ALL
 
@@ -32,11 +31,12 @@ class LanguageAlternatesMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         current = current_language()
+        origin = self.request.build_absolute_uri("/")[:-1]  # scheme and host, once: every alternate's path is absolute
         alternates = [
             {
                 **language_info(code),
                 "url": path,
-                "absolute_url": self.request.build_absolute_uri(path),
+                "absolute_url": origin + path,
                 "current": code == current,
             }
             for code, path in sorted(self.get_alternates(), key=lambda pair: language_order(pair[0]))
@@ -59,12 +59,7 @@ class LanguageAlternatesMixin:
 @lru_cache(maxsize=4096)
 def same_page_everywhere(name, kwargs):
     """(language, path) of one view with the same arguments in every language; URLs never change while running."""
-    return tuple((code, reverse_in(code, name, kwargs=dict(kwargs))) for code in language_codes())
-
-
-def reverse_in(language, name, **kwargs):
-    with translation.override(language):
-        return reverse(name, **kwargs)
+    return tuple((code, reverse_in(code, name, **dict(kwargs))) for code in language_codes())
 
 
 class ListingMixin(LanguageAlternatesMixin):

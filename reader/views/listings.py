@@ -131,7 +131,7 @@ class SectionDetailView(ListingMixin, ListView):
 
     def get_alternates(self):
         slugs = {code: taxonomy.for_language(code).sections_by_id.get(self.section_info.id) for code in language_codes()}
-        return [(code, reverse_in(code, "articles:section", kwargs={"slug": info.slug})) for code, info in slugs.items() if info]
+        return [(code, reverse_in(code, "articles:section", slug=info.slug)) for code, info in slugs.items() if info]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(section_info=self.section_info, **kwargs)
