@@ -1,0 +1,91 @@
+"""What a reader page remembers to render faster, and when it must forget it: section and kind names once per
+request, paths in a language, a card's day, rendition URLs."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import caches
+from django.test import Client, override_settings
+from django.utils import timezone
+
+from articles import services, taxonomy
+from articles.events import reverse_in
+from articles.models import SectionText
+
+
+@pytest.fixture
+def taxonomy_reads(monkeypatch):
+    """The keys of every cache read of one language's names."""
+    store, reads = caches["default"], []
+    original = store.get
+
+    def get(key, *args, **kwargs):
+        if key.startswith("review:taxonomy:"):
+            reads.append(key)
+        return original(key, *args, **kwargs)
+
+    monkeypatch.setattr(store, "get", get)
+    return reads
+
+
+def test_a_page_reads_each_languages_names_once(make_article, section, kind, taxonomy_reads):
+    for n in range(4):
+        make_article(title=f"Named piece {n}", section=section, kind=kind)
+    client = Client()
+    for url in ("/en/articles/", f"/en/sections/{section.texts.get(language='en').slug}/"):
+        client.get(url)  # the names are in the cache now
+        taxonomy_reads.clear()
+        assert client.get(url).status_code == 200
+        assert len(taxonomy_reads) == len(set(taxonomy_reads)), (url, taxonomy_reads)  # asked often, read once each
+    assert len(taxonomy_reads) > 1  # the section page asks for its slug in every language: each one read once
+
+    # Outside a request (a job, a command) nothing is remembered: a rename is seen at once.
+    text = SectionText.objects.get(section=section, language="en")
+    before = taxonomy.for_language("en").sections_by_id[section.pk].name
+    text.name = "Renamed between two calls"
+    services.save_taxonomy(instance=section, by=None, texts=[text])
+    assert taxonomy.for_language("en").sections_by_id[section.pk].name == "Renamed between two calls" != before
+
+
+def test_a_rename_within_a_request_is_seen_by_the_rest_of_it(section):
+    taxonomy.request_memo()
+    try:
+        assert taxonomy.for_language("en").sections_by_id[section.pk].name != "Renamed within"
+        text = SectionText.objects.get(section=section, language="en")
+        text.name = "Renamed within"
+        services.save_taxonomy(instance=section, by=None, texts=[text])
+        assert taxonomy.for_language("en").sections_by_id[section.pk].name == "Renamed within"
+    finally:
+        taxonomy.end_request_memo()
+
+
+def test_a_versions_day_follows_its_publication_time(make_article):
+    version = make_article(title="Dated piece")
+    first = version.local_date
+    version.published_at = version.published_at - timedelta(days=40)
+    assert version.local_date == first - timedelta(days=40)
+    assert version.get_absolute_url().startswith(f"/en/articles/{version.local_date:%Y/%m/%d}/")
+    version.published_at = None
+    assert version.local_date is None
+    version.published_at = timezone.now()
+    assert version.local_date == timezone.localdate()
+
+
+def test_paths_in_a_language_are_the_routers(section):
+    slug = section.texts.get(language="en").slug
+    assert reverse_in("fr", "articles:section", slug=slug) == f"/fr/sections/{slug}/"
+    assert reverse_in("ar", "articles:year-archive", year=2016) == "/ar/articles/2016/"
+    assert reverse_in("en", "articles:home") == "/en/"
+
+
+def test_rendition_urls_follow_the_media_url(make_article, make_image):
+    image = make_image()
+    article = make_article(title="Pictured piece", image=image)
+    page = Client().get("/en/articles/").content.decode()
+    assert "/media/" in image.picture("card")["src"] and image.picture("card")["src"] in page
+    with override_settings(MEDIA_URL="https://media.example.org/"):
+        moved = image.picture("card")
+        assert moved["src"].startswith("https://media.example.org/")
+        assert all(part.strip().startswith("https://media.example.org/") for part in moved["srcset"].split(","))
+    assert image.picture("card")["src"].startswith("/media/")
+    assert article.get_absolute_url() in page
