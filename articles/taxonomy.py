@@ -18,7 +18,7 @@ from django.core.cache import cache
 
 from articles.languages import language_codes
 
-KEY = "review:taxonomy:v2:{language}"
+KEY = "review:taxonomy:v3:{language}"
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,10 @@ class SectionInfo:
     intro: str
     body: str
     on_home: bool
+    slugs: tuple = ()  # (language, slug) in every site language: the section's address in each (its alternates)
+
+    def slug_in(self, language):
+        return dict(self.slugs).get(language, self.slug)
 
 
 @dataclass(frozen=True)
@@ -81,7 +85,9 @@ def load_all():
     existing = set(PublicationPage.objects.values_list("page", flat=True).distinct())
     pages = tuple(kind for kind in PageKind.values if kind in existing)
     result = {}
-    for language in language_codes():
+    codes = language_codes()
+    slugs = {section.pk: tuple((code, _pick(texts, code).slug) for code in codes) for section, texts in section_texts.items()}
+    for language in codes:
         sections = []
         for section, texts in section_texts.items():
             text = _pick(texts, language)
@@ -96,6 +102,7 @@ def load_all():
                     text.intro,
                     text.body,
                     section.show_on_home and text.show_on_home,
+                    slugs[section.pk],
                 )  # fmt: skip
             )
         kinds = tuple((kind.pk, kind.key, _pick(texts, language).name) for kind, texts in kind_texts.items())

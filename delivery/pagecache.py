@@ -207,7 +207,9 @@ class FastHits:
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") in ("GET", "HEAD") and not any(name in environ for name in self.CONDITIONAL):
             try:
-                copy = local_hit(WSGIRequest(environ))
+                # A copy: a WSGIRequest writes the decoded path back into the environ it gets, and Django's handler
+                # could not decode a path that is not Latin-1 (any Arabic or Georgian address) a second time.
+                copy = local_hit(WSGIRequest(dict(environ)))
             except Exception:  # whatever went wrong, Django answers (and reports) it
                 logger.exception("page cache: fast path failed")
                 copy = None

@@ -56,12 +56,12 @@ class ArticleFilterForm(forms.Form):
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         if not any(data.get(name) for name in ("kind", "section", "year")):
             return {}  # no filter to carry over: no other language's taxonomy to read
-        words, query = taxonomy.for_language(language), {}
-        if data.get("kind") and data["kind"] in words.kinds_by_key:
+        query = {}
+        if data.get("kind") and data["kind"] in self.kinds:  # kinds have one key in every language
             query["kind"] = data["kind"]
-        section = words.sections_by_id.get(self.sections.get(data.get("section")))
+        section = taxonomy.for_language(self.language).sections_by_id.get(self.sections.get(data.get("section")))
         if section:
-            query["section"] = section.slug
+            query["section"] = section.slug_in(language)
         if data.get("year") and language in selectors.languages_with_year(data["year"]):
             query["year"] = data["year"]
         return query

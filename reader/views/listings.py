@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
 from articles import events, selectors, services, taxonomy
-from articles.languages import current_language, language_codes
+from articles.languages import current_language
 from articles.models import Author, SectionText, Tag
 from articles.models.listing import FALLBACK, LOCAL
 from articles.policies import may_edit_piece
@@ -130,8 +130,7 @@ class SectionDetailView(ListingMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_alternates(self):
-        slugs = {code: taxonomy.for_language(code).sections_by_id.get(self.section_info.id) for code in language_codes()}
-        return [(code, reverse_in(code, "articles:section", slug=info.slug)) for code, info in slugs.items() if info]
+        return [(code, reverse_in(code, "articles:section", slug=slug)) for code, slug in self.section_info.slugs]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(section_info=self.section_info, **kwargs)

@@ -116,6 +116,22 @@ def test_a_purge_sends_the_next_request_to_django_and_the_page_is_fresh(make_art
     assert not serve(other_url).django and not serve(url).django
 
 
+def test_addresses_in_any_script_are_answered_by_django_then_from_memory(make_article, serve):
+    """gunicorn passes the path as WSGI wants it (its bytes as Latin-1); Django's handler must get it unchanged."""
+    from urllib.parse import unquote, unquote_to_bytes
+
+    article = make_article(title="مقال", slug="مقال-عن-الأمن", language="ar")
+    path = article.get_absolute_url()  # percent-encoded, as in a link
+    assert "مقال-عن-الأمن" in unquote(path)
+    wsgi_path = unquote_to_bytes(path).decode("latin-1")
+    first = serve(wsgi_path)
+    assert first.status == "200 OK" and first.django and "مقال" in first.text
+    hit = serve(wsgi_path)
+    assert hit.status == "200 OK" and not hit.django and hit.body == first.body
+    missing = serve(wsgi_path.replace("/ar/", "/ar/x/"))  # a miss of the fast path reaches Django intact: a 404, not a 500
+    assert missing.django and missing.status.startswith("404")
+
+
 def test_staff_credentials_and_conditional_requests_go_to_django(make_article, serve):
     url = make_article(title="Careful piece").get_absolute_url()
     serve(url)
