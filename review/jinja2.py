@@ -13,6 +13,8 @@ from functools import lru_cache
 
 from babel.dates import format_date
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -22,6 +24,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from articles import figures, taxonomy
+from articles.events import reverse_in
 from articles.languages import current_language, language_codes, language_info
 
 
@@ -77,7 +80,8 @@ def publication_pages():
 
 
 def url(name, **kwargs):
-    return reverse(name, kwargs=kwargs or None)
+    """The path of view `name` in the page's language (remembered: a year archive links thirty years)."""
+    return reverse_in(translation.get_language() or settings.LANGUAGE_CODE, name, **kwargs)
 
 
 def querystring(request, **changes):
@@ -103,6 +107,61 @@ def section_links():
     return _section_links(language, tuple((s.slug, s.name) for s in taxonomy.for_language(language).sections))
 
 
+class BoundedMemo:
+    """At most `limit` remembered results, the oldest forgotten first."""
+
+    def __init__(self, limit):
+        self.limit, self.results = limit, {}
+
+    def get(self, key, make):
+        found = self.results.get(key)
+        if found is None:
+            found = make()
+            if len(self.results) >= self.limit:
+                del self.results[next(iter(self.results))]  # dicts keep insertion order: the oldest goes
+            self.results[key] = found
+        return found
+
+    def clear(self):
+        self.results = {}
+
+
+cards = BoundedMemo(20_000)
+
+
+def card(article, page_code, position=None, featured=False, level=3):
+    """A card (macros.html's card_body), remembered for exactly what it shows: a listing page renders a dozen, the
+    same ones on many pages and on every page of the same listing. The key holds every input of the macro, so a
+    changed title, date, picture or kind name is another card, never an old one."""
+    usage = getattr(article, "card_image", None)
+    image = usage.image if usage else None
+    lazy = not (position and position <= 3)
+    key = (
+        page_code, translation.get_language(), lazy, featured, level,
+        article.pk, article.language, article.title, article.slug, article.standfirst, getattr(article, "snippet", None),
+        article.local_date, getattr(article, "kind_label", ""),
+        (usage.alt, image.pk, image.file.name, image.width, image.height, picture_key(image)) if usage else None,
+    )  # fmt: skip
+    return cards.get(key, lambda: _macros().module.card_body(article, page_code, lazy, featured, level))
+
+
+def picture_key(image):
+    """What an image's card picture is made of: its card renditions' names (named by content and crop)."""
+    return tuple(name for sets in (image.renditions.get("card") or {}).values() for _w, _h, name in sets)
+
+
+def _macros():
+    from django.template import engines
+
+    return engines["jinja2"].env.get_template("includes/macros.html")
+
+
+@receiver(setting_changed)
+def forget_cards(setting, **kwargs):
+    if setting in ("MEDIA_URL", "STORAGES", "LANGUAGES"):
+        cards.clear()
+
+
 def truncatewords(value, count):
     return Truncator(value).words(count, truncate=" …")
 
@@ -125,6 +184,7 @@ def environment(**options):
         site_languages=site_languages,
         publication_pages=publication_pages,
         direction=direction,
+        card=card,
     )
     env.filters.update(pubdate=pubdate, isodate=isodate, picture=picture, truncatewords=truncatewords, linebreaks=linebreaks,
                        with_figures=figures.render)  # fmt: skip

@@ -35,6 +35,7 @@ from articles.errors import DomainError
 from articles.events import reverse_in
 from articles.models import Author, KindText, PendingChange, Piece, PieceVersion, Section, SectionText, Status, Tag, TranslatorLanguage
 from articles.policies import TRANSLATORS
+from review.jinja2 import cards
 
 EXAMPLES = int(os.environ.get("REVIEW_JOURNEYS", "6"))
 STEPS = int(os.environ.get("REVIEW_JOURNEY_STEPS", "20"))
@@ -305,8 +306,10 @@ class Journey(RuleBasedStateMachine):
         return False
 
     def fresh(self, url):
-        """An anonymous render past the page cache, once per state (the leak and the staleness checks share it)."""
+        """An anonymous render past the page cache and with nothing remembered (the cards of review.jinja2), once per
+        state (the leak and the staleness checks share it): a remembered card that missed a change shows as stale."""
         if (self.state, url) not in self.rendered:
+            cards.clear()
             with override_settings(REVIEW_PAGE_CACHE=False):
                 self.rendered = {key: value for key, value in self.rendered.items() if key[0] == self.state}
                 self.rendered[self.state, url] = Client().get(url)

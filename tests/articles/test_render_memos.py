@@ -14,6 +14,15 @@ from articles.models import SectionText
 
 
 @pytest.fixture
+def committed_changes(django_capture_on_commit_callbacks):
+    def run(change, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return change(*args, **kwargs)
+
+    return run
+
+
+@pytest.fixture
 def taxonomy_reads(monkeypatch):
     """The keys of every cache read of one language's names."""
     store, reads = caches["default"], []
@@ -89,3 +98,49 @@ def test_rendition_urls_follow_the_media_url(make_article, make_image):
         assert all(part.strip().startswith("https://media.example.org/") for part in moved["srcset"].split(","))
     assert image.picture("card")["src"].startswith("/media/")
     assert article.get_absolute_url() in page
+
+
+def test_a_remembered_card_follows_every_change_of_what_it_shows(make_article, make_image, kind, committed_changes):
+    """The same page rendered with the remembered cards and with none: equal after each change of a card's input."""
+    from articles.models import KindText
+    from review.jinja2 import cards
+
+    image = make_image()
+    article = make_article(title="Carded piece", standfirst="First standfirst.", kind=kind, image=image)
+    other = make_image()
+
+    def same_with_and_without_memo(*expected):
+        remembered = Client().get("/en/articles/").content.decode()
+        cards.clear()
+        fresh = Client().get("/en/articles/").content.decode()
+        assert remembered == fresh
+        for text in expected:
+            assert text in fresh, text
+
+    same_with_and_without_memo("Carded piece", "First standfirst.")
+    changes = [
+        ({"title": "Carded piece, retitled"}, "Carded piece, retitled"),
+        ({"standfirst": "Second standfirst."}, "Second standfirst."),
+        ({"slug": "carded-piece-moved"}, "carded-piece-moved"),
+        ({"published_at": timezone.now() - timedelta(days=400)}, None),
+    ]
+    for change, text in changes:
+        article = committed_changes(services.save_version, version=article, by=None, changes=change, go_live=True)
+        same_with_and_without_memo(*([text] if text else []))
+    article = committed_changes(
+        services.save_version, version=article, by=None, changes={}, images=[{"image": other, "alt_text": "New alt"}], go_live=True
+    )
+    same_with_and_without_memo("New alt")
+    article = committed_changes(
+        services.save_version,
+        version=article,
+        by=None,
+        changes={},
+        images=[{"image": other, "alt_text": "Only the alt changed"}],
+        go_live=True,
+    )
+    same_with_and_without_memo("Only the alt changed")
+    text = KindText.objects.get(kind=kind, language="en")
+    text.name = "Renamed kind"
+    committed_changes(services.save_taxonomy, instance=kind, by=None, texts=[text])
+    same_with_and_without_memo("Renamed kind")
