@@ -145,3 +145,21 @@ def test_production_settings_pass_the_deployment_checklist_without_a_warning():
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert settings_out.stdout.split() == ["False", "None", "True"]  # media off, no proxy header believed, HTTPS only
+
+
+@pytest.mark.django_db
+def test_postgresql_prepares_the_queries_a_reader_page_runs_often(client, make_article):
+    """Server-side binding (review.settings.base.database_options): after a few requests a page's queries are
+    prepared statements of the connection, planned once. Without it psycopg binds on the client and prepares nothing."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    assert connection.settings_dict["OPTIONS"].get("server_side_binding") is True
+    make_article(title="Prepared piece")
+    for _ in range(8):
+        assert client.get("/en/articles/").status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any("articles_listingentry" in statement for statement in prepared), prepared

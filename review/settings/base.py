@@ -90,12 +90,13 @@ TEMPLATES = [
 
 
 def database_options(database):
-    """PostgreSQL with server-side binding: psycopg then prepares a query run five times on a connection, so a reader
-    page's queries are planned once per connection, not per request (planning was most of their time at 100,000
-    versions). Behind a pooler that cannot keep prepared statements (PgBouncer in transaction mode before 1.21),
-    set DATABASE_SERVER_SIDE_BINDING=0."""
+    """PostgreSQL with server-side binding (psycopg sends the parameters apart: no quoting of every value in Python)
+    and prepared statements (a query a connection has run five times is planned once, not per request; planning
+    was most of a listing query's time at 100,000 versions). Django turns preparing off unless asked. Behind a
+    pooler that cannot keep prepared statements (PgBouncer in transaction mode before 1.21), set
+    DATABASE_SERVER_SIDE_BINDING=0; restart the app servers after a migration (a prepared plan keeps its columns)."""
     if database["ENGINE"] == "django.db.backends.postgresql" and os.environ.get("DATABASE_SERVER_SIDE_BINDING", "1") == "1":
-        database.setdefault("OPTIONS", {})["server_side_binding"] = True
+        database.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
     return database
 
 
