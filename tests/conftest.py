@@ -192,6 +192,17 @@ def make_image(db):
     return make
 
 
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run a change as a request would: its change events (and so the purges) fire at commit."""
+
+    def run(change, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return change(*args, **kwargs)
+
+    return run
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache (section and kind names are cached per language), and this process holds

@@ -14,15 +14,6 @@ from articles.models import SectionText
 
 
 @pytest.fixture
-def committed_changes(django_capture_on_commit_callbacks):
-    def run(change, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change(*args, **kwargs)
-
-    return run
-
-
-@pytest.fixture
 def taxonomy_reads(monkeypatch):
     """The keys of every cache read of one language's names."""
     store, reads = caches["default"], []
@@ -100,7 +91,7 @@ def test_rendition_urls_follow_the_media_url(make_article, make_image):
     assert article.get_absolute_url() in page
 
 
-def test_a_remembered_card_follows_every_change_of_what_it_shows(make_article, make_image, kind, committed_changes):
+def test_a_remembered_card_follows_every_change_of_what_it_shows(make_article, make_image, kind, committed):
     """The same page rendered with the remembered cards and with none: equal after each change of a card's input."""
     from articles.models import KindText
     from review.jinja2 import cards
@@ -125,13 +116,13 @@ def test_a_remembered_card_follows_every_change_of_what_it_shows(make_article, m
         ({"published_at": timezone.now() - timedelta(days=400)}, None),
     ]
     for change, text in changes:
-        article = committed_changes(services.save_version, version=article, by=None, changes=change, go_live=True)
+        article = committed(services.save_version, version=article, by=None, changes=change, go_live=True)
         same_with_and_without_memo(*([text] if text else []))
-    article = committed_changes(
+    article = committed(
         services.save_version, version=article, by=None, changes={}, images=[{"image": other, "alt_text": "New alt"}], go_live=True
     )
     same_with_and_without_memo("New alt")
-    article = committed_changes(
+    article = committed(
         services.save_version,
         version=article,
         by=None,
@@ -142,5 +133,5 @@ def test_a_remembered_card_follows_every_change_of_what_it_shows(make_article, m
     same_with_and_without_memo("Only the alt changed")
     text = KindText.objects.get(kind=kind, language="en")
     text.name = "Renamed kind"
-    committed_changes(services.save_taxonomy, instance=kind, by=None, texts=[text])
+    committed(services.save_taxonomy, instance=kind, by=None, texts=[text])
     same_with_and_without_memo("Renamed kind")

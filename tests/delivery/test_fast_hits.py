@@ -74,15 +74,6 @@ def serve():
     request_finished.connect(close_old_connections)
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    def run(change, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change(*args, **kwargs)
-
-    return run
-
-
 def test_a_page_this_process_holds_is_sent_before_django_runs(make_article, serve, django_assert_num_queries):
     url = make_article(title="Fast piece").get_absolute_url()
     first = serve(url)

@@ -20,17 +20,6 @@ def page_cache(settings):
     settings.REVIEW_PAGE_CACHE = True
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run a change as a request would: its change events (and so the purge) fire at commit."""
-
-    def run(change, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change(*args, **kwargs)
-
-    return run
-
-
 def fetch(url, client=None):
     response = (client or Client()).get(url)
     assert response.status_code == 200, (url, response.status_code)
