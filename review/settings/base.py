@@ -90,13 +90,13 @@ TEMPLATES = [
 
 
 def database_options(database):
-    """PostgreSQL with server-side binding (psycopg sends the parameters apart: no quoting of every value in Python)
-    and prepared statements (a query a connection has run five times is planned once, not per request; planning
-    was most of a listing query's time at 100,000 versions). Django turns preparing off unless asked. Behind a
-    pooler that cannot keep prepared statements (PgBouncer in transaction mode before 1.21), set
-    DATABASE_SERVER_SIDE_BINDING=0; restart the app servers after a migration (a prepared plan keeps its columns)."""
+    """PostgreSQL with server-side binding: psycopg sends the parameters apart from the query instead of quoting each
+    value into it in Python (a reader page's queries cost ~1-2 ms less at 100,000 versions). Prepared statements stay
+    off, as Django leaves them: PostgreSQL's generic plan for a listing query is blind to how unevenly languages and
+    facets fill the index, and the filtered list took 39 ms instead of 15 with them. DATABASE_SERVER_SIDE_BINDING=0
+    turns binding on the server off."""
     if database["ENGINE"] == "django.db.backends.postgresql" and os.environ.get("DATABASE_SERVER_SIDE_BINDING", "1") == "1":
-        database.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
+        database.setdefault("OPTIONS", {})["server_side_binding"] = True
     return database
 
 
