@@ -38,6 +38,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from functools import lru_cache
+from http.client import responses
 from urllib.parse import unquote
 
 from compression_middleware.middleware import compressor
@@ -124,7 +125,6 @@ def likely_keys(path):
 class LocalCopy:
     """A stored page as this process keeps it, ready to send: `verified`, the purge clock when it was last known fresh."""
 
-    key: str
     entry: dict
     verified: int
     status: str
@@ -145,11 +145,11 @@ class LocalCopies:
         return self.pages.get(key)
 
     def keep(self, key, entry, verified):
-        status = f"{entry['status']} {HttpResponse(status=entry['status']).reason_phrase}"
+        status = f"{entry['status']} {responses[entry['status']]}"
         headers = tuple((str(name), str(value)) for name, value in entry["headers"] if name not in ("Age", STATUS_HEADER))
         if not any(name.lower() == "content-length" for name, _value in headers):
             headers += (("Content-Length", str(len(entry["content"]))),)
-        copy = LocalCopy(key, entry, verified, status, headers, len(entry["content"]) + 1024)
+        copy = LocalCopy(entry, verified, status, headers, len(entry["content"]) + 1024)
         self.forget(key)
         if copy.size > self.limit:
             return
@@ -178,10 +178,16 @@ def local_hit(request):
     if has_identity(request):
         return None
     try:
-        copy = local_copies.get(page_key(request))
+        key = page_key(request)
     except DisallowedHost:
         return None  # Django answers it (400)
-    if copy is None or copy.entry["path"] != unquote(request.path):
+    return held(key, unquote(request.path))
+
+
+def held(key, path):
+    """The copy this process holds of the page stored under `key`, if it is certainly fresh (see `local_hit`)."""
+    copy = local_copies.get(key)
+    if copy is None or copy.entry["path"] != path:
         return None
     if copy.entry["created"] + settings.REVIEW_PAGE_CACHE_SECONDS <= time.time():
         return None
@@ -291,12 +297,12 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True, no_store=True)  # staff: never in a shared cache
             return response
 
-        copy = local_hit(request)
+        entry_key, path = page_key(request), unquote(request.path)
+        copy = held(entry_key, path)  # the checks of local_hit passed above
         if copy is not None:
             return conditional(request, self.replay(copy.entry))
 
         started = time.time()  # before anything this request reads: a purge after it makes the page stale
-        entry_key, path = page_key(request), unquote(request.path)
         # The stamps of the keys the page probably carries come in the same round trip as the page.
         hinted = [stamp_key(key) for key in (path, *likely_keys(path))]
         found = cache.get_many([entry_key, CLOCK_KEY, selectors.GENERATION_KEY, selectors.UNANNOUNCED_KEY, *hinted])

@@ -16,7 +16,6 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.templatetags.static import static
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import linebreaks as django_linebreaks
 from django.utils.text import Truncator
@@ -60,11 +59,7 @@ def picture(image, variant):
 
 @lru_cache(maxsize=8)
 def _site_languages(codes):
-    def home(code):
-        with translation.override(code):
-            return reverse("articles:home")
-
-    return tuple({**language_info(code), "home": home(code)} for code in codes)
+    return tuple({**language_info(code), "home": reverse_in(code, "articles:home")} for code in codes)
 
 
 def site_languages():
@@ -76,7 +71,7 @@ def publication_pages():
     """(label, path) of the publication's own pages that exist, for the footer, in the reader's language."""
     from articles.models import PageKind
 
-    return [(PageKind(kind).label, reverse(f"articles:{kind}")) for kind in taxonomy.for_language(current_language()).pages]
+    return [(PageKind(kind).label, url(f"articles:{kind}")) for kind in taxonomy.for_language(current_language()).pages]
 
 
 def url(name, **kwargs):
@@ -95,16 +90,10 @@ def querystring(request, **changes):
     return f"?{query.urlencode()}" if query else "?"
 
 
-@lru_cache(maxsize=256)
-def _section_links(language, slugs_and_names):
-    with translation.override(language):
-        return tuple((name, reverse("articles:section", kwargs={"slug": slug})) for slug, name in slugs_and_names)
-
-
 def section_links():
     """(name, path) of every section in the reader's language, for the navigation bar."""
     language = current_language()
-    return _section_links(language, tuple((s.slug, s.name) for s in taxonomy.for_language(language).sections))
+    return [(s.name, reverse_in(language, "articles:section", slug=s.slug)) for s in taxonomy.for_language(language).sections]
 
 
 class BoundedMemo:
