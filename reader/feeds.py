@@ -5,11 +5,12 @@ A feed is a listing: its items are the newest rows of the same listing index ran
 shows what the page shows and the change events that purge the page name the feed too.
 """
 
+from typing import NoReturn
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.files.storage import default_storage
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
@@ -18,27 +19,48 @@ from articles import events, selectors, taxonomy
 from articles.languages import current_language
 from articles.models import Author, Tag
 from articles.models.listing import ALL
+from reader.views.base import moved_page
 
 ITEMS = 20
+
+
+class Moved(Exception):
+    """The feed of a section, author or tag that was merged into another or renamed: it is at `url` now."""
+
+    def __init__(self, url):
+        super().__init__(url)
+        self.url = url
 
 
 class ListingFeed(Feed):
     feed_type = Rss201rev2Feed
     kind = "all"  # all, section, tag or author
 
+    def __call__(self, request, *args, **kwargs):
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except Moved as moved:  # a feed reader follows a 301 and keeps the new address
+            return HttpResponsePermanentRedirect(moved.url)
+
+    def moved(self, slug) -> NoReturn:
+        """Raise Moved to where the feed of a merged or renamed section, tag or author is now, else a 404."""
+        name = f"articles:{self.kind}-feed{'-atom' if self.feed_type is Atom1Feed else ''}"
+        url = moved_page(self.kind[0], slug, name)
+        raise Moved(url) if url else Http404(_("No such section.") if self.kind == "section" else None)
+
     def get_object(self, request, slug=None):
         language = current_language()
         if self.kind == "section":
             info = taxonomy.for_language(language).sections_by_slug.get(slug)
             if info is None:
-                raise Http404(_("No such section."))
+                self.moved(slug)
             facet, name = f"s:{info.id}", info.name
         elif self.kind == "tag":
-            tag = get_object_or_404(Tag, language=language, slug=slug)
+            tag = Tag.objects.filter(language=language, slug=slug).first() or self.moved(slug)
             facet, name = f"t:{tag.pk}", tag.name
             events.shown([events.shows_key("t", tag.pk)])
         elif self.kind == "author":
-            author = get_object_or_404(Author, slug=slug)
+            author = Author.objects.filter(slug=slug).first() or self.moved(slug)
             facet, name = f"a:{author.pk}", author.name
             events.shown([events.shows_key("a", author.pk)])
         else:

@@ -7,7 +7,7 @@ from articles.models.editorial import (
     TranslatorLanguage,
     VersionComment,
 )
-from articles.models.jobs import FanOut
+from articles.models.jobs import FanOut, TaxonomyRedirect
 from articles.models.listing import ListingEntry
 from articles.models.media import ArticleImage, Image, ImageState
 from articles.models.pages import PageKind, PublicationPage
@@ -43,6 +43,7 @@ __all__ = [
     "Status",
     "Tag",
     "TaggedArticle",
+    "TaxonomyRedirect",
     "TranslatorLanguage",
     "VersionComment",
 ]

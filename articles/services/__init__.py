@@ -12,7 +12,7 @@ Everyone calls them as `services.<name>`.
 
 from articles.services._base import VERSION_FIELDS, _usages_of, pending_usages, remember_moved_url, texts_of, working_copy
 from articles.services.assignments import assign, mail_assignment, save_staff_user, save_translator_languages, unassign
-from articles.services.fanout import add_language_rows, fan_out_of, resume_fan_outs, run_fan_out, start_search_words
+from articles.services.fanout import add_language_rows, fan_out_of, resume_fan_outs, run_fan_out, start_merge, start_search_words
 from articles.services.home import MAX_FEATURED, arrange_home, arrangement_stamp, delete_featured, home_arrangement, save_featured
 from articles.services.images import (
     delete_image,
@@ -30,6 +30,9 @@ from articles.services.taxonomy import (
     delete_section,
     delete_taxonomies,
     delete_taxonomy,
+    merge_taxonomy,
+    merged_into,
+    moved_to,
     save_section,
     save_taxonomy,
     taxonomy_changed,
@@ -64,6 +67,7 @@ __all__ = [
     "fan_out_of",
     "resume_fan_outs",
     "run_fan_out",
+    "start_merge",
     "start_search_words",
     "VERSION_FIELDS",
     "_usages_of",
@@ -112,6 +116,9 @@ __all__ = [
     "TAXONOMY_FIELDS",
     "save_taxonomy",
     "delete_taxonomy",
+    "merge_taxonomy",
+    "merged_into",
+    "moved_to",
     "delete_taxonomies",
     "save_section",
     "delete_section",

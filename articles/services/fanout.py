@@ -35,12 +35,15 @@ def _pieces(subject: str) -> tuple[QuerySet[Any, int], str]:
         return PieceVersion.objects.filter(tagged_items__tag_id=int(rest)).values_list("piece_id", flat=True).distinct(), "piece_id"
     if prefix == "a":
         return Piece.authors.through.objects.filter(author_id=int(rest)).values_list("piece_id", flat=True).distinct(), "piece_id"
+    if prefix in ("s", "k"):
+        return Piece.objects.filter(**{"section_id" if prefix == "s" else "kind_id": int(rest)}).values_list("pk", flat=True), "pk"
     return Piece.objects.values_list("pk", flat=True), "pk"
 
 
-def _start(kind: str, subject: str, label: str) -> FanOut:
-    FanOut.objects.filter(subject=subject, finished_at__isnull=True).update(finished_at=timezone.now(), superseded=True)
-    job = FanOut.objects.create(kind=kind, subject=subject, label=label[:300], total=_pieces(subject)[0].count())
+def _start(kind: str, subject: str, label: str, target: int | None = None) -> FanOut:
+    unfinished = FanOut.objects.filter(subject=subject, finished_at__isnull=True).exclude(kind=FanOut.Kind.MERGE)  # a merge is never redone
+    unfinished.update(finished_at=timezone.now(), superseded=True)
+    job = FanOut.objects.create(kind=kind, subject=subject, label=label[:300], total=_pieces(subject)[0].count(), target=target)
     transaction.on_commit(lambda: enqueue("articles.fan_out", job.pk))
     return job
 
@@ -49,6 +52,12 @@ def start_search_words(*, facet: str, label: str) -> FanOut:
     """After a tag or an author was renamed (`facet`: "t:<id>" or "a:<id>"): the pieces that show it are found by its
     name, so their search documents are rewritten, in the background."""
     return _start(FanOut.Kind.SEARCH_WORDS, facet, label)
+
+
+def start_merge(*, subject: str, target: int, label: str) -> FanOut:
+    """Merge the section, kind, author or tag `subject` ("t:<id>", ...) into the one of id `target`, in the background
+    (services.merge_taxonomy checks and calls it). It supersedes a rename's unfinished job for the subject."""
+    return _start(FanOut.Kind.MERGE, subject, label, target)
 
 
 def add_language_rows(*, language: str, by: User | None = None) -> FanOut:
@@ -85,6 +94,7 @@ def run_fan_out(fan_out_id: int, batch: int = BATCH, max_batches: int | None = N
                 _do(job, ids)
                 job.cursor, job.done = ids[-1], job.done + len(ids)
             if len(ids) < batch:
+                _finish(job, pieces)
                 job.finished_at = timezone.now()
             job.save()
         batches += 1
@@ -93,7 +103,11 @@ def run_fan_out(fan_out_id: int, batch: int = BATCH, max_batches: int | None = N
 
 
 def _do(job: FanOut, piece_ids: list[int]) -> None:
-    if job.kind == FanOut.Kind.LANGUAGE:
+    from articles.services.taxonomy import move_pieces
+
+    if job.kind == FanOut.Kind.MERGE and job.target is not None:
+        move_pieces(job.subject, job.target, piece_ids)
+    elif job.kind == FanOut.Kind.LANGUAGE:
         listing.rebuild_pieces(piece_ids, languages=[job.subject])
         search.refresh_shown(piece_ids)
     elif job.subject.startswith("t:"):  # a tag is on versions, not pieces: only the versions that carry it
@@ -101,6 +115,27 @@ def _do(job: FanOut, piece_ids: list[int]) -> None:
         search.index_pieces(piece_ids, tagged.values_list("content_object_id", flat=True))
     else:  # an author is on every version of their pieces
         search.index_pieces(piece_ids)
+
+
+def _finish(job: FanOut, pieces: QuerySet[Any, int]) -> None:
+    """A merge's last batch: pieces given the subject behind the cursor while the job ran move too, then it goes."""
+    from articles.services.taxonomy import finish_merge, move_pieces
+
+    if job.kind != FanOut.Kind.MERGE or job.target is None:
+        return
+    late = list(pieces)
+    if late:
+        move_pieces(job.subject, job.target, late)
+        job.done += len(late)
+    finish_merge(job.subject, job.target)
+
+
+def end_merges_of(subject: str) -> int:
+    """A section, kind, author or tag deleted while it is merged, or merged into: its merge jobs end where they are."""
+    prefix, _sep, pk = subject.partition(":")
+    merges = FanOut.objects.filter(kind=FanOut.Kind.MERGE, finished_at__isnull=True)
+    ended = merges.filter(subject=subject) | merges.filter(subject__startswith=f"{prefix}:", target=int(pk))
+    return ended.update(finished_at=timezone.now(), superseded=True)
 
 
 def resume_fan_outs(now: datetime | None = None) -> int:

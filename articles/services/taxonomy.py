@@ -8,14 +8,20 @@ from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from articles import events, policies, selectors
+from articles import events, listing, policies, search, selectors
+from articles.errors import Conflict
 from articles.languages import language_codes
 from articles.models import (
     Author,
+    FanOut,
+    HomeSection,
     Kind,
+    PendingChange,
     Piece,
     PieceVersion,
     Section,
+    TaggedArticle,
+    TaxonomyRedirect,
 )
 from articles.services._base import _may_edit, _may_edit_piece, _require, _tracking
 
@@ -163,6 +169,7 @@ def save_taxonomy(*, instance: T, by: User | None, texts: Iterable[TaxonomyText]
             _may_edit(by, text.language)
     chrome = _bar_languages(instance, texts, deleted_texts, shared_changed) if isinstance(instance, Section) else None
     before = _taxonomy_own_urls(instance) if instance.pk else set()
+    slugs_before = _slugs(instance) if instance.pk else {}
     stored_name = _name_stored(instance)
     instance.save()
     owner = type(instance).__name__.lower()
@@ -171,6 +178,7 @@ def save_taxonomy(*, instance: T, by: User | None, texts: Iterable[TaxonomyText]
         text.save()  # a text's save sanitises its rich text
     for text in deleted_texts:
         text.delete()
+    _remember_slugs(instance, slugs_before)
     words_changed = stored_name is not None and stored_name != getattr(instance, "name", None)
     taxonomy_changed(instance=instance, by=by, also=before, chrome=chrome, words_changed=words_changed)
     return instance
@@ -179,8 +187,9 @@ def save_taxonomy(*, instance: T, by: User | None, texts: Iterable[TaxonomyText]
 @transaction.atomic
 def delete_taxonomy(*, instance: Taxonomy, by: User | None) -> ChangeEvent:
     """Delete a section, kind, author or tag: its pieces lose it (their listing rows and search words follow), and every
-    page that showed it is purged, its own pages included."""
+    page that showed it is purged, its own pages included. A merge from or into it ends where it is."""
     from articles import taxonomy
+    from articles.services import fanout
 
     _may_edit_piece(by)
     if by is not None:
@@ -191,6 +200,8 @@ def delete_taxonomy(*, instance: Taxonomy, by: User | None) -> ChangeEvent:
     if kind is None:
         raise TypeError(f"Not a section, kind, author or tag: {instance!r}")
     with _tracking(piece_ids) as touched:
+        fanout.end_merges_of(f"{_event_and_facet(instance)[1]}")
+        _forget_redirects(instance)
         instance.delete()
     taxonomy.forget()
     selectors.next_generation()
@@ -221,3 +232,146 @@ def save_section(
 
 def delete_section(*, section: Section, by: User | None) -> ChangeEvent:
     return delete_taxonomy(instance=section, by=by)
+
+
+# Merging one section, kind, author or tag into another, and the old URLs that keep working ----------------------
+
+
+def _slugs(instance: Taxonomy) -> dict[str, str]:
+    """The slugs of a section's, author's or tag's own pages as stored, by language ("": an author's, every language)."""
+    from articles.models import SectionText, Tag
+
+    if isinstance(instance, Section):
+        return dict(SectionText.objects.filter(section=instance).values_list("language", "slug"))
+    if isinstance(instance, Author | Tag):
+        row = type(instance).objects.filter(pk=instance.pk).values("slug", *(["language"] if isinstance(instance, Tag) else [])).first()
+        return {row.get("language", ""): row["slug"]} if row else {}
+    return {}
+
+
+def _remember_slugs(instance: Taxonomy, before: Mapping[str, str]) -> None:
+    """After a save: a slug that changed keeps answering, with a 301 to the new one; a slug in use again is live."""
+    prefix = _event_and_facet(instance)[1]
+    if prefix is None:
+        return
+    of, after = prefix[0], _slugs(instance)
+    for language, slug in after.items():
+        TaxonomyRedirect.objects.filter(of=of, language=language, old_slug=slug).delete()  # moved back: the live page wins
+    for language, slug in before.items():
+        if slug and after.get(language) != slug:
+            TaxonomyRedirect.objects.update_or_create(
+                of=of, language=language, old_slug=slug, defaults={"target_id": instance.pk, "old_id": None}
+            )
+
+
+def _forget_redirects(instance: Taxonomy) -> None:
+    """A deleted section, kind, author or tag: the old URLs that led to it lead nowhere (404) from now on."""
+    prefix = _event_and_facet(instance)[1]
+    if prefix is not None:
+        TaxonomyRedirect.objects.filter(of=prefix[0], target_id=instance.pk).delete()
+
+
+def moved_to(of: str, language: str, slug: str) -> int | None:
+    """The id of the section ("s", per language), author ("a") or tag ("t", per language) an old slug now leads to."""
+    return (
+        TaxonomyRedirect.objects.filter(of=of, language="" if of == "a" else language, old_slug=slug)
+        .values_list("target_id", flat=True)
+        .first()
+    )
+
+
+def merged_into(of: str, ids: Iterable[int]) -> dict[int, int]:
+    """{old id: id now} for the sections, kinds or authors (`of`: "s", "k", "a") among `ids` that were merged into another:
+    a revision restored after a merge gets the one its section, kind or authors went to."""
+    rows = TaxonomyRedirect.objects.filter(of=of, old_id__in=list(ids)).values_list("old_id", "target_id")
+    return {old: target for old, target in rows if old is not None}
+
+
+def merge_taxonomy(*, source: T, into: T, by: User | None) -> FanOut:
+    """Merge a section, kind, author or tag into another of its kind: every piece that has `source` gets `into` instead,
+    then `source` is deleted and its pages answer 301 to those of `into`. Answers at once: the pieces move in the
+    background, a batch per transaction (`fanout.run_fan_out`), readers seeing each piece with one or the other, never
+    both; the job's progress is the editor's to follow. Returns the job."""
+    from articles.services import fanout
+
+    _may_edit_piece(by)
+    if by is not None:
+        _require(policies.may_delete(by), _("You may not delete this."))
+    facet, target = _event_and_facet(source)[1], _event_and_facet(into)[1]
+    if facet is None or target is None or type(source) is not type(into):
+        raise Conflict(_("Only a section, kind, author or tag can be merged, and only into another of its kind."))
+    if source.pk == into.pk:
+        raise Conflict(_("“%(name)s” cannot be merged into itself.") % {"name": source})
+    if getattr(source, "language", None) != getattr(into, "language", None):
+        raise Conflict(_("A tag can be merged only into a tag of the same language."))
+    busy = FanOut.objects.filter(kind=FanOut.Kind.MERGE, finished_at__isnull=True)
+    # Neither may be on its way out, nor may `source` be receiving another's pieces; several may go into one at once.
+    if busy.filter(subject__in=[facet, target]).exists() or busy.filter(subject__startswith=f"{facet[0]}:", target=source.pk).exists():
+        raise Conflict(_("“%(name)s” or “%(into)s” is being merged already; wait until that is done.") % {"name": source, "into": into})
+    return fanout.start_merge(subject=facet, target=into.pk, label=f"{source} → {into}")
+
+
+def move_pieces(subject: str, target_id: int, piece_ids: list[int]) -> None:
+    """One batch of a merge: these pieces get the target (`target_id`) where they had the subject ("t:<id>", ...),
+    their listing rows and search words follow, and every page that shows them or either one is purged."""
+    of, source_id = subject[0], int(subject[2:])
+    if of in "sk":
+        field = {"s": "section_id", "k": "kind_id"}[of]
+        Piece.objects.filter(pk__in=piece_ids, **{field: source_id}).update(**{field: target_id})
+    elif of == "a":
+        through = Piece.authors.through.objects.filter(piece_id__in=piece_ids)
+        has_both = through.filter(author_id=target_id).values("piece_id")
+        through.filter(author_id=source_id, piece_id__in=has_both).delete()
+        through.filter(author_id=source_id).update(author_id=target_id)
+    else:
+        tagged = TaggedArticle.objects.filter(content_object__piece_id__in=piece_ids)
+        has_both = tagged.filter(tag_id=target_id).values("content_object_id")
+        tagged.filter(tag_id=source_id, content_object_id__in=has_both).delete()
+        TaggedArticle.objects.filter(pk__in=tagged.filter(tag_id=source_id).values("pk")).update(tag_id=target_id)
+    listing.rebuild_pieces(piece_ids)
+    search.index_pieces(piece_ids)
+    versions = PieceVersion.objects.filter(piece_id__in=piece_ids).values_list("pk", flat=True)
+    keys = {events.shows_key(of, source_id), events.shows_key(of, target_id), *(events.shows_key("v", pk) for pk in versions)}
+    keys |= {events.listing_key(language, f"{of}:{pk}") for language in language_codes() for pk in (source_id, target_id)}
+    selectors.next_generation()
+    events.emit(_MERGE_EVENTS[of], keys, extra={"facet": subject, "into": target_id})
+
+
+_MERGE_EVENTS = {"s": events.SECTION_CHANGED, "k": events.KIND_CHANGED, "a": events.AUTHOR_CHANGED, "t": events.TAG_CHANGED}
+_MODELS: dict[str, Any] = {"s": Section, "k": Kind, "a": Author}
+
+
+def finish_merge(subject: str, target_id: int) -> None:
+    """The last step of a merge, once no piece has the subject: what else pointed at it now points at the target (home
+    places, a tag's translations, pending changes, old URLs), and it is deleted; its pages answer 301 from now on."""
+    from articles import taxonomy
+    from articles.models import Tag
+
+    of, source_id = subject[0], int(subject[2:])
+    source = (Tag if of == "t" else _MODELS[of]).objects.filter(pk=source_id).first()
+    into = (Tag if of == "t" else _MODELS[of]).objects.filter(pk=target_id).first()
+    if source is None or into is None:
+        return  # deleted meanwhile: nothing to merge, or nowhere to go (the pieces moved so far keep the target)
+    own = _taxonomy_own_urls(source) | _chrome(source)
+    old_slugs = _slugs(source)
+    TaxonomyRedirect.objects.filter(of=of, target_id=source_id).update(target_id=target_id)  # older redirects follow
+    for language, slug in old_slugs.items():
+        TaxonomyRedirect.objects.update_or_create(
+            of=of, language=language, old_slug=slug, defaults={"target_id": target_id, "old_id": source_id}
+        )
+    if not old_slugs:
+        TaxonomyRedirect.objects.create(of=of, target_id=target_id, old_id=source_id)
+    if of == "s":
+        taken = HomeSection.objects.filter(section_id=target_id).values("language")
+        HomeSection.objects.filter(section_id=source_id).exclude(language__in=taken).update(section_id=target_id)
+    if of == "t":
+        Tag.objects.filter(origin_id=source_id).exclude(pk=target_id).update(origin_id=target_id)
+        for pending in PendingChange.objects.filter(version__language=source.language):
+            if source.name in pending.tags:
+                pending.tags = sorted({into.name if name == source.name else name for name in pending.tags}, key=str.lower)
+                pending.save(update_fields=["tags"])
+    source.delete()
+    taxonomy.forget()
+    selectors.next_generation()
+    events.emit(_MERGE_EVENTS[of], own | {events.shows_key(of, source_id), events.shows_key(of, target_id)},
+                extra={"facet": subject, "into": target_id})  # fmt: skip

@@ -39,6 +39,7 @@ from articles.services._base import (
     _source_of,
     _usages_of,
 )
+from articles.services.taxonomy import merged_into
 from articles.services.versions import save_version
 
 if TYPE_CHECKING:
@@ -165,12 +166,17 @@ def restore_revision(*, version: PieceVersion, revision_version: Version, by: Us
         (o.field_dict for o in siblings if o.content_type.model_class() is Piece and o.object_id == str(current.piece_id)), None
     )
     if piece_data and current.is_source and (by is None or policies.may_edit_piece(by)):
-        section_id, kind_id = piece_data.get("section_id"), piece_data.get("kind_id")
+        # A section, kind or author merged into another since: the one it went to.
+        section_id, kind_id, author_ids = piece_data.get("section_id"), piece_data.get("kind_id"), piece_data.get("authors", [])
+        section_id = merged_into("s", [section_id]).get(section_id, section_id) if section_id else None
+        kind_id = merged_into("k", [kind_id]).get(kind_id, kind_id) if kind_id else None
+        authors_now = merged_into("a", author_ids)
+        author_ids = [authors_now.get(pk, pk) for pk in author_ids]
         section = Section.objects.filter(pk=section_id).first() if section_id else None
         if section_id and section is None:
             raise Conflict(_("The section this revision used has been deleted; choose a section, then restore again."))
         kind = Kind.objects.filter(pk=kind_id).first() if kind_id else None
-        piece_changes = {"section": section, "kind": kind, "authors": list(Author.objects.filter(pk__in=piece_data.get("authors", [])))}
+        piece_changes = {"section": section, "kind": kind, "authors": list(Author.objects.filter(pk__in=author_ids))}
     restored = [{**u, "image": images[u["image_id"]]} for u in sorted(usages, key=lambda u: u.get("order", 0))]
     when = revision_version.revision.date_created
     with _revision(by, gettext_noop("Restored the revision of %(date)s"), date=timezone.localtime(when).strftime("%Y-%m-%d %H:%M")):

@@ -1,15 +1,20 @@
 """Translators act only in their languages; these pieces make every admin endpoint say so with a 403."""
 
 from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from articles import services
+from articles.errors import DomainError
 from articles.languages import language_codes, language_info
-from articles.policies import is_translator, may_edit_language, translator_languages
+from articles.policies import is_translator, may_delete, may_edit_language, may_edit_piece, translator_languages
 
 
 def deny_unless_language(request, language):
@@ -52,9 +57,67 @@ class LanguageTextsInline:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
+class MergeForm(forms.Form):
+    into = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Merge into"), empty_label=None)  # type: ignore[arg-type]
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = candidates
+
+
 class TaxonomyEvents:
     """Sections, kinds, authors and tags are written by the services (policy, listing index, search, change event):
-    the admin hands them what its forms read, the thing and its texts in one call; deletes, bulk ones included."""
+    the admin hands them what its forms read, the thing and its texts in one call; deletes, bulk ones included; and
+    "Merge selected into…", whose pieces move in the background."""
+
+    actions = ["merge_selected"]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not (may_edit_piece(request.user) and may_delete(request.user)):
+            actions.pop("merge_selected", None)
+        return actions
+
+    @admin.action(description=gettext_lazy("Merge selected into…"))
+    def merge_selected(self, request, queryset):
+        """Choose the one the selected go into (for tags, of their language), then start a merge job for each."""
+        opts = self.model._meta
+        sources = list(queryset)
+        languages = {getattr(source, "language", None) for source in sources}
+        if len(languages) > 1:
+            self.message_user(request, _("Tags of different languages cannot be merged: select tags of one language."), messages.ERROR)
+            return None
+        candidates = self.get_queryset(request).exclude(pk__in=[source.pk for source in sources])
+        if languages != {None}:
+            candidates = candidates.filter(language__in=languages)
+        form = MergeForm(request.POST if "into" in request.POST else None, candidates=candidates)
+        if form.is_bound and form.is_valid():
+            into, jobs = form.cleaned_data["into"], []
+            try:
+                with transaction.atomic():
+                    jobs = [services.merge_taxonomy(source=source, into=into, by=request.user) for source in sources]
+            except DomainError as refusal:
+                self.message_user(request, str(refusal), messages.ERROR)
+                return None
+            pieces = sum(job.total for job in jobs)
+            done = ngettext(
+                "Merging %(names)s into “%(into)s”: %(count)s piece moves in the background; then the merged pages lead to its page.",
+                "Merging %(names)s into “%(into)s”: %(count)s pieces move in the background; then the merged pages lead to its page.",
+                pieces,
+            ) % {"names": ", ".join(f"“{source}”" for source in sources), "into": into, "count": f"{pieces:,}"}
+            url = reverse("admin:articles_fanout_changelist") + "?kind__exact=merge"
+            self.message_user(request, format_html('{} <a href="{}">{}</a>', done, url, _("Follow its progress.")), messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Merge %(things)s") % {"things": opts.verbose_name_plural},
+            "opts": opts,
+            "sources": sources,
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/articles/merge.html", context)
 
     def save_model(self, request, obj, form, change):
         pass  # in save_related, with the texts, in one service call

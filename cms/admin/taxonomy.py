@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from articles import services
 from articles.languages import language_codes
@@ -211,8 +212,8 @@ class TagAdmin(TaxonomyEvents, ModelAdmin):
 
 @admin.register(FanOut)
 class FanOutAdmin(ModelAdmin):
-    """What changes handed to the background (a tag's or an author's pieces' search words, a language's listings),
-    and how far each got: read only, the jobs write it."""
+    """What changes handed to the background (a tag's or an author's pieces' search words, a language's listings, a
+    merge), and how far each got: read only, the jobs write it."""
 
     list_display = ["label", "kind", "progress", "created_at", "finished_at"]
     list_filter = ["kind"]
@@ -221,10 +222,17 @@ class FanOutAdmin(ModelAdmin):
 
     @admin.display(description=_("progress"))
     def progress(self, job):
+        if job.superseded and job.kind == FanOut.Kind.MERGE:
+            stopped = ngettext(
+                "Stopped after %(count)s piece: one of the two was deleted.",
+                "Stopped after %(count)s pieces: one of the two was deleted.",
+                job.done,
+            )
+            return stopped % {"count": f"{job.done:,}"}
         if job.superseded:
             return _("Replaced by a later change to the same thing.")
         if job.finished_at:
-            return _("Done: %(count)s pieces.") % {"count": f"{job.done:,}"}
+            return ngettext("Done: %(count)s piece.", "Done: %(count)s pieces.", job.done) % {"count": f"{job.done:,}"}
         figures = {"done": f"{job.done:,}", "total": f"{job.total:,}", "percent": job.percent}
         return _("%(done)s of %(total)s pieces (%(percent)s%%)") % figures
 

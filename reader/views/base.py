@@ -128,3 +128,33 @@ def with_filters(alternates, form):
 
 def bad_request_page(request, message):
     return render(request, "400.html", {"message": message}, status=400)
+
+
+def moved_page(of, slug, name):
+    """Where the page `name` ("articles:tag", "articles:author-feed", ...) of a section ("s"), author ("a") or tag ("t")
+    whose slug is no longer in use now is: the path of the one it was merged into or renamed to, or None (a 404)."""
+    from articles import services, taxonomy
+    from articles.models import Author, Tag
+
+    language = current_language()
+    target = services.moved_to(of, language, slug)
+    if target is None and of == "s" and language != settings.LANGUAGE_CODE:  # the default language's old slug
+        target = services.moved_to(of, settings.LANGUAGE_CODE, slug)
+    if target is None:
+        return None
+    if of == "s":
+        info = taxonomy.for_language(language).sections_by_id.get(target)
+        return info and reverse_in(language, name, slug=info.slug)
+    row = (Tag if of == "t" else Author).objects.filter(pk=target).values_list("slug", flat=True).first()
+    return row and reverse_in(language, name, slug=row)
+
+
+def moved_or_404(of, slug, name):
+    """A 301 to where a moved section's, author's or tag's page is now, else a 404."""
+    from django.http import Http404
+    from django.shortcuts import redirect
+
+    moved = moved_page(of, slug, name)
+    if not moved:
+        raise Http404
+    return redirect(moved, permanent=True)

@@ -3,7 +3,7 @@ listing index (selectors); "published" is decided once, there."""
 
 from django.conf import settings
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
@@ -18,6 +18,8 @@ from reader.views.base import (
     ListingMixin,
     bad_request_page,
     ids_from,
+    moved_or_404,
+    moved_page,
     preview_headers,
     reverse_in,
     with_filters,
@@ -123,9 +125,12 @@ class SectionDetailView(ListingMixin, ListView):
             # The default language's slug on another language's page: send the reader to theirs.
             text = SectionText.objects.filter(slug=kwargs["slug"], language=settings.LANGUAGE_CODE).first()
             info = text and taxonomy.for_language(language).sections_by_id.get(text.section_id)
-            if not info:
+            moved = (
+                reverse_in(language, "articles:section", slug=info.slug) if info else moved_page("s", kwargs["slug"], "articles:section")
+            )
+            if not moved:
                 raise Http404(_("No such section."))
-            return redirect("articles:section", slug=info.slug, permanent=True)
+            return redirect(moved, permanent=True)
         self.facet = f"s:{self.section_info.id}"
         return super().get(request, *args, **kwargs)
 
@@ -143,7 +148,9 @@ class TagDetailView(ListingMixin, ListView):
     allow_empty = False
 
     def get(self, request, *args, **kwargs):
-        self.tag = get_object_or_404(Tag, language=current_language(), slug=kwargs["slug"])
+        self.tag = Tag.objects.filter(language=current_language(), slug=kwargs["slug"]).first()
+        if self.tag is None:  # merged into another, or renamed: its page moved with it
+            return moved_or_404("t", kwargs["slug"], "articles:tag")
         self.facet = f"t:{self.tag.pk}"
         events.shown([events.shows_key("t", self.tag.pk)])  # its name is the page's heading
         return super().get(request, *args, **kwargs)
@@ -160,7 +167,9 @@ class AuthorDetailView(ListingMixin, ListView):
     template_name = "articles/author_detail.html"
 
     def get(self, request, *args, **kwargs):
-        self.author = get_object_or_404(Author.objects.prefetch_related("texts").select_related("photo"), slug=kwargs["slug"])
+        self.author = Author.objects.prefetch_related("texts").select_related("photo").filter(slug=kwargs["slug"]).first()
+        if self.author is None:
+            return moved_or_404("a", kwargs["slug"], "articles:author")
         self.facet = f"a:{self.author.pk}"
         events.shown([events.shows_key("a", self.author.pk)])  # its name, bio and photo
         return super().get(request, *args, **kwargs)

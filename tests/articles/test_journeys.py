@@ -71,6 +71,7 @@ class Journey(RuleBasedStateMachine):
         self.watched = set()  # URLs the reader has had cached
         self.desk_clients = {}
         self.state, self.checked, self.rendered = 0, {}, {}  # what changed since each invariant last looked
+        self.moved = {}  # the old pages of what was merged: {url: (of, id merged into, language)}
         self.readers_visit()  # a live site's cache is warm: every step meets pages cached before it
 
     def teardown(self):
@@ -276,6 +277,29 @@ class Journey(RuleBasedStateMachine):
         text.name = f"Kind {token('kind')}"
         self.attempt(who, lambda by: services.save_taxonomy(instance=text.kind, by=by, texts=[text]))
 
+    @rule(who=person, data=st.data(), of=st.sampled_from(["tag", "author", "section"]))
+    def merge(self, who, data, of):
+        """Two tags (of one language), authors or sections become one: the pieces move in the job (in-process at
+        commit, as the embedded default runs it), and the merged one's page leads to the other's."""
+        if of == "tag":
+            choices = list(Tag.objects.filter(language="en").order_by("pk"))
+        elif of == "author":
+            choices = list(Author.objects.order_by("pk"))
+        else:
+            choices = list(Section.objects.order_by("pk"))
+        if len(choices) < 2:
+            return
+        source, into = data.draw(st.permutations(choices))[:2]
+        if of == "section":
+            old = {text.language: reverse_in(text.language, "articles:section", slug=text.slug) for text in source.texts.all()}
+        else:
+            old = {"en": reverse_in("en", f"articles:{of}", slug=source.slug)}
+        if self.attempt(who, lambda by: services.merge_taxonomy(source=source, into=into, by=by)):
+            assert not type(source).objects.filter(pk=source.pk).exists(), "the embedded default ran the job to its end"
+            self.moved = {url: (kind, into.pk if (kind, target) == (of, source.pk) else target, language)
+                          for url, (kind, target, language) in self.moved.items()}  # fmt: skip
+            self.moved.update({url: (of, into.pk, language) for language, url in old.items()})
+
     @precondition(lambda self: PieceVersion.objects.filter(status=Status.PUBLISHED, published_at__gt=timezone.now()).exists())
     @rule(hours=st.integers(min_value=1, max_value=4))
     def time_passes(self, hours):
@@ -397,6 +421,27 @@ class Journey(RuleBasedStateMachine):
                 continue
             fresh = self.fresh(url)
             assert cached.content == fresh.content, f"{url} is served stale from the page cache: {first_difference(cached, fresh)}"
+
+    @invariant()
+    def merged_pages_lead_to_what_they_went_into(self):
+        """A merged tag's, author's or section's old page answers 301 to the page of the one it went into (followed
+        through later merges, and its renames), or 404 once that was deleted."""
+        if self.seen("moved"):
+            return
+        models = {"tag": Tag, "author": Author, "section": Section}
+        for url, (of, target, language) in sorted(self.moved.items()):
+            response = self.fresh(url)
+            into = models[of].objects.filter(pk=target).first()
+            if into is None:  # deleted since: its old pages lead nowhere
+                assert response.status_code == 404, (url, response.status_code)
+                continue
+            if of == "section":
+                texts = {text.language: text.slug for text in into.texts.all()}
+                slug = texts.get(language) or texts.get("en")
+            else:
+                slug = into.slug
+            assert response.status_code == 301, (url, response.status_code)
+            assert response["Location"] == reverse_in(language, f"articles:{of}", slug=slug), (url, response["Location"])
 
     @invariant()
     def every_piece_has_one_source_of_its_own(self):
