@@ -12,6 +12,8 @@ import re
 
 from django.utils.html import escape
 
+from review.numbers import read_id
+
 IMG = re.compile(r"<img\b([^>]*)>")
 FIGURE = re.compile(r"<figure\b[^>]*>(?:(?!</figure>).)*</figure>", re.S)
 ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
@@ -24,7 +26,7 @@ def _attributes(tag_inside):
 
 def _image_id(attributes):
     value = attributes.get("data-file", "")
-    return int(value) if value.isdecimal() and len(value) < 12 else None  # isdigit() would pass "²", which int() refuses
+    return read_id(value)
 
 
 def ids_in(html):

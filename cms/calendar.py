@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models import Assignment, PieceVersion, Status
 from articles.policies import readable_versions, translator_languages
+from review.numbers import read_id
 
 PUBLISHED, SCHEDULED, PLANNED, DUE = "published", "scheduled", "planned", "due"
 KINDS = {
@@ -155,9 +156,10 @@ def feed_token(user):
 def feed_user(token):
     """The active staff member a feed token belongs to, or None."""
     pk, _sep, _secret = (token or "").partition("-")
-    if not pk.isdigit() or len(pk) > 18:
+    user_id = read_id(pk)
+    if user_id is None:
         return None
-    user = get_user_model().objects.filter(pk=int(pk), is_active=True, is_staff=True).first()
+    user = get_user_model().objects.filter(pk=user_id, is_active=True, is_staff=True).first()
     return user if user is not None and constant_time_compare(feed_token(user), token) else None
 
 

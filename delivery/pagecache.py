@@ -46,6 +46,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
+from django.db import DatabaseError
 from django.http import HttpResponse
 from django.utils.cache import (
     cc_delim_re,
@@ -353,8 +354,13 @@ class PageCacheMiddleware:
 
     @staticmethod
     def go_live_passed(found):
-        """Whether a scheduled go-live has passed unannounced; if so, announce it now (its events purge)."""
-        due = selectors.earliest_unannounced(found)
+        """Whether a scheduled go-live has passed unannounced; if so, announce it now (its events purge). With the database
+        down nobody can announce it: the pages held are served as they are (the view's own error otherwise)."""
+        try:
+            due = selectors.earliest_unannounced(found)
+        except DatabaseError:
+            logger.warning("The database is down: go-lives cannot be announced; cached pages are served as they are")
+            return False
         if not due or due > time.time():
             return False
         if cache.add(GO_LIVE_LOCK, 1, 30):  # one request announces; the others go on

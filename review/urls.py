@@ -49,4 +49,6 @@ if settings.REVIEW_SERVE_MEDIA:
 urlpatterns += i18n_patterns(path("", include("reader.urls")), prefix_default_language=True)
 
 handler400 = "reader.views.bad_request"
+handler403 = "reader.views.permission_denied"
 handler404 = "reader.views.page_not_found"
+handler500 = "reader.views.server_error"

@@ -164,3 +164,47 @@ def test_postgresql_binds_parameters_on_the_server_and_prepares_nothing(client, 
         assert isinstance(cursor.cursor, psycopg.Cursor) and not isinstance(cursor.cursor, psycopg.ClientCursor)
         cursor.execute("SELECT count(*) FROM pg_prepared_statements")
         assert cursor.fetchone()[0] == 0
+
+
+NUMBER_GUARDS = re.compile(r"\.(isdigit|isnumeric|isdecimal)\(")
+
+
+def test_no_code_guards_an_int_with_isdigit():
+    """Numbers and ids from requests are read by review.numbers alone: isdigit() passes "²", which int() refuses."""
+    root = Path(__file__).resolve().parent.parent
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        relative = path.relative_to(root)
+        if relative.parts[0] in (".venv", "tests", "node_modules") or "site-packages" in relative.parts:
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if NUMBER_GUARDS.search(line):
+                found.append(f"{relative}:{number}: {line.strip()}")
+    assert found == [], "read numbers with review.numbers:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [("12", 12), ("0", None), ("-3", None), ("²", None), ("٣", None), ("1²", None), ("9" * 19, None), ("9" * 18, int("9" * 18)),
+     (" 1", None), ("1 ", None), ("+1", None), ("", None), (None, None), (["1"], None), ("0x1", None), ("1_000", None)],
+)  # fmt: skip
+def test_an_id_is_ascii_digits_a_database_can_hold(value, expected):
+    from review.numbers import read_id, read_ids, read_int
+
+    assert read_id(value) == expected
+    assert read_int("-3", minimum=-5) == -3 and read_int("7", maximum=5) is None
+    assert read_ids(["1", "²", "x", "4", "٣"]) == [1, 4] and read_ids([str(n) for n in range(1, 300)], limit=3) == [1, 2, 3]
+
+
+@pytest.mark.parametrize("path", ["/admin/articles/pieceversion/calendar.ics?token=²-x", "/admin/articles/pieceversion/calendar.ics?token=٣-x",
+                                  "/admin/articles/pieceversion/calendar.ics?token=99999999999999999999-x"])  # fmt: skip
+def test_hostile_numbers_in_a_token_are_refused_not_a_500(db, path):
+    from django.test import Client
+
+    assert Client(raise_request_exception=False).get(path).status_code in (403, 404)
+
+
+def test_hostile_revision_numbers_in_a_preview_are_a_404(make_article, admin_client):
+    version = make_article()
+    for revision in ("²", "٣", "9" * 30, "-1", "1.0"):
+        assert admin_client.get(f"/en/preview/{version.pk}/", {"revision": revision}).status_code == 404, revision

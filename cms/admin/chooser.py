@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from articles import services
 from articles.models import Image, ImageState
 from library.images import inspect
+from review.numbers import read_id
 
 CALLBACK = re.compile(r"-?\d{1,9}")
 PER_PAGE = 24
@@ -79,7 +80,7 @@ class ImageChooserViews:
             "callback": callback,
             "query": query,
             "page": page,
-            "added": int(added) if added.isdigit() and len(added) < 12 else None,
+            "added": read_id(added),
             "ready": ImageState.READY,
             "upload_form": upload_form or UploadForm(),
             "may_upload": self.has_add_permission(request),

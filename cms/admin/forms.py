@@ -13,6 +13,7 @@ from articles.policies import may_edit_piece, may_publish, may_publish_language,
 from articles.sanitize import sanitize_html
 from cms.admin.hardening import SafeAutocompleteSelect, SafeAutocompleteSelectMultiple, SafeModelMultipleChoiceField
 from cms.admin.scoping import language_choices
+from review.numbers import read_id
 
 BODY_EDITOR = {
     "extensions": {
@@ -73,7 +74,7 @@ class LanguageTagsWidget(SafeAutocompleteSelectMultiple):
     def optgroups(self, name, value, attr=None):
         groups = super().optgroups(name, value, attr)
         shown = {str(option["value"]) for _group, options, _index in groups for option in options}
-        for text in [str(v) for v in value if str(v).strip() and str(v) not in shown and not str(v).isdigit()]:  # new names
+        for text in [str(v) for v in value if str(v).strip() and str(v) not in shown and read_id(str(v)) is None]:  # new names
             groups.append((None, [self.create_option(name, text, text, True, len(groups), attrs=attr)], len(groups)))
         return groups
 
@@ -86,7 +87,7 @@ class TagsField(forms.ModelMultipleChoiceField):
         values = [v for v in values if v]
         if self.required and not values:
             raise forms.ValidationError(self.error_messages["required"], code="required")
-        ids = [v for v in values if v.isdigit() and len(v) < 12]
+        ids = [v for v in values if read_id(v) is not None]
         existing = {str(tag.pk): tag for tag in self.queryset.filter(pk__in=ids)} if ids else {}
         found, seen = [], set()
         for v in values:

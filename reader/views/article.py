@@ -24,6 +24,7 @@ from reader.views.base import (
     LanguageAlternatesMixin,
     preview_headers,
 )
+from review.numbers import read_id
 
 AuthorLink = namedtuple("AuthorLink", "pk name slug")
 TagLink = namedtuple("TagLink", "pk name slug language")
@@ -188,9 +189,10 @@ class ArticlePreviewView(ArticleDetailView):
 
         if not may_view_history(user, self.object.language):
             raise PermissionDenied
-        if not (revision.isdigit() and len(revision) < 12):
+        revision_id = read_id(revision)
+        if revision_id is None:
             raise Http404
-        kept = get_object_or_404(Version.objects.get_for_object(self.object).select_related("revision"), pk=revision)
+        kept = get_object_or_404(Version.objects.get_for_object(self.object).select_related("revision"), pk=revision_id)
         texts = services.texts_kept(kept)
         images = Image.objects.in_bulk([u["image_id"] for u in texts["images"]])
         usages = [{**u, "image": images[u["image_id"]]} for u in texts["images"] if u["image_id"] in images]  # deleted since: left out

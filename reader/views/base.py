@@ -4,7 +4,6 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
@@ -13,6 +12,7 @@ from articles import selectors
 from articles.events import reverse_in
 from articles.languages import current_language, language_codes, language_info, language_order
 from articles.models.listing import ALL
+from review.numbers import read_ids
 
 
 class LanguageAlternatesMixin:
@@ -114,7 +114,7 @@ def preview_headers(response, framed=False):
 
 def ids_from(values, limit=100):
     """Positive integer ids from form values, in order; anything else is left out."""
-    return [int(value) for value in values[:limit] if value.isdecimal() and len(value) < 12]
+    return read_ids(values, limit)
 
 
 def with_filters(alternates, form):
@@ -127,7 +127,10 @@ def with_filters(alternates, form):
 
 
 def bad_request_page(request, message):
-    return render(request, "400.html", {"message": message}, status=400)
+    """A view's own 400 (a filter it refuses), with the reason: the full page when it can be made (reader.views.errors)."""
+    from reader.views.errors import bad_request
+
+    return bad_request(request, message=message)
 
 
 def moved_page(of, slug, name):

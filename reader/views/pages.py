@@ -2,16 +2,13 @@
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from articles import selectors
 from articles.languages import current_language, language_info, language_order
 from articles.models import PublicationPage
 from reader.views.base import (
     LanguageAlternatesMixin,
-    bad_request_page,
     same_page_everywhere,
 )
 
@@ -46,14 +43,3 @@ def robots_txt(request):
     """Crawlers: everything public, never the admin or previews; where the sitemap is."""
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /*/preview/", f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
-
-
-def bad_request(request, exception):
-    return bad_request_page(request, _("The request could not be understood."))
-
-
-def page_not_found(request, exception):
-    """The 404 page offers search and the latest pieces in the reader's language."""
-    language = current_language()
-    latest = selectors.cards(list(selectors.entries(language)[:3]), language)
-    return render(request, "404.html", {"request_path": request.path, "articles": latest}, status=404)

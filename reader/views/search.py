@@ -13,6 +13,7 @@ from reader.views.base import (
     bad_request_page,
     with_filters,
 )
+from review.numbers import read_int
 
 
 class SearchView(LanguageAlternatesMixin, TemplateView):
@@ -47,7 +48,7 @@ class SearchView(LanguageAlternatesMixin, TemplateView):
         if not query:
             return context
         number, size = self.request.GET.get("page", ""), settings.REVIEW_PAGE_SIZE
-        wanted = int(number) - 1 if number.isdecimal() and len(number) < 7 and int(number) > 0 else 0  # the page get_page will read
+        wanted = (read_int(number, minimum=1, maximum=999_999) or 1) - 1  # the page get_page will read
         paginator = Paginator(search.Results(language, query, form.filters(), window=(wanted * size, size)), size)
         page = paginator.get_page(number)
         context.update(page_obj=page, is_paginated=page.has_other_pages(), result_count=paginator.count)

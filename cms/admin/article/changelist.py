@@ -22,6 +22,7 @@ from articles.policies import (
 from cms.admin.article.links import preview_url
 from cms.admin.scoping import language_choices
 from desk import states as desk
+from review.numbers import read_id
 
 
 class TranslationStateFilter(admin.SimpleListFilter):
@@ -88,7 +89,8 @@ class TagFilter(admin.SimpleListFilter):
         return [(str(tag.pk), tag.name) for tag in used.distinct().order_by("name")]
 
     def queryset(self, request, queryset):
-        return queryset.filter(tagged_items__tag_id=self.value()) if self.value() and self.value().isdigit() else queryset
+        tag_id = read_id(self.value())
+        return queryset.filter(tagged_items__tag_id=tag_id) if tag_id is not None else queryset
 
 
 class VersionsChangeList(ChangeList):

@@ -21,6 +21,7 @@ from articles.policies import (
 from cms.admin.article.links import preview_url
 from cms.admin.forms import direction_attrs, working_copy_for
 from cms.admin.hardening import pk_or_404
+from review.numbers import read_id
 
 COMPARED_FIELDS = ["title", "slug", "standfirst", "body", "images", "status", "published_at"]
 
@@ -79,13 +80,13 @@ class HistoryViews:
     def compare_choice_view(self, request, object_id):
         """The history's "compare the two chosen revisions": any two, older first."""
         article = self.viewable_version(request, object_id)
-        chosen = [request.GET.get(name, "") for name in ("old", "new")]
-        if not all(value.isdigit() and len(value) < 12 for value in chosen) or chosen[0] == chosen[1]:
+        chosen = [read_id(request.GET.get(name)) for name in ("old", "new")]
+        if None in chosen or chosen[0] == chosen[1]:
             return HttpResponseBadRequest(_("Choose two different revisions to compare."))
         ids = set(Version.objects.get_for_object(article).filter(pk__in=chosen).values_list("pk", flat=True))
         if len(ids) != 2:
             return HttpResponseBadRequest(_("These revisions are not revisions of this version."))
-        old, new = sorted(int(value) for value in chosen)
+        old, new = sorted(chosen)  # type: ignore[type-var]  # no None: refused above
         return redirect("admin:articles_pieceversion_compare", article.pk, old, new)
 
     def restore_view(self, request, object_id, version_id):

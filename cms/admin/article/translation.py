@@ -24,6 +24,7 @@ from cms.admin.hardening import pk_or_404
 from cms.admin.scoping import deny_unless_language, language_choices
 from desk import exchange
 from desk import states as desk
+from review.numbers import read_ids
 
 
 class TranslationViews:
@@ -31,7 +32,7 @@ class TranslationViews:
 
     def export_view(self, request):
         """Choose the language and format of an exchange file for the chosen pieces, then download it."""
-        ids = [int(pk) for pk in request.GET.get("ids", request.POST.get("ids", "")).split(",") if pk.isdigit() and len(pk) < 12]
+        ids = read_ids(request.GET.get("ids", request.POST.get("ids", "")).split(","), limit=500)
         versions = list(self.get_queryset(request).filter(pk__in=ids).select_related("piece__source"))
         form = ExportForm(request.POST or None, languages=language_choices(request.user, language_codes()))
         if request.method == "POST" and form.is_valid() and versions:
