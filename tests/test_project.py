@@ -196,12 +196,12 @@ def test_an_id_is_ascii_digits_a_database_can_hold(value, expected):
     assert read_ids(["1", "²", "x", "4", "٣"]) == [1, 4] and read_ids([str(n) for n in range(1, 300)], limit=3) == [1, 2, 3]
 
 
-@pytest.mark.parametrize("path", ["/admin/articles/pieceversion/calendar.ics?token=²-x", "/admin/articles/pieceversion/calendar.ics?token=٣-x",
-                                  "/admin/articles/pieceversion/calendar.ics?token=99999999999999999999-x"])  # fmt: skip
-def test_hostile_numbers_in_a_token_are_refused_not_a_500(db, path):
+@pytest.mark.parametrize("token", ["²-x", "٣-x", "99999999999999999999-x", "-1-x"])
+def test_hostile_numbers_in_a_token_are_refused_not_a_500(db, token):
     from django.test import Client
 
-    assert Client(raise_request_exception=False).get(path).status_code in (403, 404)
+    feed = "/admin/articles/pieceversion/calendar.ics"
+    assert Client(raise_request_exception=False).get(feed, {"token": token}).status_code in (403, 404)
 
 
 def test_hostile_revision_numbers_in_a_preview_are_a_404(make_article, admin_client):
