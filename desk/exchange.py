@@ -10,6 +10,7 @@ missing, marked current only against the revision the file records, and only whe
 is translated.
 """
 
+import codecs
 import re
 from dataclasses import dataclass
 from html import unescape
@@ -127,16 +128,42 @@ def read_upload(upload):
     return data
 
 
+# A byte order mark, or the first character "<" in UTF-16 or UTF-32 without one: an XML file in any encoding.
+XML_STARTS = (codecs.BOM_UTF8, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE,
+              b"<\x00\x00\x00", b"\x00\x00\x00<", b"<\x00", b"\x00<")  # fmt: skip
+
+
+def looks_like_xml(data, name=""):
+    """Whether an upload is XML (XLIFF), whatever its encoding; otherwise it is read as PO."""
+    head = data[:64].lstrip(b" \t\r\n")
+    return head.startswith((b"<", *XML_STARTS)) or name.lower().endswith((".xlf", ".xliff"))
+
+
+def hardened_xml(data):
+    """The document as UTF-8, parsed by libxml2 with every door shut at parse time: no DTD loaded, no entity expanded
+    (internal, external or a billion laughs), no network, no huge tree; a file that declares a DTD or entities is
+    refused, in whatever encoding it came (a check of the raw bytes misses UTF-16 and UTF-32)."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False, dtd_validation=False)
+    try:
+        tree = etree.fromstring(data, parser).getroottree()
+    except (etree.XMLSyntaxError, ValueError):
+        raise RuleBroken(_("This is not a valid XLIFF 2 file.")) from None
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None or any(
+        isinstance(node, etree._Entity) for node in tree.getroot().iter()
+    ):
+        raise RuleBroken(_("The file declares a DTD or entities; exchange files never need them. It was not read."))
+    return etree.tostring(tree, encoding="utf-8", xml_declaration=True)
+
+
 def parse(data, name=""):
     """(target language, [(unit id, source, target)]) from XLIFF 2 or PO bytes, or a RuleBroken saying what is wrong."""
     from translate.storage import po, xliff2
 
-    head = data[:4096].lstrip().lower()
-    is_xml = head.startswith(b"<?xml") or head.startswith(b"<xliff") or name.lower().endswith((".xlf", ".xliff"))
-    if is_xml:
-        if b"<!doctype" in data.lower() or b"<!entity" in data.lower():
-            raise RuleBroken(_("The file declares a DTD or entities; exchange files never need them. It was not read."))
-        if b"urn:oasis:names:tc:xliff:document:1." in head:
+    if looks_like_xml(data, name):
+        data = hardened_xml(data)  # UTF-8, no DTD, no entity: all translate-toolkit ever reads
+        if b"urn:oasis:names:tc:xliff:document:1." in data[:4096]:
             raise RuleBroken(_("This is not an XLIFF 2.0 file (XLIFF 1.2 is not read)."))
         try:
             store = xliff2.Xliff2File.parsestring(data)

@@ -1,5 +1,8 @@
 """XLIFF 2 and PO exchange with agencies (issue 12): export, translate outside, import through the admin."""
 
+import codecs
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from translate.storage import po, xliff2
@@ -127,3 +130,45 @@ def test_a_file_whose_structure_was_changed_is_refused_as_a_whole(translator, pi
     assert not PieceVersion.objects.filter(language="fr", piece__in=[p.piece for p in pieces]).exists()  # not even the other piece
     mixed = data.replace(f"{prefix}-title".encode(), f"p{isil.piece_id}-r1-title".encode())
     assert "two source revisions" in upload(translator, mixed, "agency.xlf").content.decode()
+
+
+ENCODINGS = {  # name: (declared, how the text becomes bytes)
+    "UTF-8": ("UTF-8", lambda text: text.encode("utf-8")),
+    "UTF-16 LE": ("UTF-16", lambda text: codecs.BOM_UTF16_LE + text.encode("utf-16-le")),
+    "UTF-16 BE": ("UTF-16", lambda text: codecs.BOM_UTF16_BE + text.encode("utf-16-be")),
+    "UTF-32": ("UTF-32", lambda text: codecs.BOM_UTF32_LE + text.encode("utf-32-le")),
+}
+DECLARATIONS = {  # name: what goes between the XML declaration and <xliff>, and what a unit's source says
+    "internal entity": ('<!DOCTYPE xliff [<!ENTITY secret "EXPANDED-INTERNAL">]>', "&secret;"),
+    "external entity": ('<!DOCTYPE xliff [<!ENTITY secret SYSTEM "file:///etc/hostname">]>', "&secret;"),
+    "billion laughs": (BILLION_LAUGHS.decode().split("\n", 1)[1].split("<xliff", 1)[0], "&lol3;"),
+    "parameter entity": ('<!DOCTYPE xliff [<!ENTITY % remote SYSTEM "http://127.0.0.1:9/x.dtd"> %remote;]>', "x"),
+}
+
+
+def encoded(text, encoding):
+    declared, encode = ENCODINGS[encoding]
+    return encode(re.sub(r"""encoding=(['"])[^'"]+\1""", f'encoding="{declared}"', text, count=1))
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_an_xliff_in_any_encoding_is_read(translator, pieces, encoding):
+    text = translated(download(translator, pieces), "xliff").decode("utf-8")
+    response = upload(translator, encoded(text, encoding), "agency.data")  # recognised as XML by its content alone
+    assert "draft created" in response.content.decode(), response.content.decode()[-2000:]
+    assert PieceVersion.objects.get(piece=pieces[0].piece, language="fr").title == f"FR {pieces[0].title}"
+
+
+@pytest.mark.parametrize("declaration", DECLARATIONS)
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_dtds_and_entities_are_refused_in_every_encoding(translator, pieces, encoding, declaration):
+    text = translated(download(translator, pieces), "xliff").decode("utf-8")
+    doctype, reference = DECLARATIONS[declaration]
+    text = text.replace("<xliff", f"{doctype}\n<xliff", 1)
+    text = re.sub(r"(<target[^>]*>)", rf"\1{reference}", text, count=1)
+    before = list(PieceVersion.objects.values_list("pk", "title", "body"))
+    response = upload(translator, encoded(text, encoding), "agency.xlf")
+    page = response.content.decode()
+    assert response.status_code == 200 and "declares a DTD or entities" in page, page[-1500:]
+    assert list(PieceVersion.objects.values_list("pk", "title", "body")) == before
+    assert "EXPANDED-INTERNAL" not in page
