@@ -150,8 +150,10 @@ def hardened_xml(data):
         tree = etree.fromstring(data, parser).getroottree()
     except (etree.XMLSyntaxError, ValueError):
         raise RuleBroken(_("This is not a valid XLIFF 2 file.")) from None
-    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None or any(
-        isinstance(node, etree._Entity) for node in tree.getroot().iter()
+    if (
+        tree.docinfo.doctype
+        or tree.docinfo.internalDTD is not None
+        or any(isinstance(node, etree._Entity) for node in tree.getroot().iter())
     ):
         raise RuleBroken(_("The file declares a DTD or entities; exchange files never need them. It was not read."))
     return etree.tostring(tree, encoding="utf-8", xml_declaration=True)
