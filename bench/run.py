@@ -27,9 +27,13 @@ leaves the write rounds out.
 It prints a Markdown table (also written to bench/results.md) and one summary line:
 
     bench: worst uncached page <P>% of outside bare Django (<page>; <Q>% of in-project bare); worst cached page
-    <C>% of outside bare (<page>); worst p50 100k/1k <R>x (<page>); worst search p95 <S> ms (<lang>); <N> stale after
+    <C>% of outside bare (<page>); forged cookies <F>% of cached (hit); worst p50 100k/1k <R>x (<page>); worst search
+    p95 <S> ms (<lang>); <N> stale after
     <E> edits; in-project bare <B>% of outside bare (<rps> req/s); draft save p95 <D> ms, publish p95 <U> ms, tag rename
     <T> ms + job <J> s, reader p99 during job <A>x of quiet
+
+The cached pass also sends 8 connections with a forged session and CSRF cookie to an article page, beside the same
+8 without cookies: anyone can send those cookies, so they must be served from the cache at its throughput.
 
 Targets (reported, never timed tests): every page at the largest size at least 5% of the outside bare
 Django's requests/s uncached and 60% from the page cache, and its p50 at most 1.2x its p50 at the
@@ -278,8 +282,9 @@ end
 """
 
 
-def wrk_command(url, args, script=None, duration=None):
-    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{duration or args.duration}s", "--latency", "--timeout", "10s"]
+def wrk_command(url, args, script=None, duration=None, connections=None, headers=()):
+    command = ["wrk", f"-t{args.threads}", f"-c{connections or args.connections}", f"-d{duration or args.duration}s", "--latency",
+               "--timeout", "10s", *(part for header in headers for part in ("-H", header))]  # fmt: skip
     return [*command, *(["-s", script.name] if script else []), url]
 
 
@@ -293,9 +298,10 @@ def cycle_script(paths):
     return script
 
 
-def wrk(url, args, paths=None):
+def wrk(url, args, paths=None, connections=None, headers=()):
     with cycle_script(paths) as script:
-        output = subprocess.run(wrk_command(url, args, script), check=True, capture_output=True, text=True).stdout
+        command = wrk_command(url, args, script, connections=connections, headers=headers)
+        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     return parse_wrk(output)
 
 
@@ -394,6 +400,7 @@ def cached_pass(result, args, stack):
             item["cached"] = {**wrk(base + item["url"], args), "state": state}
             log(f"[{result['label']:>4}] {item['page']:<14} {item['lang']:<3} {item['cached']['rps']:8.1f} req/s  "
                 f"p50 {item['cached']['p50']:7.2f} ms  (page cache: {state})")  # fmt: skip
+    forged_cookies_round(result, args, base)
     command = [PY, "-m", "bench.purge_round", base, "--edits", str(args.purge_edits)]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     if done.returncode:
@@ -401,6 +408,23 @@ def cached_pass(result, args, stack):
         done.check_returncode()
     result["purge"] = json.loads(done.stdout)
     log(f"[{result['label']:>4}] purge round: {json.dumps(result['purge'])}")
+
+
+FORGED_COOKIES = "Cookie: sessionid=0123456789abcdefghijklmnopqrstuv; csrftoken=forgedforgedforgedforgedforged12"
+FORGED_CONNECTIONS = 8
+
+
+def forged_cookies_round(result, args, base):
+    """8 connections sending a forged session and CSRF cookie, beside the same 8 without cookies: anyone may send those
+    cookies, so they must be served from the cache (delivery.staff), not turn it off."""
+    url = next(item["url"] for item in result["rows"] if item["url"] and item["page"].startswith("article"))
+    request = urllib.request.Request(base + url, headers=dict([FORGED_COOKIES.split(": ", 1)]))
+    state = urllib.request.urlopen(request, timeout=30).headers.get("X-Review-Cache")
+    plain = wrk(base + url, args, connections=FORGED_CONNECTIONS)
+    forged = wrk(base + url, args, connections=FORGED_CONNECTIONS, headers=[FORGED_COOKIES])
+    result["forged"] = {"url": url, "state": state, "plain": plain, "forged": forged}
+    log(f"[{result['label']:>4}] forged cookies, {FORGED_CONNECTIONS} connections: {forged['rps']:8.1f} req/s "
+        f"(without cookies {plain['rps']:.1f}; page cache: {state})")  # fmt: skip
 
 
 # Writes ----------------------------------------------------------------------------------------
@@ -588,6 +612,17 @@ def report(results, outside, args, elapsed):
                      f"{purge_text}." + (f" Stale: {purge['stale_urls']}" if purge["stale"] else ""))  # fmt: skip
         if purge["stale"]:
             misses.append(f"{purge['stale']} stale responses after purge")
+    forged = large.get("forged")
+    forged_text = "forged cookies n/a"
+    if forged:
+        share = 100 * forged["forged"]["rps"] / forged["plain"]["rps"] if forged["plain"]["rps"] else 0
+        forged_text = f"forged cookies {share:.0f}% of cached ({forged['state'] or 'not cached'})"
+        lines.append(f"Forged cookies at {L}: {FORGED_CONNECTIONS} connections sending `{FORGED_COOKIES}` to {forged['url']}: "
+                     f"{forged['forged']['rps']:.0f} req/s, p99 {forged['forged']['p99']:.2f} ms (page cache: {forged['state']}); "
+                     f"the same 8 without cookies {forged['plain']['rps']:.0f} req/s, p99 {forged['plain']['p99']:.2f} ms "
+                     f"({share:.0f}%).")  # fmt: skip
+        if forged["state"] != "hit" or share < 80:
+            misses.append(f"forged cookies served at {share:.0f}% of cached throughput ({forged['state']})")
     targets = f"Targets: every page ≥ {MIN_SHARE_OF_BARE:g}% of the outside bare Django's req/s at {L} uncached"
     targets += f" and ≥ {MIN_CACHED_SHARE_OF_BARE:g}% from the page cache"
     targets += f", p50 at {L} ≤ {MAX_P50_RATIO:g}x p50 at {S}." if compare else "."
@@ -608,7 +643,7 @@ def report(results, outside, args, elapsed):
     stale = f"{purge['stale']} stale after {purge['edits']} edits" if purge else "purge n/a"
     search_text = f"worst search p95 {worst_search[0]:.1f} ms ({worst_search[1]})" if worst_search else "search n/a"
     project_text = f"in-project bare {100 * project_rps / bare_rps:.0f}% of outside bare ({bare_rps:.0f} req/s)"
-    summary = f"bench: worst uncached page {share_text}; {cached_text}; {ratio_text}; {search_text}; {stale}; {project_text}"
+    summary = f"bench: worst uncached page {share_text}; {cached_text}; {forged_text}; {ratio_text}; {search_text}; {stale}; {project_text}"
     return "\n".join(lines), summary + (f"; {write_text}" if write_text else "")
 
 

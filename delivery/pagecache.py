@@ -23,9 +23,9 @@ fresh without reading its keys: one read of three small values (the counter and 
 the middleware does the same for what reaches it (conditional requests, the test client). A lost counter (the cache
 cleared or evicted) starts again at a random value: no copy is trusted.
 
-Bypassed: anything but GET and HEAD, the admin, media and static files, and every request that
-carries a session or CSRF cookie (staff) or credentials; those reader responses are marked
-`private, no-store`. Stored: 200 responses without Set-Cookie, with no Cache-Control that forbids
+Bypassed: anything but GET and HEAD, the admin, media and static files, and every request from staff (the
+signed marker of delivery.staff: a forged session or CSRF cookie is a reader's) or with credentials; those reader
+responses are marked `private, no-store`. Stored: 200 responses without Set-Cookie, with no Cache-Control that forbids
 it (previews send `no-store`), varying on nothing but Accept-Encoding.
 
 A scheduled go-live needs no clock: when the next one known (`selectors.epoch`) has passed, the
@@ -59,6 +59,7 @@ from django.utils.cache import (
 from django.utils.http import http_date, parse_http_date_safe
 
 from articles import events, selectors
+from delivery.staff import is_marked
 
 logger = logging.getLogger(__name__)
 
@@ -247,12 +248,8 @@ def is_reader_path(path):
 
 
 def has_identity(request):
-    cookies = request.COOKIES
-    return (
-        settings.SESSION_COOKIE_NAME in cookies
-        or settings.CSRF_COOKIE_NAME in cookies
-        or any(header in request.META for header in IDENTITY_HEADERS)
-    )
+    """Staff (a marker this site signed: delivery.staff) or credentials; a session or CSRF cookie alone is anyone's."""
+    return is_marked(request) or any(header in request.META for header in IDENTITY_HEADERS)
 
 
 def storable(response):

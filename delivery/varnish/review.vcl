@@ -1,5 +1,5 @@
 # Varnish in front of Review: caches anonymous reader pages; the site bans exactly the paths a change
-# touches (delivery.backends.VarnishBan). Staff (session or CSRF cookie), the admin, previews and
+# touches (delivery.backends.VarnishBan). Staff (the signed review_staff marker), the admin, previews and
 # anything but GET/HEAD go straight to Django.
 vcl 4.1;
 
@@ -40,7 +40,9 @@ sub vcl_recv {
     if (req.url ~ "^/admin/" || req.url ~ "^/[^/]+/preview/" || req.http.Authorization) {
         return (pass);
     }
-    if (req.http.Cookie ~ "(^|;\s*)(sessionid|csrftoken)=") {
+    # Staff carry a marker signed by the site (delivery/staff.py); Varnish cannot check the signature, so Django's
+    # page cache does. A session or CSRF cookie alone is anyone's: it is dropped and the page served from here.
+    if (req.http.Cookie ~ "(^|;\s*)review_staff=") {
         return (pass);
     }
     unset req.http.Cookie;  # reader pages read no other cookie

@@ -123,13 +123,25 @@ def test_addresses_in_any_script_are_answered_by_django_then_from_memory(make_ar
     assert missing.django and missing.status.startswith("404")
 
 
+def marker(user_id):
+    """The staff marker this site signs at login (delivery.staff)."""
+    from django.core import signing
+
+    from delivery.staff import MARKER, SALT
+
+    return signing.get_cookie_signer(salt=MARKER + SALT).sign(str(user_id))
+
+
 def test_staff_credentials_and_conditional_requests_go_to_django(make_article, serve):
     url = make_article(title="Careful piece").get_absolute_url()
     serve(url)
     etag = serve(url)["ETag"]
-    for headers in ({"HTTP_COOKIE": "sessionid=forged"}, {"HTTP_COOKIE": "csrftoken=x"}, {"HTTP_AUTHORIZATION": "Bearer x"}):
+    for headers in ({"HTTP_COOKIE": f"review_staff={marker(1)}"}, {"HTTP_AUTHORIZATION": "Bearer x"}):
         staff = serve(url, **headers)
         assert staff.django and STATE not in staff.headers and "no-store" in staff["Cache-Control"], headers
+    for cookie in ("sessionid=forged", "csrftoken=x", "sessionid=a; csrftoken=b", "review_staff=1:forged:signature"):
+        forged = serve(url, HTTP_COOKIE=cookie)  # anyone can send these: a reader's request, sent from memory
+        assert not forged.django and forged.body == serve(url).body, cookie
     not_modified = serve(url, HTTP_IF_NONE_MATCH=etag)
     assert not_modified.django and not_modified.status.startswith("304") and not_modified.body == b""
     posted = serve(url, method="POST")

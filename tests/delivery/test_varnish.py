@@ -93,10 +93,17 @@ def test_varnish_serves_a_page_an_edit_bans_it_and_it_is_cached_again(varnish, m
 @pytest.mark.django_db(transaction=True)
 def test_varnish_passes_staff_and_refuses_bans_from_outside(varnish, make_article):
     article = make_article(title="Staff view")
-    request = urllib.request.Request(varnish + article.get_absolute_url(), headers={"Cookie": "sessionid=abc"})
+    request = urllib.request.Request(varnish + article.get_absolute_url(), headers={"Cookie": "review_staff=1:x:y"})
     for _ in range(2):
         with urllib.request.urlopen(request, timeout=10) as response:
-            assert response.headers["X-Varnish-Cache"] == "miss"  # passed to Django every time
+            assert response.headers["X-Varnish-Cache"] == "miss"  # passed to Django every time (it checks the signature)
+    forged = urllib.request.Request(varnish + article.get_absolute_url(), headers={"Cookie": "sessionid=abc; csrftoken=def"})
+    states = []
+    for _ in range(2):
+        with urllib.request.urlopen(forged, timeout=10) as response:
+            states.append(response.headers["X-Varnish-Cache"])
+            assert "Set-Cookie" not in response.headers
+    assert states[-1] == "hit", "a session or CSRF cookie alone is anyone's: served from the proxy"
     ban = urllib.request.Request(varnish + "/", method="BAN")
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(ban, timeout=10)
