@@ -10,7 +10,6 @@ Varnish cannot check signatures: it passes requests that carry the marker to Dja
 """
 
 from django.conf import settings
-from django.core import signing
 from django.utils.functional import empty
 
 MARKER = "review_staff"
