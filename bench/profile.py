@@ -26,7 +26,9 @@ def main():
 
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "review.settings.bench")
-    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-not-for-production")
+    from bench.run import BENCH_SECRET_KEY
+
+    os.environ.setdefault("DJANGO_SECRET_KEY", BENCH_SECRET_KEY)
     os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
     os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
     import django

@@ -65,6 +65,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 GUNICORN = str(Path(PY).with_name("gunicorn"))
+# The bench's own key: production settings (which the bench runs) refuse a weak one; never a production key.
+BENCH_SECRET_KEY = "bench-secret-key-made-for-the-benchmark-run-only-9f3Kq7Lw2Zx8Vb4Nm6Tr1Yp5"
 PG_ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 FINGERPRINT_FILES = [
     "articles/management/commands/generate_bench_data.py",
@@ -154,7 +156,7 @@ def environment(database):
     env = {key: value for key, value in os.environ.items() if key not in ("REDIS_URL", "DJANGO_SETTINGS_MODULE")}
     env.update(
         DJANGO_SETTINGS_MODULE="review.settings.bench",
-        DJANGO_SECRET_KEY="bench-only-secret-key-not-for-production",
+        DJANGO_SECRET_KEY=BENCH_SECRET_KEY,
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
         DATABASE_URL=f"{PG_ADMIN_URL}/{database}",
         DJANGO_MEDIA_ROOT=os.environ.get("BENCH_MEDIA_ROOT", str(Path(tempfile.gettempdir()) / "review-bench-media")),
@@ -220,7 +222,7 @@ def free_port():
 def outside_environment():
     """The outside bare Django's environment: its own settings (bench/bare/settings.py), nothing of the project's."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "REVIEW_")) and key != "REDIS_URL"}
-    env.update(DJANGO_SETTINGS_MODULE="bench.bare.settings", DJANGO_SECRET_KEY="bench-only-secret-key-not-for-production",
+    env.update(DJANGO_SETTINGS_MODULE="bench.bare.settings", DJANGO_SECRET_KEY=BENCH_SECRET_KEY,
                PYTHONUNBUFFERED="1")  # fmt: skip
     return env
 

@@ -37,9 +37,23 @@ def import_prod_settings(**env):
     )
 
 
+STRONG_KEY = "Hq3x-9LmZp_2wVt8RkYc7NbJ4sFd6GhQe1UoAi5TzXyWvBnMl0"  # 50 characters, many different
+
+
+@pytest.mark.parametrize(
+    "key, reason",
+    [("change-me-to-a-long-random-string", "placeholder"), ("s3cret", "fewer than 50"), ("ab" * 40, "only 2 different"),
+     ("django-insecure-" + STRONG_KEY, "placeholder"), ("x" * 49, "fewer than 50")],
+)  # fmt: skip
+def test_production_refuses_a_weak_secret_key(key, reason):
+    result = import_prod_settings(DJANGO_SECRET_KEY=key, DJANGO_ALLOWED_HOSTS="review.example.org", DATABASE_URL="postgres://u@h/db")
+    assert result.returncode != 0 and "DJANGO_SECRET_KEY is too weak for production" in result.stderr and reason in result.stderr
+    assert key not in result.stderr, "the message never repeats the key"
+
+
 @pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL"])
 def test_production_settings_fail_fast_without_required_environment(missing):
-    env = {"DJANGO_SECRET_KEY": "s3cret", "DJANGO_ALLOWED_HOSTS": "review.example.org", "DATABASE_URL": "postgres://u@h/db"}
+    env = {"DJANGO_SECRET_KEY": STRONG_KEY, "DJANGO_ALLOWED_HOSTS": "review.example.org", "DATABASE_URL": "postgres://u@h/db"}
     del env[missing]
     result = import_prod_settings(**env)
     assert result.returncode != 0
@@ -47,7 +61,9 @@ def test_production_settings_fail_fast_without_required_environment(missing):
 
 
 def test_production_settings_load_with_their_environment():
-    result = import_prod_settings(DJANGO_SECRET_KEY="s3cret", DJANGO_ALLOWED_HOSTS="a.example, b.example", DATABASE_URL="postgres://u@h/db")
+    result = import_prod_settings(
+        DJANGO_SECRET_KEY=STRONG_KEY, DJANGO_ALLOWED_HOSTS="a.example, b.example", DATABASE_URL="postgres://u@h/db"
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "['a.example', 'b.example']"
 

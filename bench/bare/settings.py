@@ -8,7 +8,7 @@ figure shows what Review's settings and middleware cost before a page does anyth
 
 import os
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "bench-only-secret-key-not-for-production")
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "bench-bare-secret-key-for-the-reference-process-only-4Hq8Zt2Wm7Xc")
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 INSTALLED_APPS: list[str] = []

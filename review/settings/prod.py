@@ -1,4 +1,4 @@
-"""Production: every secret and host comes from the environment, and a missing one stops start-up."""
+"""Production: every secret and host comes from the environment, and a missing or weak one stops start-up."""
 
 import os
 
@@ -14,7 +14,33 @@ def required_env(name):
     return value
 
 
+# Placeholders people copy (.env.example, old defaults): refused whatever their length.
+PLACEHOLDER_SECRETS = {
+    "change-me-to-a-long-random-string",
+    "insecure-development-key-do-not-use-in-production",
+    "bench-only-secret-key-not-for-production",
+    "secret",
+    "changeme",
+}
+
+
+def weakness(secret):
+    """Why `secret` is too weak to sign sessions, password resets and the staff marker, or None."""
+    if secret.lower() in PLACEHOLDER_SECRETS or "change-me" in secret.lower() or secret.startswith("django-insecure-"):
+        return "it is a placeholder"
+    if len(secret) < 50:
+        return f"it has {len(secret)} characters, fewer than 50"
+    if len(set(secret)) < 10:
+        return f"it uses only {len(set(secret))} different characters"
+    return None
+
+
 SECRET_KEY = required_env("DJANGO_SECRET_KEY")
+if weakness(SECRET_KEY):
+    raise ImproperlyConfigured(
+        f"DJANGO_SECRET_KEY is too weak for production: {weakness(SECRET_KEY)}. Make one with: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 ALLOWED_HOSTS = [host.strip() for host in required_env("DJANGO_ALLOWED_HOSTS").split(",") if host.strip()]
 required_env("DATABASE_URL")
 DATABASES = {
