@@ -355,6 +355,17 @@ admin.site.unregister(User)
 @admin.register(User)
 class ReviewUserAdmin(HardenedAdmin, UserAdmin):
     inlines = [TranslatorLanguageInline]
+    actions = ["unlock_logins"]
+
+    @admin.action(description=_("Unlock the login of the selected users"), permissions=["change"])
+    def unlock_logins(self, request, queryset):
+        """Lift a login lock (django-axes) before its cool-off ends: the user's own failures are forgotten."""
+        from axes.utils import reset
+
+        names = list(queryset.values_list("username", flat=True))
+        for username in names:
+            reset(username=username)
+        self.message_user(request, ngettext("%(count)d login unlocked.", "%(count)d logins unlocked.", len(names)) % {"count": len(names)})
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not TranslatorLanguage:

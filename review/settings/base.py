@@ -221,13 +221,15 @@ TAGGIT_CASE_INSENSITIVE = True
 
 LOGIN_URL = "admin:login"
 
-# Login throttling (django-axes): the 6th wrong password for one username from one client locks that
-# pair out for the cool-off, right password included; a success resets the count. The client is
-# REMOTE_ADDR; X-Forwarded-For counts only behind a proxy the settings name (review/security.py).
+# Login throttling (django-axes) against guessing and credential stuffing: the 6th failure within the cool-off for one
+# username, from any addresses, locks that username; the 6th from one address, across usernames, locks that address;
+# right password included, until the cool-off ends or an administrator unlocks (the users list's action). A username
+# that does not exist is counted and locked alike, so the lock says nothing about who exists. A success resets the
+# count. The client is REMOTE_ADDR; X-Forwarded-For counts only behind a proxy the settings name (review/security.py).
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = int(os.environ.get("REVIEW_LOGIN_FAILURE_LIMIT", "6"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("REVIEW_LOGIN_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each alone: a username from anywhere, an address for anyone
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "review.security.client_ip"

@@ -1,4 +1,5 @@
-"""django-axes on the admin login: by username and client address; X-Forwarded-For is not the client unless a proxy is configured."""
+"""django-axes on the admin login: by username from any address, and by address across usernames; X-Forwarded-For is not
+the client unless a proxy is configured."""
 
 import re
 
@@ -24,8 +25,8 @@ def test_the_sixth_wrong_password_locks_the_username_for_that_client_and_the_rig
     assert "Too many failed logins" in locked.content.decode() and "15 minutes" in locked.content.decode()
     assert attempt(client, "review-editor").status_code == 429  # the right password waits for the cool-off
     other_client = Client(enforce_csrf_checks=True, REMOTE_ADDR="198.51.100.9")
-    assert attempt(other_client, "review-editor").status_code == 302  # another computer is not locked out
-    assert attempt(Client(enforce_csrf_checks=True, REMOTE_ADDR="203.0.113.7"), "review-translator", "translator-fr").status_code == 302
+    assert attempt(other_client, "review-editor").status_code == 429, "the username is locked from every address"
+    assert attempt(Client(enforce_csrf_checks=True, REMOTE_ADDR="203.0.113.7"), "review-translator", "translator-fr").status_code == 429
 
 
 def test_x_forwarded_for_cannot_reset_the_count_without_a_configured_proxy():
@@ -41,7 +42,8 @@ def test_behind_a_configured_proxy_the_client_is_the_address_the_proxy_saw(setti
     for _ in range(6):
         attempt(proxy, "wrong", HTTP_X_FORWARDED_FOR="evil-spoof, 203.0.113.20")
     assert attempt(proxy, "review-editor", HTTP_X_FORWARDED_FOR="another-spoof, 203.0.113.20").status_code == 429
-    assert attempt(proxy, "review-editor", HTTP_X_FORWARDED_FOR="203.0.113.21").status_code == 302
+    assert attempt(proxy, "review-translator", "translator-fr", HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.20").status_code == 429
+    assert attempt(proxy, "review-translator", "translator-fr", HTTP_X_FORWARDED_FOR="203.0.113.21").status_code == 302
 
 
 def test_a_successful_login_resets_the_count():
@@ -53,3 +55,40 @@ def test_a_successful_login_resets_the_count():
     fresh = Client(enforce_csrf_checks=True, REMOTE_ADDR="203.0.113.30")
     for _ in range(5):
         assert attempt(fresh, "wrong").status_code == 200
+
+
+def test_one_username_tried_from_many_addresses_is_locked_everywhere():
+    for n in range(6):  # a botnet: each address tries once
+        attempt(Client(enforce_csrf_checks=True, REMOTE_ADDR=f"192.0.2.{n + 1}"), "wrong")
+    assert attempt(Client(enforce_csrf_checks=True, REMOTE_ADDR="192.0.2.200"), "review-editor").status_code == 429
+    assert attempt(Client(enforce_csrf_checks=True, REMOTE_ADDR="192.0.2.201"), "review-translator", "translator-fr").status_code == 302
+
+
+def test_one_address_trying_many_usernames_is_locked_for_all_of_them():
+    client = Client(enforce_csrf_checks=True, REMOTE_ADDR="198.51.100.50")
+    for n in range(6):  # a list of stolen credentials, one try each
+        attempt(client, "leaked-password", f"someone{n}@example.org")
+    assert attempt(client, "review-editor").status_code == 429
+    assert attempt(Client(enforce_csrf_checks=True, REMOTE_ADDR="198.51.100.51"), "review-editor").status_code == 302
+
+
+def test_the_lock_says_nothing_about_whether_the_username_exists():
+    pages = []
+    for username, address in (("editor", "198.51.100.60"), ("nobody-by-this-name", "198.51.100.61")):
+        for n in range(6):
+            locked = attempt(Client(enforce_csrf_checks=True, REMOTE_ADDR=f"{address[:-2]}{70 + n}"), "wrong", username)
+        pages.append((locked.status_code, re.sub(r'value="[^"]+"', "", locked.content.decode())))
+    assert pages[0] == pages[1] and pages[0][0] == 429
+    assert "this username or from this network" in pages[0][1]
+
+
+def test_an_administrator_unlocks_a_locked_user(admin_client):
+    from django.contrib.auth import get_user_model
+
+    for n in range(6):
+        attempt(Client(enforce_csrf_checks=True, REMOTE_ADDR=f"203.0.113.{100 + n}"), "wrong")
+    assert attempt(Client(enforce_csrf_checks=True, REMOTE_ADDR="203.0.113.150"), "review-editor").status_code == 429
+    editor = get_user_model().objects.get(username="editor")
+    done = admin_client.post("/admin/auth/user/", {"action": "unlock_logins", "_selected_action": [editor.pk]}, follow=True)
+    assert "1 login unlocked." in done.content.decode()
+    assert attempt(Client(enforce_csrf_checks=True, REMOTE_ADDR="203.0.113.150"), "review-editor").status_code == 302
