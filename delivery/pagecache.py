@@ -39,7 +39,7 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache
 from http.client import responses
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote
 
 from compression_middleware.middleware import compressor
 from django.conf import settings
@@ -47,7 +47,7 @@ from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 from django.db import DatabaseError
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.utils.cache import (
     cc_delim_re,
     get_conditional_response,
@@ -56,7 +56,8 @@ from django.utils.cache import (
     patch_response_headers,
     set_response_etag,
 )
-from django.utils.http import http_date, parse_http_date_safe
+from django.utils.encoding import iri_to_uri
+from django.utils.http import http_date, parse_http_date_safe, urlencode
 
 from articles import events, selectors
 from delivery.staff import is_marked
@@ -70,6 +71,7 @@ GO_LIVE_LOCK = "review:go-live-lock"
 IDENTITY_HEADERS = ("HTTP_AUTHORIZATION",)
 STATUS_HEADER = "X-Review-Cache"  # hit or miss, for tests and the bench
 KEYS_HEADER = "X-Review-Keys"
+PATH_HEADER = "X-Review-Path"
 
 
 @lru_cache(maxsize=65536)  # a hit hashes its page's names twice; the same few thousand names come back all day
@@ -79,13 +81,57 @@ def stamp_key(path):
     return STAMP_PREFIX + hashlib.sha256(unquote(path).encode()).hexdigest()[:32]
 
 
+# Parameters that only say where a reader came from: no page reads them. Dropped before the page is looked up or
+# made, so they never make another copy (or a render: a cache-busting query); review.vcl drops the same ones.
+TRACKING_PARAMETERS = frozenset({"fbclid", "gclid", "gbraid", "wbraid", "dclid", "msclkid", "mc_cid", "mc_eid", "_ga", "_gl",
+                                 "yclid", "igshid", "twclid", "ref_src"})  # fmt: skip
+
+
+def is_tracking(name):
+    name = name.lower()
+    return name in TRACKING_PARAMETERS or name.startswith("utm_")
+
+
+def normal_query(query):
+    """The one form of a query string the caches know a page by: tracking parameters dropped, the others in name order
+    (the order of one name's values kept), each spelled as Django's urlencode spells it."""
+    if not query:
+        return ""
+    return _normal_query(query) if len(query) <= 512 else _normal_form(query)  # a long one is not remembered
+
+
+@lru_cache(maxsize=4096)
+def _normal_query(query):
+    return _normal_form(query)
+
+
+def _normal_form(query):
+    pairs = [(name, value) for name, value in parse_qsl(query, keep_blank_values=True) if not is_tracking(name)]
+    return urlencode(sorted(pairs, key=lambda pair: pair[0]))
+
+
+def normal_path(path):
+    """A path in its one escaped form (as reverse() spells it): every spelling of it (%d8 or %D8, raw letters) alike."""
+    return iri_to_uri(unquote(path))
+
+
 def page_key(request):
-    """A page as one client gets it: host, scheme, path, query string, and the encoding it accepts (the page is
-    stored compressed, as CompressionMiddleware chose for that client)."""
-    query = request.META.get("QUERY_STRING", "")
+    """A page as one client gets it: host (in lower case), scheme, path (decoded), query string (`normal_query`), and the
+    encoding it accepts (the page is stored compressed, as CompressionMiddleware chose for that client)."""
+    query = normal_query(request.META.get("QUERY_STRING", ""))
     encoding = compressor(request.META.get("HTTP_ACCEPT_ENCODING", ""))[0] or "identity"
-    identity = f"{request.get_host()}\0{request.scheme}\0{unquote(request.path)}\0{query}\0{encoding}"
+    identity = f"{request.get_host().lower()}\0{request.scheme}\0{unquote(request.path)}\0{query}\0{encoding}"
     return PAGE_PREFIX + hashlib.sha256(identity.encode(errors="replace")).hexdigest()[:40]
+
+
+def normalise(request):
+    """Make the request's query string its normal form before a view reads it (what the cache stores under it must be
+    what that form renders)."""
+    raw = request.META.get("QUERY_STRING", "")
+    query = normal_query(raw)
+    if query != raw:
+        request.META["QUERY_STRING"] = query
+        request.GET = QueryDict(query)
 
 
 class LearnedKeys:
@@ -295,6 +341,7 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True, no_store=True)  # staff: never in a shared cache
             return response
 
+        normalise(request)
         entry_key, path = page_key(request), unquote(request.path)
         copy = held(entry_key, path)  # the checks of local_hit passed above
         if copy is not None:
@@ -322,6 +369,7 @@ class PageCacheMiddleware:
             keys = sorted(shown)
             if keys:
                 response[KEYS_HEADER] = ",".join(keys)  # no spaces: Varnish reads a ban's regex up to one
+            response[PATH_HEADER] = normal_path(path)  # what a proxy bans this page by, however the client spelled it
             headers = [(name, value) for name, value in response.items() if name.lower() != "set-cookie"]
             stored = {"path": path, "started": started, "keys": keys, "status": response.status_code, "headers": headers,
                       "content": response.content, "created": time.time()}  # fmt: skip

@@ -3,18 +3,31 @@
 # anything but GET/HEAD go straight to Django.
 vcl 4.1;
 
+import std;
+
 backend default {
     .host = "web";
     .port = "8000";
 }
 
-# Who may ban: the web and worker containers (compose's private network) and this host.
+# Who may ban: exactly the hosts REVIEW_PURGERS names (delivery/varnish/render.sh writes them between the markers;
+# compose names the web and worker containers). As committed: this host alone.
 acl purgers {
+    # purgers:begin
     "127.0.0.1";
     "::1";
-    "10.0.0.0"/8;
-    "172.16.0.0"/12;
-    "192.168.0.0"/16;
+    # purgers:end
+}
+
+# Parameters that only say where a reader came from: no page reads them, so they never make another cache object.
+# The same list as delivery.pagecache.TRACKING_PARAMETERS.
+sub review_normalise {
+    set req.http.host = std.tolower(req.http.host);
+    set req.url = regsuball(req.url, "(?i)([?&])(utm_[a-z0-9_]*|fbclid|gclid|gbraid|wbraid|dclid|msclkid|mc_cid|mc_eid|_ga|_gl|yclid|igshid|twclid|ref_src)(=[^&]*)?(?=&|$)", "\1");
+    set req.url = regsuball(req.url, "&&+", "&");
+    set req.url = regsub(req.url, "\?&+", "?");
+    set req.url = regsub(req.url, "[?&]+$", "");
+    set req.url = std.querysort(req.url);
 }
 
 sub vcl_recv {
@@ -34,6 +47,7 @@ sub vcl_recv {
         ban("obj.http.x-url ~ " + req.http.X-Ban-Url);
         return (synth(200, "Banned"));
     }
+    call review_normalise;
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);
     }
@@ -50,7 +64,14 @@ sub vcl_recv {
 }
 
 sub vcl_backend_response {
-    set beresp.http.x-url = bereq.url;
+    # Bans match the path in its one normal form, as the site spells it (X-Review-Path: decoded, then escaped as
+    # reverse() escapes): every spelling of a URL (%d8 or %D8, a raw or an escaped letter) is banned together.
+    if (beresp.http.X-Review-Path) {
+        set beresp.http.x-url = beresp.http.X-Review-Path;
+    } else {
+        set beresp.http.x-url = regsub(bereq.url, "\?.*$", "");
+    }
+    unset beresp.http.X-Review-Path;
 }
 
 sub vcl_deliver {

@@ -368,3 +368,22 @@ def test_the_go_live_job_purges_the_listings_at_the_go_live_time(make_article, t
     assert_fresh("/en/articles/", "Due at noon")  # purged by the job's event: the request had nothing left to announce
     assert_fresh("/fr/articles/", "Due at noon")
     assert_still_cached(*unrelated(other))
+
+
+def test_one_page_under_every_spelling_of_its_query_and_host(make_article, django_assert_max_num_queries):
+    url = make_article(title="One normal form").get_absolute_url()
+    assert Client().get(url, QUERY_STRING="b=2&a=1")[STATE] == "miss"
+    for query in ("a=1&b=2", "utm_source=news&b=2&a=1&fbclid=x", "a=1&UTM_MEDIUM=&b=2&gclid=1"):
+        with django_assert_max_num_queries(0):
+            assert Client().get(url, QUERY_STRING=query)[STATE] == "hit", query
+    assert Client().get(url, QUERY_STRING="a=1&b=3")[STATE] == "miss", "another value is another page"
+    assert Client().get(url, HTTP_HOST="TestServer")[STATE] == "miss"  # stored under the host in lower case:
+    assert Client().get(url)[STATE] == "hit"
+    stored = Client().get(url, QUERY_STRING="utm_source=x")
+    assert stored["X-Review-Path"] == url
+
+
+def test_a_view_never_sees_tracking_parameters(make_article):
+    make_article(title="Listed piece")
+    page = Client().get("/en/articles/", QUERY_STRING="utm_source=feed&page=1").content.decode()
+    assert "utm_source" not in page

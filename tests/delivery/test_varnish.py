@@ -1,6 +1,7 @@
 """Varnish in front, as in docker-compose: it serves a page, an edit bans it, the next request is a miss, then a hit."""
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -22,19 +23,18 @@ def free_port():
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def varnish(live_server, settings):
+def start_varnish(folder, host, port, purgers):
+    """varnishd on a free port with review.vcl as delivery/varnish/render.sh renders it for `purgers`."""
     varnishd = shutil.which("varnishd") or ("/usr/sbin/varnishd" if os.path.exists("/usr/sbin/varnishd") else None)
     if not varnishd:
         message = "varnishd is missing (apt-get install varnish): the proxy purge is NOT tested"
         if os.environ.get("REVIEW_REQUIRE_VARNISH"):
             pytest.fail(message)
         pytest.skip(message)
-    host, port = live_server.url.removeprefix("http://").split(":")
-    host = "127.0.0.1" if host == "localhost" else host
-    folder = Path(tempfile.mkdtemp(prefix="review-varnish-"))  # varnishd drops to its own user: it must read this
+    rendered = subprocess.run(["sh", str(VCL.parent / "render.sh")], env={**os.environ, "REVIEW_PURGERS": purgers},
+                              capture_output=True, text=True, check=True).stdout  # fmt: skip
     vcl = folder / "review.vcl"
-    vcl.write_text(VCL.read_text().replace('.host = "web";', f'.host = "{host}";').replace('.port = "8000";', f'.port = "{port}";'))
+    vcl.write_text(rendered.replace('.host = "web";', f'.host = "{host}";').replace('.port = "8000";', f'.port = "{port}";'))
     workdir = folder / "work"
     workdir.mkdir()
     for path in (folder, workdir, vcl):
@@ -55,13 +55,36 @@ def varnish(live_server, settings):
             if process.poll() is not None:
                 pytest.fail("varnishd did not start:\n" + process.stdout.read().decode(errors="replace"))
             time.sleep(0.1)
+    return process, base
+
+
+@pytest.fixture
+def varnishes(live_server, settings):
+    """Start varnishd instances in front of the live server: `start(purgers)` returns its base URL."""
+    host, port = live_server.url.removeprefix("http://").split(":")
+    host = "127.0.0.1" if host == "localhost" else host
+    started = []
+
+    def start(purgers="127.0.0.1 ::1"):
+        folder = Path(tempfile.mkdtemp(prefix="review-varnish-"))  # varnishd drops to its own user: it must read this
+        process, base = start_varnish(folder, host, port, purgers)
+        started.append((process, folder))
+        return base
+
     settings.REVIEW_PAGE_CACHE = True
     settings.REVIEW_PURGE_BACKENDS = ["delivery.backends.VarnishBan"]
+    yield start
+    for process, folder in started:
+        process.terminate()
+        process.wait(10)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def varnish(varnishes, settings):
+    base = varnishes()
     settings.REVIEW_PURGE_PROXIES = [base]
-    yield base
-    process.terminate()
-    process.wait(10)
-    shutil.rmtree(folder, ignore_errors=True)
+    return base
 
 
 def through(base, path):
@@ -129,3 +152,48 @@ def test_varnish_bans_a_renamed_tag_by_its_key_on_every_page_that_shows_it(varni
         state, page = through(varnish, url)
         assert state == "miss" and "Harbours" in page and "Ports" not in page
     assert through(varnish, other.get_absolute_url())[0] == "hit"
+
+
+def get(base, path, **headers):
+    request = urllib.request.Request(base + path, headers=headers)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.headers["X-Varnish-Cache"], response.read().decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_spelling_of_a_url_is_one_object_and_one_ban(varnish, make_article):
+    article = make_article(title="Spelled many ways", slug="أمن-البحر", language="ar")
+    url = article.get_absolute_url()  # escaped, in upper-case hex, as reverse() spells it
+    assert "%D8" in url
+    lower = re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), url)
+    assert get(varnish, url + "?page=1&q=x")[0] == "miss"
+    for spelling in (url + "?q=x&page=1", url + "?utm_source=mail&page=1&q=x&fbclid=abc", url + "?page=1&q=x&utm_campaign="):
+        assert get(varnish, spelling)[0] == "hit", spelling  # parameter order and tracking parameters: one object
+    assert get(varnish, url, Host="LOCALHOST")[0] in ("miss", "hit")
+    get(varnish, url), get(varnish, lower)
+    assert get(varnish, lower)[0] == "hit"
+
+    services.save_version(version=article, by=None, changes={"title": "Spelled many ways, edited"}, go_live=True)
+    for spelling in (url, lower, url + "?page=1&q=x"):
+        state, page = get(varnish, spelling)
+        assert state == "miss" and "Spelled many ways, edited" in page, spelling  # the ban reached every spelling
+
+
+@pytest.mark.django_db(transaction=True)
+def test_only_the_configured_purgers_may_ban(varnishes, settings):
+    elsewhere = varnishes(purgers="192.0.2.10, 198.51.100.0/24")  # this host is not among them
+    for headers in ({"X-Ban-Url": "^/"}, {"X-Ban-Keys": ".*"}):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(urllib.request.Request(elsewhere + "/", method="BAN", headers=headers), timeout=10)
+        assert refused.value.code == 405
+    here = varnishes(purgers="127.0.0.1")
+    with urllib.request.urlopen(urllib.request.Request(here + "/", method="BAN", headers={"X-Ban-Url": "^/nothing$"}), timeout=10) as ok:
+        assert ok.status == 200
+
+
+def test_the_renderer_refuses_anything_but_hosts_and_addresses():
+    for hostile in ('x";}', "a b;c", "$(reboot)"):
+        done = subprocess.run(
+            ["sh", str(VCL.parent / "render.sh")], env={**os.environ, "REVIEW_PURGERS": hostile}, capture_output=True, text=True
+        )
+        assert done.returncode != 0 and "not a host or address" in done.stderr, hostile
