@@ -1,5 +1,6 @@
 """A hostile crawl: every URL pattern of the project, taken from the URL conf (not a hand-kept list),
-requested with hostile values in the path, the query string and form fields, as an anonymous reader,
+requested with hostile values in the path, the query string, form fields and headers (Host, cookies,
+Accept-Language, conditional requests, Range...), and with every method, as an anonymous reader,
 a French translator and an editor. Nothing may answer 500.
 
 The query parameters tried on a page are the ones its own links use (admin filters, date hierarchy,
@@ -31,6 +32,17 @@ KNOWN_PARAMS = [
     "term", "app_label", "model_name", "field_name", "language", "language__exact", "status__exact",
     "published_at__year", "published_at__month", "published_at__day", "id__exact", "piece__id__exact", "tags__id__exact",
 ]  # fmt: skip
+HEADERS = [  # (header, hostile value): each sent alone, to every page of the headers part
+    ("HTTP_HOST", "evil.example"), ("HTTP_HOST", "127.0.0.1:99999"), ("HTTP_HOST", "exa mple.org"), ("HTTP_HOST", "a" * 300),
+    ("HTTP_COOKIE", "sessionid=forged; csrftoken=forged"), ("HTTP_COOKIE", "sessionid=" + "x" * 5000),
+    ("HTTP_COOKIE", "review_staff=1:forged:sig"), ("HTTP_COOKIE", "=;;=\x00; a=b=c"),
+    ("HTTP_ACCEPT_LANGUAGE", "zz-ZZ,xx;q=2"), ("HTTP_ACCEPT_LANGUAGE", "en;q=" + "9" * 100), ("HTTP_ACCEPT_LANGUAGE", "a," * 2000),
+    ("HTTP_IF_NONE_MATCH", '"x", W/"' + "y" * 2000 + '"'), ("HTTP_IF_NONE_MATCH", "*"), ("HTTP_IF_MODIFIED_SINCE", "yesterday"),
+    ("HTTP_IF_MODIFIED_SINCE", "Mon, 01 Jan 99999 00:00:00 GMT"), ("HTTP_RANGE", "bytes=999999999999-1"),
+    ("HTTP_RANGE", "bytes=" + ",".join(["0-1"] * 500)), ("HTTP_ACCEPT_ENCODING", "br;q=x, gzip;q=" + "9" * 50),
+    ("HTTP_X_FORWARDED_FOR", "not-an-address, " + "1." * 500), ("HTTP_X_FORWARDED_PROTO", "gopher"),
+]  # fmt: skip
+METHODS = ["head", "options", "put", "patch", "delete", "trace"]
 PARAMETER = re.compile(r"<(?:[^>:]+:)?[^>]+>")
 GROUP = re.compile(r"\((?:\?P<\w+>)?[^()]*\)")
 
@@ -54,12 +66,14 @@ class Crawl:
     def __init__(self):
         self.requests, self.failures = 0, []
 
-    def check(self, role, client, method, path, query="", data=None):
+    def check(self, role, client, method, path, query="", data=None, **headers):
         self.requests += 1
         if method == "get":
-            response = client.get(path, QUERY_STRING=query)
+            response = client.get(path, QUERY_STRING=query, **headers)
+        elif method == "post":
+            response = client.post(path, data or {}, QUERY_STRING=query, **headers)
         else:
-            response = client.post(path, data or {}, QUERY_STRING=query)
+            response = client.generic(method.upper(), path, QUERY_STRING=query, **headers)
         if response.status_code >= 500:
             error = getattr(response, "exc_info", None)
             cause = f" ({error[0].__name__}: {str(error[1])[:120]})" if error else ""
@@ -111,7 +125,7 @@ def linked_params(html):
 PAGE_PARTS = 3
 
 
-@pytest.mark.parametrize("part", ["routes", *(f"pages-{n}" for n in range(PAGE_PARTS))])
+@pytest.mark.parametrize("part", ["routes", "headers", *(f"pages-{n}" for n in range(PAGE_PARTS))])
 @pytest.mark.parametrize("role", ["anonymous", "translator", "editor"])
 def test_hostile_crawl_never_answers_500(roles, role, part, capsys, caplog):
     caplog.set_level(logging.CRITICAL, logger="django.request")  # thousands of expected 4xx warnings
@@ -127,6 +141,15 @@ def test_hostile_crawl_never_answers_500(roles, role, part, capsys, caplog):
                 continue
             for value in PATH_VALUES:
                 crawl.check(role, client, "get", fill(route, value))
+        # 1b. Every pattern (filled with a plain value) and every real page with each hostile header alone, and with
+        # every method but GET and POST.
+        if part == "headers":
+            targets = sorted({fill(route, "abc") for route in templates} | set(real_pages()))
+            for path in targets:
+                for header, value in HEADERS:
+                    crawl.check(role, client, "get", path, **{header: value})
+                for method in METHODS:
+                    crawl.check(role, client, method, path)
         # 2. Real pages, with hostile query strings: every parameter at once, then one at a time.
         pages = [page for n, page in enumerate(real_pages()) if part == f"pages-{n % PAGE_PARTS}"]
         for page in pages:
