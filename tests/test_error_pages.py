@@ -100,3 +100,17 @@ def test_the_views_own_400_and_403_keep_the_reader_chrome_when_they_can(db, clie
     assert refused.status_code == 400 and "sections-nav" in refused.content.decode(), "a refused filter: the full page"
     forbidden = Client(raise_request_exception=False).get("/en/calendar.ics?token=forged")
     assert forbidden.status_code in (403, 404)
+
+
+def test_a_forbidden_page_is_the_plain_page_in_the_readers_language(db):
+    from django.contrib.auth import get_user_model
+
+    staff = get_user_model().objects.create_user("no-rights", password="x", is_staff=True)
+    client = Client(raise_request_exception=False)
+    client.force_login(staff)
+    response = client.get("/admin/auth/user/")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "<h1>Forbidden</h1>" in page and "no-store" in response["Cache-Control"]
+    arabic = Client(raise_request_exception=False, HTTP_HOST="evil.example").get("/ar/x/")
+    assert arabic.status_code == 400 and 'dir="rtl"' in arabic.content.decode()

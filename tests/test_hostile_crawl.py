@@ -143,13 +143,15 @@ def test_hostile_crawl_never_answers_500(roles, role, part, capsys, caplog):
                 crawl.check(role, client, "get", fill(route, value))
         # 1b. Every pattern (filled with a plain value) and every real page with each hostile header alone, and with
         # every method but GET and POST.
+        # Each path gets four of the headers and two of the methods, in turn: every header and method meets ~40 paths.
         if part == "headers":
             targets = sorted({fill(route, "abc") for route in templates} | set(real_pages()))
-            for path in targets:
-                for header, value in HEADERS:
+            for n, path in enumerate(targets):
+                for k in range(4):
+                    header, value = HEADERS[(4 * n + k) % len(HEADERS)]
                     crawl.check(role, client, "get", path, **{header: value})
-                for method in METHODS:
-                    crawl.check(role, client, method, path)
+                for k in range(2):
+                    crawl.check(role, client, METHODS[(2 * n + k) % len(METHODS)], path)
         # 2. Real pages, with hostile query strings: every parameter at once, then one at a time.
         pages = [page for n, page in enumerate(real_pages()) if part == f"pages-{n % PAGE_PARTS}"]
         for page in pages:

@@ -30,30 +30,29 @@ class LanguageAlternatesMixin:
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        current = current_language()
         origin = self.request.build_absolute_uri("/")[:-1]  # scheme and host, once: every alternate's path is absolute
-        alternates = [
-            {
-                **language_info(code),
-                "url": path,
-                "absolute_url": origin + path,
-                "current": code == current,
-            }
-            for code, path in sorted(self.get_alternates(), key=lambda pair: language_order(pair[0]))
-        ]
-        context["alternates"] = alternates
-        by_code = {alt["code"]: alt for alt in alternates}
-        context["x_default"] = by_code.get(settings.LANGUAGE_CODE) or (alternates[0] if alternates else None)
-        context["switcher"] = (
-            alternates
-            if len(alternates) > 1 or not self.switch_to_home
-            else [
-                {**language_info(code), "url": path, "current": code == current} for code, path in same_page_everywhere("articles:home", ())
-            ]
-        )
+        alternates, x_default, switcher = language_links(origin, current_language(), tuple(self.get_alternates()), self.switch_to_home)
+        context.update(alternates=alternates, x_default=x_default, switcher=switcher)
         return context
 
     switch_to_home = True
+
+
+@lru_cache(maxsize=256)
+def language_links(origin, current, pairs, switch_to_home):
+    """(alternates, x-default, switcher) of a page whose other-language versions are `pairs` ((language, path)), for
+    the template: a pure function of its arguments, remembered for the pages asked for most (a listing's thirty links
+    are the same on every request). Tuples: no page may change what another is given."""
+    alternates = tuple(
+        {**language_info(code), "url": path, "absolute_url": origin + path, "current": code == current}
+        for code, path in sorted(pairs, key=lambda pair: language_order(pair[0]))
+    )
+    by_code = {alt["code"]: alt for alt in alternates}
+    x_default = by_code.get(settings.LANGUAGE_CODE) or (alternates[0] if alternates else None)
+    if len(alternates) > 1 or not switch_to_home:
+        return alternates, x_default, alternates
+    home = tuple({**language_info(code), "url": path, "current": code == current} for code, path in same_page_everywhere("articles:home", ()))
+    return alternates, x_default, home
 
 
 @lru_cache(maxsize=4096)

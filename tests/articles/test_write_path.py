@@ -185,7 +185,7 @@ def test_the_editor_is_told_and_can_follow_the_progress(demo, django_capture_on_
     text = saved.content.decode()
     assert "being updated in the background" in text and f"/admin/articles/fanout/{job.pk}/change/" in text
     progress = editor.get(f"/admin/articles/fanout/{job.pk}/change/").content.decode()
-    assert f"Done: {pieces} pieces." in progress and "Renamed in the admin" in progress
+    assert f"Done: {pieces} piece{'' if pieces == 1 else 's'}." in progress and "Renamed in the admin" in progress
     assert editor.get("/admin/articles/fanout/").status_code == 200
     assert editor.get("/admin/articles/fanout/add/").status_code == 403
 
