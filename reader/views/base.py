@@ -51,7 +51,9 @@ def language_links(origin, current, pairs, switch_to_home):
     x_default = by_code.get(settings.LANGUAGE_CODE) or (alternates[0] if alternates else None)
     if len(alternates) > 1 or not switch_to_home:
         return alternates, x_default, alternates
-    home = tuple({**language_info(code), "url": path, "current": code == current} for code, path in same_page_everywhere("articles:home", ()))
+    home = tuple(
+        {**language_info(code), "url": path, "current": code == current} for code, path in same_page_everywhere("articles:home", ())
+    )
     return alternates, x_default, home
 
 
