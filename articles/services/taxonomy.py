@@ -304,6 +304,8 @@ def merge_taxonomy(*, source: T, into: T, by: User | None) -> FanOut:
         raise Conflict(_("“%(name)s” cannot be merged into itself.") % {"name": source})
     if getattr(source, "language", None) != getattr(into, "language", None):
         raise Conflict(_("A tag can be merged only into a tag of the same language."))
+    # Two merges at once that touch one of these wait for each other here, then the second sees the first's job.
+    list(type(source).objects.select_for_update().filter(pk__in=[source.pk, into.pk]).order_by("pk").values_list("pk", flat=True))
     busy = FanOut.objects.filter(kind=FanOut.Kind.MERGE, finished_at__isnull=True)
     # Neither may be on its way out, nor may `source` be receiving another's pieces; several may go into one at once.
     if busy.filter(subject__in=[facet, target]).exists() or busy.filter(subject__startswith=f"{facet[0]}:", target=source.pk).exists():
@@ -355,6 +357,8 @@ def finish_merge(subject: str, target_id: int) -> None:
     own = _taxonomy_own_urls(source) | _chrome(source)
     old_slugs = _slugs(source)
     TaxonomyRedirect.objects.filter(of=of, target_id=source_id).update(target_id=target_id)  # older redirects follow
+    unfinished = FanOut.objects.filter(kind=FanOut.Kind.MERGE, finished_at__isnull=True, subject__startswith=f"{of}:")
+    unfinished.filter(target=source_id).update(target=target_id)  # a merge into this one goes on into the target
     for language, slug in old_slugs.items():
         TaxonomyRedirect.objects.update_or_create(
             of=of, language=language, old_slug=slug, defaults={"target_id": target_id, "old_id": source_id}

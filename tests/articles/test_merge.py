@@ -269,3 +269,25 @@ def test_an_editor_merges_tags_from_the_list_and_can_follow_it(demo, django_capt
         "/admin/articles/tag/", {"action": "merge_selected", "_selected_action": [str(into.pk)], "into": [str(into.pk)]}
     )
     assert forged.status_code in (200, 302, 403) and Tag.objects.filter(pk=into.pk).exists()
+
+
+def test_a_merge_into_one_that_is_merged_away_meanwhile_follows_it(make_article, django_capture_on_commit_callbacks):
+    for n in range(2):
+        make_article(title=f"Old {n}", tags=["Old"])
+    old = Tag.objects.get(name="Old")
+    middle = Tag.objects.create(name="Middle", slug="middle", language="en")
+    final = Tag.objects.create(name="Final", slug="final", language="en")
+    with django_capture_on_commit_callbacks(execute=False):
+        first = services.merge_taxonomy(source=old, into=middle, by=None)
+    services.run_fan_out(first.pk, batch=1, max_batches=1)  # one piece moved into Middle; the worker is slow
+    first.refresh_from_db()
+    FanOut.objects.filter(pk=first.pk).update(finished_at=timezone.now())  # (as if it had ended: Middle may now go)
+    with django_capture_on_commit_callbacks(execute=False):
+        second = services.merge_taxonomy(source=middle, into=final, by=None)
+    FanOut.objects.filter(pk=first.pk).update(finished_at=None)  # the first goes on after all, then the second ends
+    services.run_fan_out(second.pk)
+    assert FanOut.objects.get(pk=first.pk).target == final.pk, "a merge into a merged-away tag goes on into its successor"
+    services.run_fan_out(first.pk)
+    assert sorted(Piece.objects.filter(versions__tagged_items__tag=final).values_list("versions__title", flat=True)) == ["Old 0", "Old 1"]
+    assert not Tag.objects.filter(pk__in=[old.pk, middle.pk]).exists()
+    assert_consistent()
