@@ -287,6 +287,7 @@ def merged_into(of: str, ids: Iterable[int]) -> dict[int, int]:
     return {old: target for old, target in rows if old is not None}
 
 
+@transaction.atomic
 def merge_taxonomy(*, source: T, into: T, by: User | None) -> FanOut:
     """Merge a section, kind, author or tag into another of its kind: every piece that has `source` gets `into` instead,
     then `source` is deleted and its pages answer 301 to those of `into`. Answers at once: the pieces move in the
