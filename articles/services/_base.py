@@ -235,11 +235,34 @@ def remember_moved_url(*, version: PieceVersion, old_url: str) -> None:
         ArticleRedirect.objects.update_or_create(old_path=old_url, defaults={"article": version})
 
 
+def merged_tag_names(language: str, names: Iterable[str]) -> list[str]:
+    """`names` with each name of a tag merged into another (typed again by someone used to it) replaced by the name
+    of the tag it went into, so that a merge is never undone by a new tag of the old name."""
+    from django.db.models.functions import Lower
+
+    from articles.models import Tag, TaxonomyRedirect
+
+    names = [name.strip() for name in names if name.strip()]
+    live = set(Tag.objects.filter(language=language).annotate(lower=Lower("name")).filter(lower__in=[n.lower() for n in names])
+               .values_list("lower", flat=True))  # fmt: skip
+    unknown = {Tag(language=language).slugify(name): name for name in names if name.lower() not in live}
+    if not unknown:
+        return names
+    moved = dict(
+        TaxonomyRedirect.objects.filter(of="t", language=language, old_slug__in=list(unknown), old_id__isnull=False).values_list(
+            "old_slug", "target_id"
+        )
+    )
+    targets = Tag.objects.in_bulk(list(moved.values()))
+    renamed = {unknown[slug]: targets[pk].name for slug, pk in moved.items() if pk in targets}
+    return list(dict.fromkeys(renamed.get(name, name) for name in names))
+
+
 def _set_tags(version: PieceVersion, names: Iterable[str]) -> None:
     from articles.models import Tag
 
     before = set(version.tags.values_list("pk", flat=True))
-    version.tags.set([name.strip() for name in names if name.strip()], tag_kwargs={"language": version.language})
+    version.tags.set(merged_tag_names(version.language, names), tag_kwargs={"language": version.language})
     dropped = before - set(version.tags.values_list("pk", flat=True))
     if dropped:  # a tag carried over from the source that no version kept is forgotten, not left in the picker
         Tag.objects.filter(pk__in=dropped, origin__isnull=False, tagged_articles__isnull=True).delete()

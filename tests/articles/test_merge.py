@@ -291,3 +291,14 @@ def test_a_merge_into_one_that_is_merged_away_meanwhile_follows_it(make_article,
     assert sorted(Piece.objects.filter(versions__tagged_items__tag=final).values_list("versions__title", flat=True)) == ["Old 0", "Old 1"]
     assert not Tag.objects.filter(pk__in=[old.pk, middle.pk]).exists()
     assert_consistent()
+
+
+def test_typing_a_merged_tags_name_again_gives_the_tag_it_went_into(make_article, committed):
+    version = make_article(tags=["Baltic"])
+    old = Tag.objects.get(name="Baltic")
+    new = Tag.objects.create(name="Baltic states", slug="baltic-states", language="en")
+    committed(services.merge_taxonomy, source=old, into=new, by=None)
+    committed(services.save_version, version=version, by=None, changes={}, tags=["baltic", "Arctic", "Baltic states"], go_live=True)
+    assert tags_of(version) == ["Arctic", "Baltic states"] and not Tag.objects.filter(name__iexact="baltic").exists()
+    french = make_article(tags=["Baltic"], language="fr")  # another language's tag of that name is its own
+    assert tags_of(french) == ["Baltic"] and Tag.objects.get(name="Baltic").language == "fr"
