@@ -46,10 +46,12 @@ class ArticlesConfig(AppConfig):
         from django.core.signals import request_finished, request_started
         from django.db.models.signals import post_delete, post_save
 
-        from articles import taxonomy
+        from articles import selectors, taxonomy
 
         request_started.connect(taxonomy.request_memo, dispatch_uid="taxonomy-request-memo")
         request_finished.connect(taxonomy.end_request_memo, dispatch_uid="taxonomy-request-memo-end")
+        request_started.connect(selectors.request_memo, dispatch_uid="listing-epoch-memo")
+        request_finished.connect(selectors.end_request_memo, dispatch_uid="listing-epoch-memo-end")
 
         from articles import tasks  # noqa: F401  (its jobs are registered, for articles.jobs.enqueue() by name)
         from articles.models import ArticleImage, Kind, KindText, PendingChange, Piece, PieceVersion, PublicationPage, Section, SectionText

@@ -1,6 +1,7 @@
 """Reads that several reader pages share. Every listing is a range of the listing index."""
 
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -134,6 +135,8 @@ def next_generation() -> None:
     once it commits, so nothing a reader cached before the commit is used after it."""
 
     def bump() -> None:
+        if memo := _request_epoch.get():
+            memo.clear()  # this request's own later reads see the new generation
         try:
             cache.incr(GENERATION_KEY)
         except ValueError:  # not in the cache (evicted, or never read): any new value will do
@@ -143,14 +146,37 @@ def next_generation() -> None:
     transaction.on_commit(bump)
 
 
+_request_epoch: ContextVar[list[str] | None] = ContextVar("listing_epoch", default=None)
+
+
+def request_memo(sender: object = None, **kwargs: object) -> None:
+    """Django's request_started: within a request the epoch is read once (a listing page asks for its count and its
+    years), until a write in the request moves the generation (`next_generation` forgets it)."""
+    _request_epoch.set([])
+
+
+def end_request_memo(sender: object = None, **kwargs: object) -> None:
+    _request_epoch.set(None)
+
+
 def epoch() -> str:
     """What figures derived from the listings depend on: the generation, and the next scheduled go-live.
 
     Listings go by the time alone (a row becomes visible at its publication time, a fallback row
     ends when its local version goes live), so a count made at 09:59 must not be used at 10:00
     when a piece is scheduled for 10:00: the epoch changes then, before any job has run.
-    Both are read in one cache round trip.
+    Both are read in one cache round trip, once per request.
     """
+    memo = _request_epoch.get()
+    if memo:
+        return memo[0]
+    value = _epoch_now()
+    if memo is not None:
+        memo.append(value)
+    return value
+
+
+def _epoch_now() -> str:
     found = cache.get_many([GENERATION_KEY, NEXT_KEY])
     current = found.get(GENERATION_KEY) or generation()
     now = timezone.now()

@@ -135,3 +135,36 @@ def test_a_remembered_card_follows_every_change_of_what_it_shows(make_article, m
     text.name = "Renamed kind"
     committed(services.save_taxonomy, instance=kind, by=None, texts=[text])
     same_with_and_without_memo("Renamed kind")
+
+
+@pytest.fixture
+def epoch_reads(monkeypatch):
+    """Every cache read of the listing epoch (the generation and the next go-live, read together)."""
+    from articles import selectors
+
+    store, reads = caches["default"], []
+    original = store.get_many
+
+    def get_many(keys, *args, **kwargs):
+        if selectors.NEXT_KEY in keys:
+            reads.append(tuple(keys))
+        return original(keys, *args, **kwargs)
+
+    monkeypatch.setattr(store, "get_many", get_many)
+    return reads
+
+
+def test_a_listing_page_reads_the_epoch_once_and_a_write_in_the_request_reads_it_again(make_article, epoch_reads):
+    from articles import selectors
+
+    make_article(title="Counted piece")
+    client = Client()
+    client.get("/en/articles/")
+    epoch_reads.clear()
+    assert client.get("/en/articles/").status_code == 200  # its count and its years: one epoch between them
+    assert len(epoch_reads) == 1
+    selectors.request_memo()  # as a request that writes: the generation it moves is the one it reads after
+    before = selectors.epoch()
+    selectors.next_generation()
+    assert selectors.epoch() != before
+    selectors.end_request_memo()
