@@ -125,6 +125,14 @@ def _taxonomy_pieces(instance: Taxonomy) -> set[int]:
     return set()
 
 
+def pieces_of(instances: Iterable[Taxonomy]) -> int:
+    """How many pieces have at least one of these sections, kinds, authors or tags (a piece with two counts once)."""
+    found: set[int] = set()
+    for instance in instances:
+        found |= _taxonomy_pieces(instance)
+    return len(found)
+
+
 def _taxonomy_own_urls(instance: Taxonomy) -> set[str]:
     """A section's, author's or tag's own pages (and feeds) in every language it has one."""
     from articles.models import SectionText, Tag
@@ -366,6 +374,14 @@ def finish_merge(subject: str, target_id: int) -> None:
         )
     if not old_slugs:
         TaxonomyRedirect.objects.create(of=of, target_id=target_id, old_id=source_id)
+    if of == "a":  # a biography (and a photo) the target lacks comes with the merged author, never lost with it
+        from articles.models import AuthorBio
+
+        has = AuthorBio.objects.filter(author_id=target_id).exclude(bio="").values("language")
+        AuthorBio.objects.filter(author_id=target_id, bio="").delete()
+        AuthorBio.objects.filter(author_id=source_id).exclude(bio="").exclude(language__in=has).update(author_id=target_id)
+        if into.photo_id is None and source.photo_id is not None:
+            Author.objects.filter(pk=target_id).update(photo_id=source.photo_id)
     if of == "s":
         taken = HomeSection.objects.filter(section_id=target_id).values("language")
         HomeSection.objects.filter(section_id=source_id).exclude(language__in=taken).update(section_id=target_id)

@@ -58,7 +58,12 @@ class LanguageTextsInline:
 
 
 class MergeForm(forms.Form):
-    into = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Merge into"), empty_label=None)  # type: ignore[arg-type]
+    into = forms.ModelChoiceField(
+        queryset=None,  # type: ignore[arg-type]
+        label=gettext_lazy("Merge into"),
+        empty_label=gettext_lazy("Choose…"),  # nothing chosen for the editor: Enter alone merges into nothing
+        widget=forms.Select(attrs={"autofocus": True}),
+    )
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,6 +88,9 @@ class TaxonomyEvents:
         """Choose the one the selected go into (for tags, of their language), then start a merge job for each."""
         opts = self.model._meta
         sources = list(queryset)
+        if not sources:  # a second tab, after the first merged them
+            self.message_user(request, _("The selected items no longer exist: they were merged or deleted meanwhile."), messages.WARNING)
+            return None
         languages = {getattr(source, "language", None) for source in sources}
         if len(languages) > 1:
             self.message_user(request, _("Tags of different languages cannot be merged: select tags of one language."), messages.ERROR)
@@ -92,14 +100,15 @@ class TaxonomyEvents:
             candidates = candidates.filter(language__in=languages)
         form = MergeForm(request.POST if "into" in request.POST else None, candidates=candidates)
         if form.is_bound and form.is_valid():
-            into, jobs = form.cleaned_data["into"], []
+            into = form.cleaned_data["into"]
+            pieces = services.pieces_of(sources)  # each once, though it had two of them
             try:
                 with transaction.atomic():
-                    jobs = [services.merge_taxonomy(source=source, into=into, by=request.user) for source in sources]
+                    for source in sources:
+                        services.merge_taxonomy(source=source, into=into, by=request.user)
             except DomainError as refusal:
                 self.message_user(request, str(refusal), messages.ERROR)
                 return None
-            pieces = sum(job.total for job in jobs)
             done = ngettext(
                 "Merging %(names)s into “%(into)s”: %(count)s piece moves in the background; then the merged pages lead to its page.",
                 "Merging %(names)s into “%(into)s”: %(count)s pieces move in the background; then the merged pages lead to its page.",
