@@ -237,24 +237,18 @@ def remember_moved_url(*, version: PieceVersion, old_url: str) -> None:
 
 def merged_tag_names(language: str, names: Iterable[str]) -> list[str]:
     """`names` with each name of a tag merged into another (typed again by someone used to it) replaced by the name
-    of the tag it went into, so that a merge is never undone by a new tag of the old name."""
-    from django.db.models.functions import Lower
-
+    of the tag it went into, so that a merge is never undone by a new tag of the old name. One query when none was."""
     from articles.models import Tag, TaxonomyRedirect
 
     names = [name.strip() for name in names if name.strip()]
-    live = set(Tag.objects.filter(language=language).annotate(lower=Lower("name")).filter(lower__in=[n.lower() for n in names])
-               .values_list("lower", flat=True))  # fmt: skip
-    unknown = {Tag(language=language).slugify(name): name for name in names if name.lower() not in live}
-    if not unknown:
+    by_slug = {Tag(language=language).slugify(name): name for name in names}
+    merged = TaxonomyRedirect.objects.filter(of="t", language=language, old_slug__in=list(by_slug), old_id__isnull=False)
+    moved = dict(merged.values_list("old_slug", "target_id"))
+    if not moved:
         return names
-    moved = dict(
-        TaxonomyRedirect.objects.filter(of="t", language=language, old_slug__in=list(unknown), old_id__isnull=False).values_list(
-            "old_slug", "target_id"
-        )
-    )
+    live = {name.lower() for name in Tag.objects.filter(language=language, slug__in=list(moved)).values_list("name", flat=True)}
     targets = Tag.objects.in_bulk(list(moved.values()))
-    renamed = {unknown[slug]: targets[pk].name for slug, pk in moved.items() if pk in targets}
+    renamed = {by_slug[slug]: targets[pk].name for slug, pk in moved.items() if pk in targets and by_slug[slug].lower() not in live}
     return list(dict.fromkeys(renamed.get(name, name) for name in names))
 
 

@@ -20,6 +20,7 @@ from articles.models import (
     Piece,
     PieceVersion,
     Section,
+    Tag,
     TaggedArticle,
     TaxonomyRedirect,
 )
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
     from articles.events import ChangeEvent
-    from articles.models import AuthorBio, KindText, SectionText, Tag
+    from articles.models import AuthorBio, KindText, SectionText
 
 # What the taxonomy services take: a section, kind, author or tag, and the per-language texts of the first three.
 Taxonomy: TypeAlias = "Section | Kind | Author | Tag"
@@ -37,12 +38,18 @@ TaxonomyText: TypeAlias = "SectionText | KindText | AuthorBio"
 T = TypeVar("T", bound=Taxonomy)
 
 
+# By the prefix of their listing facets ("s:<id>"...): the model of sections, kinds, authors and tags, and its change event.
+KINDS: dict[str, tuple[Any, str]] = {
+    "s": (Section, events.SECTION_CHANGED),
+    "k": (Kind, events.KIND_CHANGED),
+    "a": (Author, events.AUTHOR_CHANGED),
+    "t": (Tag, events.TAG_CHANGED),
+}
+
+
 def _event_and_facet(instance: Taxonomy) -> tuple[str, str] | tuple[None, None]:
     """The change event of a section, kind, author or tag, and the listing facet its pieces are listed under."""
-    from articles.models import Tag
-
-    for model, kind, prefix in ((Section, events.SECTION_CHANGED, "s"), (Kind, events.KIND_CHANGED, "k"),
-                                (Author, events.AUTHOR_CHANGED, "a"), (Tag, events.TAG_CHANGED, "t")):  # fmt: skip
+    for prefix, (model, kind) in KINDS.items():
         if isinstance(instance, model):
             return kind, f"{prefix}:{instance.pk}"
     return None, None
@@ -78,8 +85,6 @@ def taxonomy_changed(
 
 def _name_stored(instance: Taxonomy) -> str | None:
     """The name a tag or an author has in the database now (None: new, or not named by itself)."""
-    from articles.models import Tag
-
     if instance.pk is None:
         return None
     if isinstance(instance, Author):
@@ -112,8 +117,6 @@ def _bar_languages(section: Section, texts: list[TaxonomyText], deleted_texts: l
 
 def _taxonomy_pieces(instance: Taxonomy) -> set[int]:
     """The pieces a section, kind, author or tag is shown with."""
-    from articles.models import Tag
-
     if isinstance(instance, Section):
         return set(Piece.objects.filter(section=instance).values_list("pk", flat=True))
     if isinstance(instance, Kind):
@@ -135,7 +138,7 @@ def pieces_of(instances: Iterable[Taxonomy]) -> int:
 
 def _taxonomy_own_urls(instance: Taxonomy) -> set[str]:
     """A section's, author's or tag's own pages (and feeds) in every language it has one."""
-    from articles.models import SectionText, Tag
+    from articles.models import SectionText
 
     if isinstance(instance, Section):
         slugs = dict(SectionText.objects.filter(section=instance).values_list("language", "slug"))
@@ -152,8 +155,6 @@ TAXONOMY_FIELDS = {Section: ("key", "order", "show_on_home"), Kind: ("key", "ord
 
 
 def _shared_fields_changed(instance: Taxonomy) -> bool:
-    from articles.models import Tag
-
     fields = ("name", "slug", "language", "origin_id") if isinstance(instance, Tag) else TAXONOMY_FIELDS[type(instance)]
     stored = type(instance).objects.filter(pk=instance.pk).values(*fields).first() if instance.pk else None
     return stored is None or any(stored[name] != getattr(instance, name) for name in fields)
@@ -204,11 +205,11 @@ def delete_taxonomy(*, instance: Taxonomy, by: User | None) -> ChangeEvent:
         _require(policies.may_delete(by), _("You may not delete this."))
     own = _taxonomy_own_urls(instance)
     piece_ids = _taxonomy_pieces(instance)
-    kind, _facet = _event_and_facet(instance)
-    if kind is None:
+    kind, facet = _event_and_facet(instance)
+    if kind is None or facet is None:
         raise TypeError(f"Not a section, kind, author or tag: {instance!r}")
     with _tracking(piece_ids) as touched:
-        fanout.end_merges_of(f"{_event_and_facet(instance)[1]}")
+        fanout.end_merges_of(facet)
         _forget_redirects(instance)
         instance.delete()
     taxonomy.forget()
@@ -247,7 +248,7 @@ def delete_section(*, section: Section, by: User | None) -> ChangeEvent:
 
 def _slugs(instance: Taxonomy) -> dict[str, str]:
     """The slugs of a section's, author's or tag's own pages as stored, by language ("": an author's, every language)."""
-    from articles.models import SectionText, Tag
+    from articles.models import SectionText
 
     if isinstance(instance, Section):
         return dict(SectionText.objects.filter(section=instance).values_list("language", "slug"))
@@ -345,22 +346,17 @@ def move_pieces(subject: str, target_id: int, piece_ids: list[int]) -> None:
     keys = {events.shows_key(of, source_id), events.shows_key(of, target_id), *(events.shows_key("v", pk) for pk in versions)}
     keys |= {events.listing_key(language, f"{of}:{pk}") for language in language_codes() for pk in (source_id, target_id)}
     selectors.next_generation()
-    events.emit(_MERGE_EVENTS[of], keys, extra={"facet": subject, "into": target_id})
-
-
-_MERGE_EVENTS = {"s": events.SECTION_CHANGED, "k": events.KIND_CHANGED, "a": events.AUTHOR_CHANGED, "t": events.TAG_CHANGED}
-_MODELS: dict[str, Any] = {"s": Section, "k": Kind, "a": Author}
+    events.emit(KINDS[of][1], keys, extra={"facet": subject, "into": target_id})
 
 
 def finish_merge(subject: str, target_id: int) -> None:
     """The last step of a merge, once no piece has the subject: what else pointed at it now points at the target (home
     places, a tag's translations, pending changes, old URLs), and it is deleted; its pages answer 301 from now on."""
     from articles import taxonomy
-    from articles.models import Tag
 
     of, source_id = subject[0], int(subject[2:])
-    source = (Tag if of == "t" else _MODELS[of]).objects.filter(pk=source_id).first()
-    into = (Tag if of == "t" else _MODELS[of]).objects.filter(pk=target_id).first()
+    model, event = KINDS[of]
+    source, into = model.objects.filter(pk=source_id).first(), model.objects.filter(pk=target_id).first()
     if source is None or into is None:
         return  # deleted meanwhile: nothing to merge, or nowhere to go (the pieces moved so far keep the target)
     own = _taxonomy_own_urls(source) | _chrome(source)
@@ -394,5 +390,5 @@ def finish_merge(subject: str, target_id: int) -> None:
     source.delete()
     taxonomy.forget()
     selectors.next_generation()
-    events.emit(_MERGE_EVENTS[of], own | {events.shows_key(of, source_id), events.shows_key(of, target_id)},
+    events.emit(event, own | {events.shows_key(of, source_id), events.shows_key(of, target_id)},
                 extra={"facet": subject, "into": target_id})  # fmt: skip

@@ -22,7 +22,7 @@ from articles.models import FeaturedPiece, ListingEntry, Piece
 from articles.models.listing import ALL
 from articles.policies import may_edit_piece
 from cms.admin.hardening import SafeAutocompleteSelect
-from reader.views.base import ids_from
+from review.numbers import read_ids
 
 
 class LanguageForm(forms.Form):
@@ -87,7 +87,7 @@ class HomeArrangementViews:
         add_form, error = AddForm(), None
         if request.method == "POST":
             add_form = AddForm(request.POST)
-            pieces, sections = ids_from(request.POST.getlist("pieces")), ids_from(request.POST.getlist("sections"))
+            pieces, sections = read_ids(request.POST.getlist("pieces")), read_ids(request.POST.getlist("sections"))
             if add_form.is_valid() and add_form.cleaned_data["add"] is not None:
                 pieces.append(add_form.cleaned_data["add"].pk)  # without JavaScript, the chosen piece joins the end
             try:

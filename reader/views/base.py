@@ -12,7 +12,6 @@ from articles import selectors
 from articles.events import reverse_in
 from articles.languages import current_language, language_codes, language_info, language_order
 from articles.models.listing import ALL
-from review.numbers import read_ids
 
 
 class LanguageAlternatesMixin:
@@ -113,11 +112,6 @@ def preview_headers(response, framed=False):
     return response
 
 
-def ids_from(values, limit=100):
-    """Positive integer ids from form values, in order; anything else is left out."""
-    return read_ids(values, limit)
-
-
 def with_filters(alternates, form):
     """The same listing in each language with the form's filters, where they exist in that language."""
     found = []
@@ -125,13 +119,6 @@ def with_filters(alternates, form):
         query = form.query_in(code)
         found.append((code, f"{path}?{urlencode(query)}" if query else path))
     return found
-
-
-def bad_request_page(request, message):
-    """A view's own 400 (a filter it refuses), with the reason: the full page when it can be made (reader.views.errors)."""
-    from reader.views.errors import bad_request
-
-    return bad_request(request, message=message)
 
 
 def moved_page(of, slug, name):

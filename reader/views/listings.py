@@ -16,14 +16,14 @@ from reader.forms import ArticleFilterForm
 from reader.views.base import (
     LanguageAlternatesMixin,
     ListingMixin,
-    bad_request_page,
-    ids_from,
     moved_or_404,
     moved_page,
     preview_headers,
     reverse_in,
     with_filters,
 )
+from reader.views.errors import bad_request
+from review.numbers import read_ids
 
 
 class HomeView(LanguageAlternatesMixin, TemplateView):
@@ -64,7 +64,7 @@ class HomePreviewView(HomeView):
     def post(self, request, *args, **kwargs):
         if not (request.user.is_active and request.user.is_staff and may_edit_piece(request.user)):
             raise Http404
-        self.proposed = (ids_from(request.POST.getlist("pieces")), ids_from(request.POST.getlist("sections")))
+        self.proposed = (read_ids(request.POST.getlist("pieces")), read_ids(request.POST.getlist("sections")))
         return preview_headers(self.render_to_response(self.get_context_data(preview=True)), framed=True)
 
     def arrangement(self, language):
@@ -77,7 +77,7 @@ class ArticleListView(ListingMixin, ListView):
     def get(self, request, *args, **kwargs):
         self.filter_form = ArticleFilterForm(request.GET or None)
         if request.GET and not self.filter_form.is_valid():
-            return bad_request_page(request, self.filter_form.error_message())
+            return bad_request(request, message=self.filter_form.error_message())
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):

@@ -10,9 +10,9 @@ from articles.languages import current_language
 from reader.forms import SearchForm
 from reader.views.base import (
     LanguageAlternatesMixin,
-    bad_request_page,
     with_filters,
 )
+from reader.views.errors import bad_request
 from review.numbers import read_int
 
 
@@ -29,7 +29,7 @@ class SearchView(LanguageAlternatesMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         self.form = SearchForm(request.GET or None)
         if request.GET and not self.form.is_valid():
-            return bad_request_page(request, self.form.error_message())
+            return bad_request(request, message=self.form.error_message())
         response = super().get(request, *args, **kwargs)
         add_never_cache_headers(response)  # results follow every edit: no page cache, no proxy
         if request.GET:
