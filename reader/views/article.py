@@ -82,12 +82,18 @@ class ArticleDetailView(LanguageAlternatesMixin, DetailView):
 
         return selectors.derived(("article-facts", article.pk, article.piece_id), load)
 
+    @cached_property
+    def source(self):
+        """The piece's source version, if published."""
+        return next((version for version in self.facts["versions"] if version.pk == self.object.piece.source_id), None)
+
+    def x_default_language(self):
+        return self.source.language if self.source else None  # the original is the page for everyone else
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article, language = self.object, current_language()
-        source = next((version for version in self.facts["versions"] if version.pk == article.piece.source_id), None)
-        if source:
-            context["x_default"] = next((alt for alt in context["alternates"] if alt["code"] == source.language), context["x_default"])
+        source = self.source
         if source and source.pk != article.pk and source.changed_at and outdated(article.translated_from_revision, source.revision):
             # The original changed after this translation was made: the reader is told, in their language, until it catches up.
             context["original_update"] = {"language": source.language, "url": source.url, "when": source.changed_at,

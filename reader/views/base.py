@@ -1,11 +1,11 @@
 """What every reader page shares: hreflang alternates and the language switcher, listings' pagination, preview headers."""
 
-from functools import lru_cache
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.utils.cache import add_never_cache_headers
-from django.utils.functional import cached_property
 from django.utils.http import urlencode
 
 from articles import selectors
@@ -30,30 +30,67 @@ class LanguageAlternatesMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         origin = self.request.build_absolute_uri("/")[:-1]  # scheme and host, once: every alternate's path is absolute
-        alternates, x_default, switcher = language_links(origin, current_language(), tuple(self.get_alternates()), self.switch_to_home)
-        context.update(alternates=alternates, x_default=x_default, switcher=switcher)
+        pairs = tuple(self.get_alternates())
+        own = self.request.path if self.always_named else None
+        links = language_links(origin, current_language(), pairs, self.switch_to_home, self.x_default_language(), own)
+        context.update(alternates=links.alternates, x_default=links.x_default, switcher=links.switcher, languages=links)
         return context
 
     switch_to_home = True
+    always_named = False  # the switcher names the reader's language even where it has no version of the page (this one)
+
+    def x_default_language(self):
+        """The language whose page is the x-default (None: the site's default language, else the first)."""
+        return None
+
+
+@dataclass(frozen=True, eq=False)
+class LanguageLinks:
+    """A page's links to its other languages: hreflang alternates, x-default and the switcher's entries, and their
+    HTML (the macros language_head and language_switcher), rendered the first time a page asks and kept with them."""
+
+    current: str
+    alternates: tuple
+    x_default: dict | None
+    switcher: tuple
+
+    @cached_property
+    def head(self):
+        return _macros().language_head(self)
+
+    @cached_property
+    def switcher_html(self):
+        return _macros().language_switcher(self, language_info(self.current))
+
+
+def _macros():
+    from django.template import engines
+
+    return engines["jinja2"].env.get_template("includes/macros.html").module
 
 
 @lru_cache(maxsize=256)
-def language_links(origin, current, pairs, switch_to_home):
-    """(alternates, x-default, switcher) of a page whose other-language versions are `pairs` ((language, path)), for
-    the template: a pure function of its arguments, remembered for the pages asked for most (a listing's thirty links
-    are the same on every request). Tuples: no page may change what another is given."""
+def language_links(origin, current, pairs, switch_to_home, default=None, own_path=None):
+    """The LanguageLinks of a page whose other-language versions are `pairs` ((language, path)): a pure function of its
+    arguments (and of the page's language, whose words the switcher's HTML holds), remembered for the pages asked
+    for most (a listing's thirty links are the same on every request). Tuples: no page may change what another is
+    given."""
     alternates = tuple(
         {**language_info(code), "url": path, "absolute_url": origin + path, "current": code == current}
         for code, path in sorted(pairs, key=lambda pair: language_order(pair[0]))
     )
     by_code = {alt["code"]: alt for alt in alternates}
-    x_default = by_code.get(settings.LANGUAGE_CODE) or (alternates[0] if alternates else None)
+    x_default = by_code.get(default) or by_code.get(settings.LANGUAGE_CODE) or (alternates[0] if alternates else None)
     if len(alternates) > 1 or not switch_to_home:
-        return alternates, x_default, alternates
+        switcher = alternates
+        if own_path and current not in by_code:  # the reader's language shows another's text: still named in the switcher
+            here = {**language_info(current), "url": own_path, "current": True}
+            switcher = tuple(sorted([*alternates, here], key=lambda alt: language_order(alt["code"])))
+        return LanguageLinks(current, alternates, x_default, switcher)
     home = tuple(
         {**language_info(code), "url": path, "current": code == current} for code, path in same_page_everywhere("articles:home", ())
     )
-    return alternates, x_default, home
+    return LanguageLinks(current, alternates, x_default, home)
 
 
 @lru_cache(maxsize=4096)

@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from articles.languages import current_language, language_info, language_order
+from articles.languages import current_language, language_info
 from articles.models import PublicationPage
 from reader.views.base import (
     LanguageAlternatesMixin,
@@ -18,6 +18,7 @@ class PublicationPageView(LanguageAlternatesMixin, TemplateView):
 
     template_name = "articles/publication_page.html"
     switch_to_home = False
+    always_named = True
 
     def get(self, request, *args, page, **kwargs):
         self.texts = {text.language: text for text in PublicationPage.objects.filter(page=page)}
@@ -31,12 +32,7 @@ class PublicationPageView(LanguageAlternatesMixin, TemplateView):
         return [(code, path) for code, path in same_page_everywhere(f"articles:{name}", ()) if code in self.texts]
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(page=self.text, page_info=language_info(self.text.language), **kwargs)
-        current = current_language()
-        if current not in self.texts:  # the reader's language shows another's text: still named in the switcher
-            here = {**language_info(current), "url": self.request.path, "current": True}
-            context["switcher"] = sorted([*context["switcher"], here], key=lambda alt: language_order(alt["code"]))
-        return context
+        return super().get_context_data(page=self.text, page_info=language_info(self.text.language), **kwargs)
 
 
 def robots_txt(request):

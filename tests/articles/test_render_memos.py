@@ -168,3 +168,22 @@ def test_a_listing_page_reads_the_epoch_once_and_a_write_in_the_request_reads_it
     selectors.next_generation()
     assert selectors.epoch() != before
     selectors.end_request_memo()
+
+
+def test_a_pages_language_links_are_rendered_once_and_in_the_pages_language(client, make_article):
+    """The thirty hreflang links and the switcher are the same on every request for one address: their HTML is made
+    the first time and kept with them; it names the languages in the words of the page's language, and the same
+    other-language paths on a page in another language make other HTML."""
+    from reader.views.base import language_links
+
+    source = make_article(title="Kept links", language="fr")
+    english = make_article(title="Kept links in English", translation_of=source, language="en")
+    pairs = ((source.language, source.get_absolute_url()), (english.language, english.get_absolute_url()))
+    french = language_links("http://testserver", "fr", pairs, True, "fr")
+    assert language_links("http://testserver", "fr", pairs, True, "fr") is french  # one object per page address
+    assert french.head is french.head and french.switcher_html is french.switcher_html  # rendered once
+    assert f'hreflang="x-default" href="http://testserver{source.get_absolute_url()}"' in french.head  # the original
+    assert 'aria-label="Langues"' in client.get(source.get_absolute_url()).content.decode()
+    page = client.get(english.get_absolute_url()).content.decode()
+    assert 'aria-label="Languages"' in page and 'aria-current="true" lang="en"' in page
+    assert f'<link rel="alternate" hreflang="x-default" href="http://testserver{source.get_absolute_url()}">' in page
