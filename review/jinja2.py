@@ -93,7 +93,33 @@ def querystring(request, **changes):
 def section_links():
     """(name, path) of every section in the reader's language, for the navigation bar."""
     language = current_language()
-    return [(s.name, reverse_in(language, "articles:section", slug=s.slug)) for s in taxonomy.for_language(language).sections]
+    return tuple((s.name, reverse_in(language, "articles:section", slug=s.slug)) for s in taxonomy.for_language(language).sections)
+
+
+def _here(request, links):
+    """The page's own path if it is one of these links (its link is marked current), else None: the one thing about the
+    page that the sections bar and the footer show."""
+    return request.path if any(link == request.path for _label, link in links) else None
+
+
+def sections_nav(request):
+    """The sections bar (macro sections_nav_body), remembered for exactly what it shows: the page's language, each
+    section's name and path, and which link is the page itself. A renamed section is another key, never an old bar."""
+    links = section_links()
+    match = request.resolver_match
+    on_list = bool(match and match.url_name == "list")
+    here = _here(request, links)
+    key = ("sections_nav", translation.get_language(), links, on_list, here)
+    return fragments.get(key, lambda: _macros().module.sections_nav_body(links, on_list, here))
+
+
+def site_footer(request):
+    """The footer (macro site_footer_body), remembered like the sections bar: the publication pages that exist, every
+    edition, the page's language and which link is the page itself."""
+    pages = tuple((str(label), link) for label, link in publication_pages())
+    code, here = current_language(), _here(request, pages)
+    key = ("site_footer", translation.get_language(), settings.REVIEW_SITE_NAME, pages, code, here)
+    return fragments.get(key, lambda: _macros().module.site_footer_body(settings.REVIEW_SITE_NAME, pages, site_languages(), code, here))
 
 
 class BoundedMemo:
@@ -116,6 +142,7 @@ class BoundedMemo:
 
 
 cards = BoundedMemo(20_000)
+fragments = BoundedMemo(2_000)  # sections bars and footers: a few per language
 
 
 def card(article, page_code, position=None, featured=False, level=3):
@@ -147,8 +174,9 @@ def _macros():
 
 @receiver(setting_changed)
 def forget_cards(setting, **kwargs):
-    if setting in ("MEDIA_URL", "STORAGES", "LANGUAGES"):
+    if setting in ("MEDIA_URL", "STORAGES", "LANGUAGES", "REVIEW_SITE_NAME"):
         cards.clear()
+        fragments.clear()
 
 
 def truncatewords(value, count):
@@ -169,6 +197,8 @@ def environment(**options):
         static=static,
         querystring=querystring,
         section_links=section_links,
+        sections_nav=sections_nav,
+        site_footer=site_footer,
         og_locale=translation.to_locale,
         site_languages=site_languages,
         publication_pages=publication_pages,

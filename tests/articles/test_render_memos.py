@@ -187,3 +187,23 @@ def test_a_pages_language_links_are_rendered_once_and_in_the_pages_language(clie
     page = client.get(english.get_absolute_url()).content.decode()
     assert 'aria-label="Languages"' in page and 'aria-current="true" lang="en"' in page
     assert f'<link rel="alternate" hreflang="x-default" href="http://testserver{source.get_absolute_url()}">' in page
+
+
+def test_the_remembered_sections_bar_and_footer_follow_renames_and_mark_the_page_itself(client, section, make_article):
+    make_article(title="Under the bar", section=section)
+    text = SectionText.objects.get(section=section, language="en")
+    section_path = reverse_in("en", "articles:section", slug=text.slug)
+    listing = client.get("/en/articles/").content.decode()
+    bar = listing.split('class="sections-nav"')[1].split("</nav>")[0]
+    assert f'<a href="{section_path}">{text.name}</a>' in bar and 'aria-current="page">' in bar  # "All articles"
+    own = client.get(section_path).content.decode().split('class="sections-nav"')[1].split("</nav>")[0]
+    assert f'<a href="{section_path}" aria-current="page">{text.name}</a>' in own
+
+    text.name = "Renamed under the bar"
+    services.save_taxonomy(instance=section, by=None, texts=[text])
+    assert ">Renamed under the bar</a>" in client.get("/en/articles/").content.decode().split("</header>")[0]
+
+    footer = client.get("/fr/articles/").content.decode().split('<footer class="footer">')[1]
+    assert 'href="/fr/" lang="fr" aria-current="true"' in footer and 'href="/en/" lang="en">' in footer
+    with override_settings(REVIEW_SITE_NAME="Renamed Review"):
+        assert "Renamed Review" in client.get("/fr/articles/").content.decode().split('<footer class="footer">')[1]
