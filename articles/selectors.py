@@ -15,6 +15,7 @@ from articles import events, taxonomy
 from articles.models import ArticleImage, Author, ListingEntry, PieceVersion, TaggedArticle
 from articles.models.listing import ALL
 from articles.models.version import CARD_FIELDS, Status
+from review.memo import ExpiringMemo
 
 T = TypeVar("T")
 ENTRY_FIELDS = ("id", "language", "facet", "published_at", "kind_id", "section_id", "piece_id", "version_id")
@@ -206,14 +207,24 @@ def earliest_unannounced(found: Mapping[str, Any]) -> float:
     return first.timestamp() if first else 0
 
 
+# What this process already read of them: the key holds the epoch, so a value is never used after the listings
+# changed; the same backstop as in the shared cache.
+_derived = ExpiringMemo(10_000, DERIVED_TIMEOUT)
+
+
 def derived(name: Sequence[Hashable], compute: Callable[[], T]) -> T:
-    """`compute()`, cached for the current listing epoch under `name` (a tuple of plain values)."""
+    """`compute()`, cached for the current listing epoch under `name` (a tuple of plain values): in this process, and
+    in the shared cache for the others. Callers share the value and must not change it."""
     key = "review:listing:" + ":".join(str(part) for part in (epoch(), *name))
-    found = cache.get(key)
-    if found is None:
-        found = compute()
-        cache.set(key, found, DERIVED_TIMEOUT)
-    return found
+
+    def shared() -> T:
+        found = cache.get(key)
+        if found is None:
+            found = compute()
+            cache.set(key, found, DERIVED_TIMEOUT)
+        return found
+
+    return _derived.get(key, shared)
 
 
 def years(language: str) -> list[int]:

@@ -63,20 +63,17 @@ class ArticleFilterForm(forms.Form):
                 chosen.append((name, field.label, names.get(str(value), str(value))))
         return chosen
 
-    def query_in(self, language):
-        """These filters for the same listing in another language, leaving out those that do not exist there."""
+    def carried(self):
+        """What of this query another language's listing can keep, as one hashable value (None: nothing): the search
+        words, the kind's key, the section's slug here and in every language, the year and the languages showing it."""
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        if not any(data.get(name) for name in ("kind", "section", "year")):
-            return {}  # no filter to carry over: no other language's taxonomy to read
-        query = {}
-        if data.get("kind") and data["kind"] in self.kinds:  # kinds have one key in every language
-            query["kind"] = data["kind"]
+        if not any(data.get(name) for name in ("q", "kind", "section", "year")):
+            return None  # nothing to carry over: no other language's taxonomy to read
+        kind = data["kind"] if data.get("kind") and data["kind"] in self.kinds else None  # kinds have one key everywhere
         section = taxonomy.for_language(self.language).sections_by_id.get(self.sections.get(data.get("section")))
-        if section:
-            query["section"] = section.slug_in(language)
-        if data.get("year") and language in selectors.languages_with_year(data["year"]):
-            query["year"] = data["year"]
-        return query
+        year = data.get("year")
+        year_languages = frozenset(selectors.languages_with_year(year)) if year else None
+        return (data.get("q") or "", kind, section and (section.slug, section.slugs), year, year_languages)
 
     def error_message(self):
         return " ".join(f"{self.fields[name].label}: {' '.join(errors)}" for name, errors in self.errors.items())
@@ -109,7 +106,18 @@ class SearchForm(ArticleFilterForm):
             year_bounds=selectors.year_bounds(year) if year else None,
         )
 
-    def query_in(self, language):
-        query = super().query_in(language)
-        q = self.cleaned_data.get("q") if self.is_bound and self.is_valid() else ""
-        return {"q": q, **query} if q else query
+
+def query_in(language, carried):
+    """The query string (a dict) of the same listing in `language`, from ArticleFilterForm.carried(): the words, and
+    the filters that exist there."""
+    if carried is None:
+        return {}
+    q, kind, section, year, year_languages = carried
+    query = {"q": q} if q else {}
+    if kind:
+        query["kind"] = kind
+    if section:
+        query["section"] = dict(section[1]).get(language, section[0])
+    if year and language in year_languages:
+        query["year"] = year
+    return query

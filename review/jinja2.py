@@ -25,6 +25,7 @@ from markupsafe import Markup
 from articles import figures, taxonomy
 from articles.events import reverse_in
 from articles.languages import current_language, language_codes, language_info
+from review.memo import BoundedMemo
 
 
 def direction(code):
@@ -120,25 +121,6 @@ def site_footer(request):
     code, here = current_language(), _here(request, pages)
     key = ("site_footer", translation.get_language(), settings.REVIEW_SITE_NAME, pages, code, here)
     return fragments.get(key, lambda: _macros().module.site_footer_body(settings.REVIEW_SITE_NAME, pages, site_languages(), code, here))
-
-
-class BoundedMemo:
-    """At most `limit` remembered results, the oldest forgotten first."""
-
-    def __init__(self, limit):
-        self.limit, self.results = limit, {}
-
-    def get(self, key, make):
-        found = self.results.get(key)
-        if found is None:
-            found = make()
-            if len(self.results) >= self.limit:
-                del self.results[next(iter(self.results))]  # dicts keep insertion order: the oldest goes
-            self.results[key] = found
-        return found
-
-    def clear(self):
-        self.results = {}
 
 
 cards = BoundedMemo(20_000)

@@ -151,11 +151,20 @@ def preview_headers(response, framed=False):
 
 def with_filters(alternates, form):
     """The same listing in each language with the form's filters, where they exist in that language."""
+    return _with_filters(tuple(alternates), form.carried())
+
+
+@lru_cache(maxsize=1024)
+def _with_filters(alternates, carried):
+    """A pure function of its arguments (reader.forms.query_in): remembered, as thirty query strings are the same for
+    every request of one filtered listing."""
+    from reader.forms import query_in
+
     found = []
     for code, path in alternates:
-        query = form.query_in(code)
+        query = query_in(code, carried)
         found.append((code, f"{path}?{urlencode(query)}" if query else path))
-    return found
+    return tuple(found)
 
 
 def moved_page(of, slug, name):
