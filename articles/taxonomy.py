@@ -4,9 +4,10 @@ Every page shows section and kind names (navigation, cards, filters, section blo
 from the database per request cost half the home page's time, so they are kept in the cache, one
 entry per language, and forgotten whenever `services.taxonomy_changed` hears of a change.
 
-Within one request each language's entry is read from the cache once (`request_memo`, begun and ended by
-Django's request signals): a page asks some thirty times (a section page, for its slug in every language), and
-every name on one page then comes from one reading.
+Each process keeps what it read under the listing epoch (selectors.epoch), which `forget` moves on: a worker reads
+the shared cache again only after a change. Within one request each language's entry is looked up once
+(`request_memo`, begun and ended by Django's request signals): a page asks some thirty times (a section page, for
+its slug in every language), and every name on one page then comes from one reading.
 """
 
 from contextvars import ContextVar
@@ -17,8 +18,10 @@ from django.conf import settings
 from django.core.cache import cache
 
 from articles.languages import language_codes
+from review.memo import ExpiringMemo
 
 KEY = "review:taxonomy:v3:{language}"
+TIMEOUT = 3600
 
 
 @dataclass(frozen=True)
@@ -113,17 +116,28 @@ def load_all():
 _memo: ContextVar[dict | None] = ContextVar("taxonomy_memo", default=None)
 
 
+# What this process read of the shared cache, under the listing epoch it read it in: `forget` moves the epoch on.
+_process = ExpiringMemo(1_000, TIMEOUT)
+
+
 def for_language(language):
     memo = _memo.get()
     if memo is not None and language in memo:
         return memo[language]
+    from articles import selectors
+
+    taxonomy = _process.get((selectors.epoch(), language), lambda: _shared(language))
+    if memo is not None:
+        memo[language] = taxonomy
+    return taxonomy
+
+
+def _shared(language):
     taxonomy = cache.get(KEY.format(language=language))
     if taxonomy is None:
         everything = load_all()
-        cache.set_many({KEY.format(language=code): value for code, value in everything.items()}, 3600)
+        cache.set_many({KEY.format(language=code): value for code, value in everything.items()}, TIMEOUT)
         taxonomy = everything.get(language) or everything[settings.LANGUAGE_CODE]
-    if memo is not None:
-        memo[language] = taxonomy
     return taxonomy
 
 
@@ -142,8 +156,11 @@ def forget():
     have cached the names it read before the commit."""
     from django.db import transaction
 
+    from articles import selectors
+
     keys = [KEY.format(language=code) for code in language_codes()]
     if _memo.get() is not None:
         _memo.set({})
     cache.delete_many(keys)
     transaction.on_commit(lambda: cache.delete_many(keys))
+    selectors.next_generation()  # every process's copy was kept under the epoch: a new one, now and after the commit

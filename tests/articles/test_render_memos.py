@@ -28,16 +28,19 @@ def taxonomy_reads(monkeypatch):
     return reads
 
 
-def test_a_page_reads_each_languages_names_once(make_article, section, kind, taxonomy_reads):
+def test_a_page_reads_each_languages_names_once_and_a_worker_again_only_after_a_change(make_article, section, kind, taxonomy_reads):
     for n in range(4):
         make_article(title=f"Named piece {n}", section=section, kind=kind)
     client = Client()
     for url in ("/en/articles/", f"/en/sections/{section.texts.get(language='en').slug}/"):
-        client.get(url)  # the names are in the cache now
+        taxonomy.forget()  # as a change does: every worker reads the shared cache again
         taxonomy_reads.clear()
         assert client.get(url).status_code == 200
         # Asked often, read once; the section's address in every language is in its own language's names.
         assert taxonomy_reads == [taxonomy.KEY.format(language="en")], (url, taxonomy_reads)
+        taxonomy_reads.clear()
+        assert client.get(url).status_code == 200
+        assert taxonomy_reads == [], (url, taxonomy_reads)  # nothing changed: this process kept them
 
     # Outside a request (a job, a command) nothing is remembered: a rename is seen at once.
     text = SectionText.objects.get(section=section, language="en")
