@@ -17,8 +17,8 @@ class BoundedMemo:
         return found
 
     def put(self, key, value):
-        if len(self.results) >= self.limit:
-            del self.results[next(iter(self.results))]  # dicts keep insertion order: the oldest goes
+        if len(self.results) >= self.limit:  # dicts keep insertion order: the oldest goes (if no other thread took it)
+            self.results.pop(next(iter(self.results), None), None)
         self.results[key] = value
 
     def clear(self):
