@@ -111,7 +111,7 @@ def sections_nav(request):
     on_list = bool(match and match.url_name == "list")
     here = _here(request, links)
     key = ("sections_nav", translation.get_language(), links, on_list, here)
-    return fragments.get(key, lambda: _macros().module.sections_nav_body(links, on_list, here))
+    return fragments.get(key, lambda: macros().sections_nav_body(links, on_list, here))
 
 
 def site_footer(request):
@@ -120,7 +120,7 @@ def site_footer(request):
     pages = tuple((str(label), link) for label, link in publication_pages())
     code, here = current_language(), _here(request, pages)
     key = ("site_footer", translation.get_language(), settings.REVIEW_SITE_NAME, pages, code, here)
-    return fragments.get(key, lambda: _macros().module.site_footer_body(settings.REVIEW_SITE_NAME, pages, site_languages(), code, here))
+    return fragments.get(key, lambda: macros().site_footer_body(settings.REVIEW_SITE_NAME, pages, site_languages(), code, here))
 
 
 cards = BoundedMemo(20_000)
@@ -140,7 +140,7 @@ def card(article, page_code, position=None, featured=False, level=3):
         article.local_date, getattr(article, "kind_label", ""),
         (usage.alt, image.pk, image.file.name, image.width, image.height, picture_key(image)) if usage else None,
     )  # fmt: skip
-    return cards.get(key, lambda: _macros().module.card_body(article, page_code, lazy, featured, level))
+    return cards.get(key, lambda: macros().card_body(article, page_code, lazy, featured, level))
 
 
 def picture_key(image):
@@ -148,10 +148,12 @@ def picture_key(image):
     return tuple(name for sets in (image.renditions.get("card") or {}).values() for _w, _h, name in sets)
 
 
-def _macros():
+def macros():
+    """includes/macros.html as a module: its macros, callable from Python (cards, the sections bar, the footer and a
+    page's language links are rendered through them)."""
     from django.template import engines
 
-    return engines["jinja2"].env.get_template("includes/macros.html")
+    return engines["jinja2"].env.get_template("includes/macros.html").module
 
 
 @receiver(setting_changed)

@@ -12,6 +12,7 @@ from articles import selectors
 from articles.events import reverse_in
 from articles.languages import current_language, language_codes, language_info, language_order
 from articles.models.listing import ALL
+from review.jinja2 import macros
 
 
 class LanguageAlternatesMixin:
@@ -56,17 +57,11 @@ class LanguageLinks:
 
     @cached_property
     def head(self):
-        return _macros().language_head(self)
+        return macros().language_head(self)
 
     @cached_property
     def switcher_html(self):
-        return _macros().language_switcher(self, language_info(self.current))
-
-
-def _macros():
-    from django.template import engines
-
-    return engines["jinja2"].env.get_template("includes/macros.html").module
+        return macros().language_switcher(self, language_info(self.current))
 
 
 @lru_cache(maxsize=256)
