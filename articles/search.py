@@ -406,7 +406,8 @@ class Results:
 
         if not version_ids:
             return []
-        by_version = {row.version_id: row for row in selectors.entries(self.language, now=self.now).filter(version_id__in=version_ids)}
+        listing = selectors.Listing(self.language, versions=version_ids, now=self.now)
+        by_version = {row.version_id: row for row in listing[: len(version_ids)]}
         rows = [by_version[pk] for pk in version_ids if pk in by_version]
         snippets = self.snippets([row.version_id for row in rows])
         for row in rows:

@@ -16,20 +16,98 @@ from articles import events, taxonomy
 from articles.models import ArticleImage, Author, ListingEntry, PieceVersion, TaggedArticle
 from articles.models.listing import ALL, ListingQuerySet
 from articles.models.version import CARD_FIELDS, Status
+from review import prepared
 from review.memo import ExpiringMemo
 
 T = TypeVar("T")
 ENTRY_FIELDS = ("id", "language", "facet", "published_at", "kind_id", "section_id", "piece_id", "version_id")
 
 
-def entries(language: str, facet: str | list[str] = ALL, now: datetime | None = None, year: int | None = None) -> QuerySet[ListingEntry]:
-    """Visible rows of one listing (or of several facets, given a list; of one year, given one), newest first, with
-    just what a card needs. The page being rendered depends on the listing (events.listing_key)."""
-    names = facet if isinstance(facet, list) else [facet]
-    events.shown(events.listing_key(language, name if year is None else f"{name}:{year}") for name in names)
+class Listing:
+    """One listing's visible rows, newest first, with just what a card needs: a language's facet (or several facets),
+    maybe within a year, of one kind, among some pieces or without some. Counted from the derived-figures cache; read a
+    page at a time (slicing) through a query compiled once per shape (review.prepared); `queryset()` is the same rows
+    as a queryset. Creating one records that the page being rendered depends on the listing (events.listing_key)."""
+
+    ordered = True  # for Django's Paginator: the rows have an order
+
+    def __init__(
+        self, language: str, facet: str | list[str] = ALL, *, year: int | None = None, kind: int | None = None,
+        pieces: Sequence[int] | None = None, versions: Sequence[int] | None = None, without: Sequence[int] = (),
+        now: datetime | None = None,
+    ) -> None:  # fmt: skip
+        self.language, self.facet, self.year, self.kind, self.now = language, facet, year, kind, now
+        self.pieces = None if pieces is None else list(dict.fromkeys(pieces))
+        self.versions = None if versions is None else list(dict.fromkeys(versions))
+        self.without = list(dict.fromkeys(without))
+        self.bounds = year_bounds(year) if year is not None else None
+        names = facet if isinstance(facet, list) else [facet]
+        # The whole listing has a key per year (events.listing_keys); a facet's one key covers its every year.
+        events.shown(events.listing_key(language, f"{name}:{year}" if year is not None and name == ALL else name) for name in names)
+
+    def _values(self) -> dict[str, Any] | None:
+        """The query's values (None: it has no rows, as for a year the calendar cannot hold)."""
+        if self.year is not None and self.bounds is None:
+            return None
+        values: dict[str, Any] = {"language": self.language, "facet": self.facet, "now": self.now or timezone.now()}
+        for name in ("bounds", "kind", "pieces", "versions"):
+            if getattr(self, name) is not None:
+                values[name] = getattr(self, name)
+        if self.without:
+            values["without"] = self.without
+        return values
+
+    def queryset(self) -> QuerySet[ListingEntry]:
+        values = self._values()
+        return _listing_rows(**values) if values is not None else ListingEntry.objects.none()
+
+    def count(self) -> int:
+        """How many rows (a paginator asks on every page): cached for the listing epoch. A listing of chosen pieces or
+        versions is never paged: counted afresh."""
+        if self.pieces is not None or self.versions is not None or self.without:
+            return self.queryset().count()
+        facets = ",".join(self.facet) if isinstance(self.facet, list) else self.facet
+        return derived(("count", self.language, facets, self.year or "", self.kind or ""), lambda: self.queryset().count())
+
+    def exists(self) -> bool:
+        return self.count() > 0
+
+    def __getitem__(self, index: slice) -> list[ListingEntry]:
+        if not isinstance(index, slice) or index.step is not None or (index.start or 0) < 0 or index.stop is None:
+            raise TypeError("a listing is read by slices with an end: rows[start:stop]")
+        start, stop = index.start or 0, index.stop
+        values = self._values()
+        if values is None or stop <= start:
+            return []
+        return prepared.fetch(("listing", start, stop), lambda **named: _page(_listing_rows(**named), start, stop), values)
+
+
+def _listing_rows(*, language, facet, now, bounds=None, kind=None, pieces=None, versions=None, without=None) -> QuerySet[ListingEntry]:  # type: ignore[no-untyped-def]
     rows = _card_rows().visible(now)  # one filter call more: each call copies the query
     rows = rows.filter(language=language, facet__in=facet) if isinstance(facet, list) else rows.facet(language, facet)
-    return in_year(rows, year) if year is not None else rows  # type: ignore[return-value]  # still a ListingQuerySet
+    if bounds is not None:
+        rows = rows.filter(published_at__gte=bounds[0], published_at__lt=bounds[1])
+    if kind is not None:
+        rows = rows.filter(kind_id=kind)
+    if pieces is not None:
+        rows = rows.filter(piece_id__in=pieces)
+    if versions is not None:
+        rows = rows.filter(version_id__in=versions)
+    if without:
+        rows = rows.exclude(piece_id__in=without)
+    return rows
+
+
+def _page(rows: QuerySet[ListingEntry], start: int, stop: int) -> QuerySet[ListingEntry]:
+    """Rows start to stop; a deep page walks the index for its versions alone, then reads only those rows."""
+    if not start:
+        return rows[:stop]
+    return rows.filter(version_id__in=rows[start:stop].values("version_id"))
+
+
+def entries(language: str, facet: str | list[str] = ALL, now: datetime | None = None, year: int | None = None) -> QuerySet[ListingEntry]:
+    """Visible rows of one listing as a queryset (see Listing)."""
+    return Listing(language, facet, year=year, now=now).queryset()
 
 
 @lru_cache(maxsize=1)
@@ -43,9 +121,13 @@ def _card_rows() -> ListingQuerySet:
     )
 
 
-def image_uses(version_ids: Iterable[int]) -> QuerySet[ArticleImage]:
+def image_uses(version_ids: Iterable[int]) -> list[ArticleImage]:
     """The image uses of these versions with their images, in order (a version's first is its lead): one query."""
-    uses = ArticleImage.objects.filter(article_id__in=version_ids).exclude(image__file="")  # a first upload still processing
+    return prepared.fetch("image_uses", _image_uses, {"versions": list(dict.fromkeys(version_ids))})
+
+
+def _image_uses(versions: list[int]) -> QuerySet[ArticleImage]:
+    uses = ArticleImage.objects.filter(article_id__in=versions).exclude(image__file="")  # a first upload still processing
     return uses.select_related("image").order_by("order", "id")
 
 

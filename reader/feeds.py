@@ -84,7 +84,7 @@ class ListingFeed(Feed):
         return self.description(obj)
 
     def items(self, obj):
-        rows = list(selectors.entries(obj["language"], obj["facet"])[:ITEMS])
+        rows = selectors.Listing(obj["language"], obj["facet"])[:ITEMS]
         versions = selectors.cards(rows, obj["language"])
         bylines = selectors.bylines([version.piece_id for version in versions])
         categories = selectors.version_tags([version.pk for version in versions])

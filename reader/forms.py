@@ -42,12 +42,7 @@ class ArticleFilterForm(forms.Form):
         data = self.cleaned_data if self.is_bound else {}
         section_id, kind_id = self.sections.get(data.get("section")), self.kinds.get(data.get("kind"))
         facet = f"s:{section_id}" if section_id else f"k:{kind_id}" if kind_id else ALL
-        rows = selectors.entries(self.language, facet)
-        if section_id and kind_id:
-            rows = rows.filter(kind_id=kind_id)
-        if data.get("year"):
-            rows = selectors.in_year(rows, data["year"])
-        return rows
+        return selectors.Listing(self.language, facet, kind=kind_id if section_id and kind_id else None, year=data.get("year"))
 
     def active(self):
         """(field name, label, chosen value's name) of each filter in use, in the form's order."""

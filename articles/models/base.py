@@ -15,6 +15,12 @@ def non_empty(field, name):
     return models.CheckConstraint(condition=~Q(**{field: ""}), name=name)
 
 
+def pick_text(texts, language):
+    """Of one thing's per-language texts, the one in `language`, else the default language's, else the first, or None."""
+    by_language = {text.language: text for text in texts}
+    return by_language.get(language) or by_language.get(settings.LANGUAGE_CODE) or (texts[0] if texts else None)
+
+
 class PerLanguageTexts:
     """For language-neutral models whose words live in a `texts` relation, one row per language.
 
@@ -23,9 +29,7 @@ class PerLanguageTexts:
     """
 
     def text_for(self, language):
-        texts = list(self.texts.all())
-        by_language = {text.language: text for text in texts}
-        return by_language.get(language) or by_language.get(settings.LANGUAGE_CODE) or (texts[0] if texts else None)
+        return pick_text(list(self.texts.all()), language)
 
     @property
     def text(self):

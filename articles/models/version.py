@@ -1,6 +1,7 @@
 """PieceVersion: one row per language version of a `Piece`."""
 
 import math
+from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Self
 
@@ -45,9 +46,9 @@ CARD_FIELDS = ("id", "piece_id", "language", "title", "slug", "standfirst", "sta
 
 
 class PieceVersionQuerySet(models.QuerySet["PieceVersion"]):
-    def published(self) -> Self:
-        """Versions a reader may see: status published *and* publication time not in the future."""
-        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+    def published(self, now: datetime | None = None) -> Self:
+        """Versions a reader may see: status published *and* publication time not in the future (now, or `now`)."""
+        return self.filter(status=Status.PUBLISHED, published_at__lte=now or timezone.now())
 
     def in_language(self, language: str) -> Self:
         return self.filter(language=language)

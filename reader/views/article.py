@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import get_language_info
@@ -24,6 +25,7 @@ from reader.views.base import (
     LanguageAlternatesMixin,
     preview_headers,
 )
+from review import prepared
 from review.numbers import read_id
 
 AuthorLink = namedtuple("AuthorLink", "pk name slug")
@@ -53,8 +55,11 @@ class ArticleDetailView(LanguageAlternatesMixin, DetailView):
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_object(self, queryset=None):
-        queryset = PieceVersion.objects.published().in_language(current_language()).for_detail()
-        return get_object_or_404(queryset, slug=self.kwargs["slug"])
+        values = {"language": current_language(), "slug": self.kwargs["slug"], "now": timezone.now()}
+        found = prepared.fetch("article page", _published_version, values)
+        if not found:
+            raise Http404(_("No such article."))
+        return found[0]
 
     def get_alternates(self):
         return [(version.language, version.url) for version in self.facts["versions"]]
@@ -110,7 +115,7 @@ class ArticleDetailView(LanguageAlternatesMixin, DetailView):
         )  # fmt: skip
         related = self.related_rows(article, language, tags)
         # One query for the pictures of the piece and of its related cards.
-        uses = list(selectors.image_uses([article.pk, *(row.version_id for row in related)]))
+        uses = selectors.image_uses([article.pk, *(row.version_id for row in related)])
         context["usages"] = [use for use in uses if use.article_id == article.pk]
         context["related"] = selectors.cards(related, language, uses) if related else []
         context["canonical_url"] = self.request.build_absolute_uri(article.get_absolute_url())  # never the query string
@@ -130,11 +135,16 @@ class ArticleDetailView(LanguageAlternatesMixin, DetailView):
             facets = [f"t:{tag.pk}" for tag in tags if tag.language == language]
         if not facets:
             return []
-        rows = selectors.entries(language, facets).exclude(piece_id=article.piece_id)
+        rows = selectors.Listing(language, facets, without=[article.piece_id])
         unique = {}
         for row in rows[: settings.REVIEW_RELATED * len(facets)]:
             unique.setdefault(row.piece_id, row)
         return list(unique.values())[: settings.REVIEW_RELATED]
+
+
+def _published_version(*, language, slug, now):
+    """The version an article page shows (slugs are unique per language)."""
+    return PieceVersion.objects.published(now).in_language(language).for_detail().filter(slug=slug)[:1]
 
 
 class ArticlePreviewView(ArticleDetailView):

@@ -103,15 +103,11 @@ class ListingMixin(LanguageAlternatesMixin):
     def get_paginate_by(self, queryset):
         return settings.REVIEW_PAGE_SIZE
 
-    def listing_name(self):
-        """What identifies this listing's rows (for its cached count): language, facet, filters."""
-        return (current_language(), self.facet)
-
     def get_paginator(self, queryset, per_page, **kwargs):
-        return ListingPaginator(queryset, per_page, name=self.listing_name(), **kwargs)
+        return ListingPaginator(queryset, per_page, **kwargs)
 
     def get_queryset(self):
-        return selectors.entries(current_language(), self.facet)
+        return selectors.Listing(current_language(), self.facet)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -120,18 +116,11 @@ class ListingMixin(LanguageAlternatesMixin):
 
 
 class ListingPaginator(Paginator):
-    def __init__(self, *args, name, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.name = name
+    """Pages of a selectors.Listing: its count is cached, its pages read by slicing it."""
 
     @cached_property
     def count(self):
-        return selectors.count(self.object_list, self.name)
-
-    def _get_page(self, object_list, number, paginator):
-        if object_list.query.low_mark:  # a deep page: walk the index for its versions alone, then read only those rows
-            object_list = self.object_list.filter(version_id__in=object_list.values("version_id"))
-        return super()._get_page(object_list, number, paginator)
+        return self.object_list.count()
 
 
 def preview_headers(response, framed=False):

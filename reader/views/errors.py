@@ -122,7 +122,7 @@ def page_not_found(request, exception=None):
         return plain_page(404, title, message, search=True)
     try:
         language = current_language()
-        latest = selectors.cards(list(selectors.entries(language)[:3]), language)
+        latest = selectors.cards(selectors.Listing(language)[:3], language)
     except Exception:
         log.exception("The 404 page could not read the latest pieces")
         return plain_page(404, title, message, search=True)

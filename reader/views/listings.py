@@ -9,7 +9,8 @@ from django.views.generic import ListView, TemplateView
 
 from articles import events, selectors, services, taxonomy
 from articles.languages import current_language
-from articles.models import Author, SectionText, Tag
+from articles.models import Author, AuthorBio, SectionText, Tag
+from articles.models.base import pick_text
 from articles.models.listing import FALLBACK, LOCAL
 from articles.policies import may_edit_piece
 from reader.forms import ArticleFilterForm
@@ -23,6 +24,7 @@ from reader.views.base import (
     with_filters,
 )
 from reader.views.errors import bad_request
+from review import prepared
 from review.numbers import read_ids
 
 
@@ -43,11 +45,11 @@ class HomeView(LanguageAlternatesMixin, TemplateView):
         featured_ids = featured_ids[:wanted]
         rows = []
         if featured_ids:
-            by_piece = {row.piece_id: row for row in selectors.entries(language).filter(piece_id__in=featured_ids)}
+            by_piece = {row.piece_id: row for row in selectors.Listing(language, pieces=featured_ids)[: len(featured_ids)]}
             rows = [by_piece[pk] for pk in featured_ids if pk in by_piece]
         for facet in (LOCAL, FALLBACK):
             if len(rows) < wanted:
-                rows += list(selectors.entries(language, facet).exclude(piece_id__in=featured_ids)[: wanted - len(rows)])
+                rows += selectors.Listing(language, facet, without=featured_ids)[: wanted - len(rows)]
         context["articles"] = selectors.cards(rows, language)
         place = {pk: n for n, pk in enumerate(section_ids)}
         sections = [section for section in taxonomy.for_language(language).sections if section.on_home]
@@ -86,10 +88,6 @@ class ArticleListView(ListingMixin, ListView):
     def get_alternates(self):
         return with_filters(super().get_alternates(), self.filter_form)
 
-    def listing_name(self):
-        data = self.filter_form.cleaned_data if self.filter_form.is_bound else {}
-        return (current_language(), "list", data.get("section") or "", data.get("kind") or "", data.get("year") or "")
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter_form"] = self.filter_form
@@ -103,10 +101,7 @@ class YearArchiveView(ListingMixin, ListView):
     allow_empty = False
 
     def get_queryset(self):
-        return selectors.entries(current_language(), self.facet, year=self.kwargs["year"])
-
-    def listing_name(self):
-        return (*super().listing_name(), self.kwargs["year"])
+        return selectors.Listing(current_language(), self.facet, year=self.kwargs["year"])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -148,7 +143,8 @@ class TagDetailView(ListingMixin, ListView):
     allow_empty = False
 
     def get(self, request, *args, **kwargs):
-        self.tag = Tag.objects.filter(language=current_language(), slug=kwargs["slug"]).first()
+        found = prepared.fetch("tag page", _tag, {"language": current_language(), "slug": kwargs["slug"]})
+        self.tag = found[0] if found else None
         if self.tag is None:  # merged into another, or renamed: its page moved with it
             return moved_or_404("t", kwargs["slug"], "articles:tag")
         self.facet = f"t:{self.tag.pk}"
@@ -167,12 +163,26 @@ class AuthorDetailView(ListingMixin, ListView):
     template_name = "articles/author_detail.html"
 
     def get(self, request, *args, **kwargs):
-        self.author = Author.objects.prefetch_related("texts").select_related("photo").filter(slug=kwargs["slug"]).first()
+        found = prepared.fetch("author page", _author, {"slug": kwargs["slug"]})
+        self.author = found[0] if found else None
         if self.author is None:
             return moved_or_404("a", kwargs["slug"], "articles:author")
+        self.bio = pick_text(prepared.fetch("author bios", _bios, {"author": self.author.pk}), current_language())
         self.facet = f"a:{self.author.pk}"
         events.shown([events.shows_key("a", self.author.pk)])  # its name, bio and photo
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(author=self.author, **kwargs)
+        return super().get_context_data(author=self.author, bio=self.bio, **kwargs)
+
+
+def _tag(*, language, slug):
+    return Tag.objects.filter(language=language, slug=slug).order_by("pk")[:1]
+
+
+def _author(*, slug):
+    return Author.objects.select_related("photo").filter(slug=slug)[:1]
+
+
+def _bios(*, author):
+    return AuthorBio.objects.filter(author_id=author).order_by("language")
