@@ -316,11 +316,6 @@ def years(language: str) -> list[int]:
     return derived(("years", language), lambda: years_now(language))
 
 
-def count(rows: QuerySet[Any], name: Sequence[Hashable]) -> int:
-    """How many rows a listing has (a paginator asks on every page), cached; `name` identifies the listing."""
-    return derived(("count", *name), rows.count)
-
-
 def years_now(language: str, now: datetime | None = None) -> list[int]:
     """The years, from the database: two index probes per year, in two queries."""
     now = now or timezone.now()

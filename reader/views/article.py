@@ -58,7 +58,7 @@ class ArticleDetailView(LanguageAlternatesMixin, DetailView):
         values = {"language": current_language(), "slug": self.kwargs["slug"], "now": timezone.now()}
         found = prepared.fetch("article page", _published_version, values)
         if not found:
-            raise Http404(_("No such article."))
+            raise Http404
         return found[0]
 
     def get_alternates(self):
