@@ -30,10 +30,22 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 from reversion.models import Version
 
-from articles import integrity, lifecycle, policies, services
+from articles import integrity, lifecycle, policies, selectors, services
 from articles.errors import DomainError
 from articles.events import reverse_in
-from articles.models import Author, KindText, PendingChange, Piece, PieceVersion, Section, SectionText, Status, Tag, TranslatorLanguage
+from articles.models import (
+    Author,
+    KindText,
+    ListingEntry,
+    PendingChange,
+    Piece,
+    PieceVersion,
+    Section,
+    SectionText,
+    Status,
+    Tag,
+    TranslatorLanguage,
+)
 from articles.policies import TRANSLATORS
 from review.jinja2 import cards
 
@@ -384,6 +396,21 @@ class Journey(RuleBasedStateMachine):
                 assert response.status_code == 200 and version.title in html.unescape(response.content.decode()), version.pk
             else:
                 assert response.status_code in (301, 404), (version.pk, version.status, response.status_code)
+
+    @invariant()
+    def listings_read_through_recorded_queries_are_the_plain_orms(self):
+        """Reader pages read listings through SQL compiled once per shape (review/prepared.py): whatever the journey did,
+        and at whatever time it travelled to, a listing's rows and count are what a plain queryset finds now."""
+        if self.seen("listings"):
+            return
+        now = timezone.now()
+        for code in LANGUAGES:
+            plain = ListingEntry.objects.filter(language=code, facet="all", published_at__lte=now)
+            plain = plain.exclude(visible_until__lte=now).order_by("-published_at", "-version_id")
+            listing = selectors.Listing(code)
+            assert [row.version_id for row in listing[0:40]] == list(plain.values_list("version_id", flat=True)[:40]), code
+            assert [row.version_id for row in listing[3:9]] == list(plain.values_list("version_id", flat=True)[3:9]), code
+            assert listing.count() == plain.count(), code
 
     @invariant()
     def pending_text_is_read_only_in_its_language(self):
