@@ -105,11 +105,6 @@ def _page(rows: QuerySet[ListingEntry], start: int, stop: int) -> QuerySet[Listi
     return rows.filter(version_id__in=rows[start:stop].values("version_id"))
 
 
-def entries(language: str, facet: str | list[str] = ALL, now: datetime | None = None, year: int | None = None) -> QuerySet[ListingEntry]:
-    """Visible rows of one listing as a queryset (see Listing)."""
-    return Listing(language, facet, year=year, now=now).queryset()
-
-
 @lru_cache(maxsize=1)
 def _card_rows() -> ListingQuerySet:
     """Every listing row, newest first, with just what a card needs: made once (never evaluated, only filtered),
