@@ -190,3 +190,17 @@ def test_an_english_card_on_the_arabic_home_is_laid_out_left_to_right_with_its_a
         assert re.search(r'<time datetime="[^"]+" lang="ar" dir="rtl">', card)
     for card in arabic:
         assert '<div class="card__body">' in card  # the page's own direction
+
+
+def test_an_authors_page_shows_the_biography_in_the_readers_language_else_the_default_one(client, author, make_article):
+    from articles.models import AuthorBio
+
+    make_article(title="By Ada", authors=[author])
+    AuthorBio.objects.create(author=author, language="en", bio="Ada writes on deterrence.")
+    AuthorBio.objects.create(author=author, language="fr", bio="Ada écrit sur la dissuasion.")
+    french = client.get("/fr/authors/ada-writer/").content.decode()
+    assert "Ada écrit sur la dissuasion." in french and "deterrence" not in french
+    german = client.get("/de/authors/ada-writer/").content.decode()
+    assert '<div class="lede" lang="en">' in german and "Ada writes on deterrence." in german
+    AuthorBio.objects.filter(author=author).delete()
+    assert 'class="lede"' not in client.get("/ru/authors/ada-writer/").content.decode()
