@@ -20,6 +20,7 @@ from review import prepared
 from review.memo import ExpiringMemo
 
 T = TypeVar("T")
+Rows = TypeVar("Rows", bound=QuerySet[Any])
 ENTRY_FIELDS = ("id", "language", "facet", "published_at", "kind_id", "section_id", "piece_id", "version_id")
 
 
@@ -86,7 +87,7 @@ def _listing_rows(*, language, facet, now, bounds=None, kind=None, pieces=None, 
     rows = _card_rows().visible(now)  # one filter call more: each call copies the query
     rows = rows.filter(language=language, facet__in=facet) if isinstance(facet, list) else rows.facet(language, facet)
     if bounds is not None:
-        rows = rows.filter(published_at__gte=bounds[0], published_at__lt=bounds[1])
+        rows = within(rows, bounds)
     if kind is not None:
         rows = rows.filter(kind_id=kind)
     if pieces is not None:
@@ -189,7 +190,12 @@ def year_bounds(year: int) -> tuple[datetime, datetime] | None:
 
 def in_year(rows: QuerySet[ListingEntry], year: int) -> QuerySet[ListingEntry]:
     bounds = year_bounds(year)
-    return rows.filter(published_at__gte=bounds[0], published_at__lt=bounds[1]) if bounds else rows.none()
+    return within(rows, bounds) if bounds else rows.none()
+
+
+def within(rows: Rows, bounds: Sequence[datetime]) -> Rows:
+    """Rows published in [start, end)."""
+    return rows.filter(published_at__gte=bounds[0], published_at__lt=bounds[1])
 
 
 GENERATION_KEY = "review:listing:generation"

@@ -86,10 +86,9 @@ class _Planned:
     def get_compiler(self, using: str | None = None, **kwargs: Any) -> SQLCompiler:
         from django.db.models.sql import Query
 
-        connection = connections[self.db]
-        compiler: Any = _compiler_class(connection.ops.compiler("SQLCompiler"))(Query(self.plan.model), connection, self.db)
-        compiler.planned = (self.plan.sql, self.params)
-        plan = self.plan
+        connection, plan = connections[self.db], self.plan
+        compiler: Any = _compiler_class(connection.ops.compiler("SQLCompiler"))(Query(plan.model), connection, self.db)
+        compiler.planned = (plan.sql, self.params)
         compiler.select, compiler.klass_info, compiler.annotation_col_map = plan.select, plan.klass_info, plan.annotation_col_map
         compiler.col_count, compiler.has_extra_select = plan.col_count, plan.has_extra_select
         return compiler
