@@ -17,6 +17,7 @@ from articles.models import ArticleImage, Author, ListingEntry, PieceVersion, Ta
 from articles.models.listing import ALL, ListingQuerySet
 from articles.models.version import CARD_FIELDS, Status
 from review import prepared
+from review.cache import announce_change
 from review.memo import ExpiringMemo
 
 T = TypeVar("T")
@@ -227,6 +228,7 @@ def next_generation() -> None:
             cache.incr(GENERATION_KEY)
         except ValueError:  # not in the cache (evicted, or never read): any new value will do
             cache.set(GENERATION_KEY, fresh_generation(), None)
+        announce_change()  # processes that keep what depends on the generation hear it (delivery.pagecache.held)
 
     bump()
     transaction.on_commit(bump)

@@ -18,7 +18,10 @@ since a page whose keys it does not know costs one more round trip, never a stal
 A hit costs almost nothing: every purge, after its stamps, moves one counter (`CLOCK_KEY`), and each process keeps
 the pages it served or stored lately (`LocalCopies`, bounded in bytes) with the counter as it was when it last read
 their stamps (or began their render). While the counter has not moved, no purge happened since, and such a copy is
-fresh without reading its keys: one read of three small values (the counter and the go-live facts) answers.
+fresh without reading its keys: one read of three small values (the counter and the go-live facts) answers. With
+Redis not even that: every purge and every move of the listing generation is also announced on a channel each
+process listens to (review.cache.News), and a copy verified since the last news heard is fresh without a round trip
+(a poll of the process's own socket); a lost subscription is news too, and until it is back the counter is read.
 `FastHits` does that in front of Django (review/wsgi.py), before a request object, a signal or a middleware runs;
 the middleware does the same for what reaches it (conditional requests, the test client). A lost counter (the cache
 cleared or evicted) starts again at a random value: no copy is trusted.
@@ -61,6 +64,7 @@ from django.utils.http import http_date, parse_http_date_safe, urlencode
 
 from articles import events, selectors
 from delivery.staff import is_marked
+from review.cache import announce_change, changes
 
 logger = logging.getLogger(__name__)
 
@@ -171,10 +175,11 @@ def likely_keys(path):
 
 @dataclass(frozen=True)
 class LocalCopy:
-    """A stored page as this process keeps it, ready to send: `verified`, the purge clock when it was last known fresh."""
+    """A stored page as this process keeps it, ready to send: `verified`, what this process had heard of changes (or the
+    purge clock) when the copy was last known fresh."""
 
     entry: dict
-    verified: int
+    verified: tuple  # ("heard", count) or ("clock", value): see `held`
     status: str
     headers: tuple
     size: int
@@ -239,13 +244,42 @@ def held(key, path):
         return None
     if copy.entry["created"] + settings.REVIEW_PAGE_CACHE_SECONDS <= time.time():
         return None
-    found = cache.get_many([CLOCK_KEY, selectors.GENERATION_KEY, selectors.UNANNOUNCED_KEY])
-    if found.get(CLOCK_KEY) != copy.verified:
-        return None  # a purge since (or a lost clock): the middleware reads the page's stamps
-    known, current = found.get(selectors.UNANNOUNCED_KEY), found.get(selectors.GENERATION_KEY)
-    if not known or current is None or known[0] != current or (known[1] and known[1] <= time.time()):
-        return None  # a go-live may be due, or nobody knows yet: the middleware finds out (and may query)
+    mark = heard_mark()
+    if mark is not None:  # nothing announced since the copy was verified, and the go-live known as of then
+        if copy.verified != mark or go_live_known.mark != mark:
+            return None
+        due = go_live_known.due
+    else:
+        found = cache.get_many([CLOCK_KEY, selectors.GENERATION_KEY, selectors.UNANNOUNCED_KEY])
+        if copy.verified != ("clock", found.get(CLOCK_KEY)):
+            return None  # a purge since (or a lost clock): the middleware reads the page's stamps
+        known, current = found.get(selectors.UNANNOUNCED_KEY), found.get(selectors.GENERATION_KEY)
+        if not known or current is None or known[0] != current:
+            return None  # nobody knows yet whether a go-live is due: the middleware finds out (and may query)
+        due = known[1]
+    if due and due <= time.time():
+        return None  # a go-live is due: the middleware announces it
     return copy
+
+
+def heard_mark():
+    """What this process has heard of changes (review.cache.changes): every purge and every move of the listing
+    generation is announced, so a copy verified at this mark is fresh while the mark stays. None where the cache
+    cannot tell (not Redis, or Redis unreachable): then the purge clock is read."""
+    news = changes()
+    heard = news.heard() if news is not None else None
+    return None if heard is None else ("heard", heard)
+
+
+@dataclass
+class GoLiveKnown:
+    """When the earliest unannounced go-live is due, as this process learnt it at a heard mark (0: none)."""
+
+    mark: tuple | None = None
+    due: float = 0
+
+
+go_live_known = GoLiveKnown()
 
 
 class FastHits:
@@ -281,12 +315,14 @@ def purge_clock():
 
 
 def move_purge_clock():
-    """After a purge's stamps are written: every process's local copies must read their stamps again."""
+    """After a purge's stamps are written: every process's local copies must read their stamps again (those that
+    hear the news at once, the others at their next read of the clock)."""
     purge_clock()
     try:
         cache.incr(CLOCK_KEY)
     except ValueError:  # lost between the two calls: a new start is a move too
         purge_clock()
+    announce_change()
 
 
 def is_reader_path(path):
@@ -347,19 +383,21 @@ class PageCacheMiddleware:
         if copy is not None:
             return conditional(request, self.replay(copy.entry))
 
-        started = time.time()  # before anything this request reads: a purge after it makes the page stale
+        mark = heard_mark()  # before anything this request reads: news after it makes what it reads unsure
+        started = time.time()  # ditto: a purge after it makes the page stale
         # The stamps of the keys the page probably carries come in the same round trip as the page.
         hinted = [stamp_key(key) for key in (path, *likely_keys(path))]
         found = cache.get_many([entry_key, CLOCK_KEY, selectors.GENERATION_KEY, selectors.UNANNOUNCED_KEY, *hinted])
-        if self.go_live_passed(found):
+        if self.go_live_passed(found, mark):
+            mark = heard_mark()
             found = cache.get_many([entry_key, CLOCK_KEY, *hinted])  # the announcement purged what it changed
             started = time.time()
         # The clock as read with the stamps: a purge whose stamps this read missed moves it after (purge_paths).
-        clock = found.get(CLOCK_KEY) or purge_clock()
+        mark = mark or ("clock", found.get(CLOCK_KEY) or purge_clock())
         entry, stamps = found.get(entry_key), {name: found.get(name) for name in hinted}  # None: never purged
         if entry is not None and entry.get("path") == path and fresh(entry, stamps):
             learned_keys.learn(path, entry["keys"])  # another process may have stored it
-            local_copies.keep(entry_key, entry, verified=clock)
+            local_copies.keep(entry_key, entry, verified=mark)
             return conditional(request, self.replay(entry))
 
         with events.recording() as shown:
@@ -375,7 +413,7 @@ class PageCacheMiddleware:
                       "content": response.content, "created": time.time()}  # fmt: skip
             cache.set(entry_key, stored, settings.REVIEW_PAGE_CACHE_SECONDS)
             learned_keys.learn(path, keys)
-            local_copies.keep(entry_key, stored, verified=clock)  # any purge after the render began moved the clock
+            local_copies.keep(entry_key, stored, verified=mark)  # any purge after the render began moved the mark
             response[STATUS_HEADER] = "miss"
         return response
 
@@ -398,15 +436,18 @@ class PageCacheMiddleware:
         return response
 
     @staticmethod
-    def go_live_passed(found):
+    def go_live_passed(found, mark):
         """Whether a scheduled go-live has passed unannounced; if so, announce it now (its events purge). With the database
-        down nobody can announce it: the pages held are served as they are (the view's own error otherwise)."""
+        down nobody can announce it: the pages held are served as they are (the view's own error otherwise). `mark`:
+        the heard mark taken before `found` was read, under which the next go-live is then known (GoLiveKnown)."""
         try:
             due = selectors.earliest_unannounced(found)
         except DatabaseError:
             logger.warning("The database is down: go-lives cannot be announced; cached pages are served as they are")
             return False
         if not due or due > time.time():
+            if mark is not None:
+                go_live_known.mark, go_live_known.due = mark, due
             return False
         if cache.add(GO_LIVE_LOCK, 1, 30):  # one request announces; the others go on
             from articles import services

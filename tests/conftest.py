@@ -1,6 +1,7 @@
 import io
 import itertools
 import json
+import os
 from datetime import timedelta
 
 import pytest
@@ -214,6 +215,30 @@ def empty_cache():
     yield
     cache.clear()
     local_copies.clear()
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """Production's cache (review.cache.RedisCache) for this test, on a Redis database of this test process's own,
+    emptied before and after; skipped, loudly, without Redis (a failure where REVIEW_REQUIRE_REDIS=1)."""
+    import redis
+
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:] or 0)
+    location = f"redis://127.0.0.1:6379/{1 + worker % 7}"  # 8-15: the broker tests' (tests/articles/test_jobs.py)
+    client = redis.Redis.from_url(location, socket_connect_timeout=1, socket_timeout=5)
+    try:
+        client.flushdb()
+    except redis.RedisError as error:
+        if os.environ.get("REVIEW_REQUIRE_REDIS") == "1":
+            pytest.fail(f"Redis does not answer on {location}: {error}")
+        pytest.skip(f"Redis does not answer on {location}: the production cache is NOT tested here")
+    settings.CACHES = {"default": {"BACKEND": "review.cache.RedisCache", "LOCATION": location}}
+    from delivery.pagecache import local_copies
+
+    local_copies.clear()
+    yield client
+    local_copies.clear()
+    client.flushdb()
 
 
 @pytest.fixture

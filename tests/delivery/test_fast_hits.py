@@ -19,9 +19,14 @@ from review.wsgi import application
 STATE = "X-Review-Cache"
 
 
-@pytest.fixture(autouse=True)
-def page_cache(settings):
+@pytest.fixture(autouse=True, params=["memory", "redis"])
+def page_cache(request, settings):
+    """Every test twice: with one process's memory as the cache (a copy is checked against the purge clock) and with
+    production's Redis (checked against the news this process heard: review.cache.News)."""
     settings.REVIEW_PAGE_CACHE = True
+    if request.param == "redis":
+        request.getfixturevalue("redis_cache")
+    return request.param
 
 
 class Served:
@@ -156,6 +161,7 @@ def test_a_host_that_is_not_allowed_goes_to_django(make_article, serve):
     assert forged.django and not forged.status.startswith("200") and STATE not in forged.headers
 
 
+@pytest.mark.parametrize("page_cache", ["memory"], indirect=True)  # with Redis, the news are read instead
 def test_a_lost_clock_trusts_no_copy(make_article, serve):
     url = make_article(title="Clockwork piece").get_absolute_url()
     serve(url)
@@ -188,6 +194,48 @@ def test_another_process_reads_the_stamps_once_then_holds_the_page(make_article,
     other = serve(url)
     assert other.django and other[STATE] == "hit"
     assert not serve(url).django
+
+
+@pytest.mark.parametrize("page_cache", ["redis"], indirect=True)
+def test_with_redis_a_hit_reads_nothing_and_any_news_sends_the_next_request_to_django(make_article, serve, redis_cache):
+    from articles import selectors
+    from review.cache import CHANGES
+
+    url = make_article(title="Newsworthy piece").get_absolute_url()
+    serve(url)
+    assert not serve(url).django
+    redis_cache.flushdb()  # the clock, the go-live facts and the stored page gone: nothing of it is read for a hit
+    assert not serve(url).django
+
+    # Another process's announcement, through Redis alone (no stamp: nothing of the page changed, but this process
+    # cannot know that without reading).
+    redis_cache.publish(cache.news(CHANGES).channel, b"")
+    again = serve(url)
+    assert again.django and again[STATE] == "miss"  # flushed: rendered again
+    assert not serve(url).django
+
+    selectors.next_generation()  # listing rows changed somewhere: the go-live facts must be read again
+    assert serve(url).django and not serve(url).django
+
+
+@pytest.mark.parametrize("page_cache", ["redis"], indirect=True)
+def test_with_redis_a_lost_subscription_trusts_no_copy_until_it_is_back(make_article, serve, redis_cache, committed):
+    from review.cache import CHANGES
+
+    url = make_article(title="Listening piece").get_absolute_url()
+    serve(url)
+    assert not serve(url).django
+    news = cache.news(CHANGES)
+    host, port = news.listener.connection._sock.getsockname()[:2]
+    assert redis_cache.client_kill_filter(_type="pubsub", addr=f"{host}:{port}") == 1  # Redis restarted, or cut it off
+    # Whatever was announced while it was away would be lost: the next request reads the stamps (through Django).
+    again = serve(url)
+    assert again.django and again[STATE] == "hit"
+    assert not serve(url).django
+    committed(services.save_version, version=PieceVersion.objects.get(title="Listening piece"), by=None,
+              changes={"title": "Listened to"}, go_live=True)  # fmt: skip
+    edited = serve(url)
+    assert edited.django and "Listened to" in edited.text and not serve(url).django
 
 
 def test_local_copies_are_bounded_in_bytes_and_forget_the_oldest_first():
