@@ -4,7 +4,7 @@ A search in language L returns rows of L's listing index (facet "all", visible n
 matches: the fallback rule applies, and what a listing would not show — a draft, a scheduled or a
 deleted version — is never found, whatever its document says.
 
-PostgreSQL: `SearchDocument.document` is a tsvector (title A; standfirst, tags and authors B; body C)
+PostgreSQL: `SearchDocument.document` is a tsvector (title A; standfirst B; body C; tags and authors D, last)
 made with the version language's configuration from `REVIEW_SEARCH_CONFIGS`, in the accent-blind
 copy the migration makes (`review_<name>`). Each document also carries where the listing index shows
 its version (`shown_in`: the languages of its "all" rows; `handover`: {language: the moment a
@@ -13,10 +13,12 @@ rows whenever they are rebuilt. One GIN index on (shown_in, document) then answe
 in L that match" in a single index scan, however large L's listing is; time and filters are checked
 on the matching rows only. Ranking is in tiers: every word in the title, then every word in the
 title, standfirst, tags or authors, then the rest; newest first within a tier. Two more GIN indexes,
-on the title part (`ts_filter(document, '{a}')`) and the lead part (`'{a,b}'`), give the first two
+on the title part (`ts_filter(document, '{a}')`) and the lead part (`'{a,b,d}'`), give the first two
 tiers as sets of rows, so ranking reads no vector at all and the table stays narrow (the listing
 columns and the document, which a piece's body makes long enough to live out of line in TOAST): the
-pages one query visits stay few and cached. The reader's words go through `websearch_to_tsquery` (quotes, `or`, `-word`), never raw
+pages one query visits stay few and cached. The names come last so that a tag's or an author's rename rewrites them
+alone (`rewrite_names`): the rest of the document is kept as it is, word positions included, exactly what a full
+rewrite would make, without reading the body again. The reader's words go through `websearch_to_tsquery` (quotes, `or`, `-word`), never raw
 tsquery syntax; snippets come from `ts_headline`. SQLite: an FTS5 table with the Porter stemmer
 (English) and diacritics removed, joined to L's listing rows; the reader's words are quoted as FTS5
 strings, with the same quotes, `or` and `-word`.
@@ -53,6 +55,7 @@ EXTRA_SQL = (
     "JOIN articles_author au ON au.id = pa.author_id WHERE pa.piece_id = a.piece_id), '')"
 )
 PG_EXTRA_SQL = EXTRA_SQL.format(agg="string_agg", tag_order=" ORDER BY t.name", author_order=" ORDER BY au.name")
+NAMES_SQL = f"setweight(to_tsvector({{config}}, {PG_EXTRA_SQL}), 'D')"  # a version `a`'s tags and authors, the document's end
 
 
 def config_for(language):
@@ -87,6 +90,31 @@ def index_pieces(piece_ids, version_ids=None, using=None):
         _refresh_shown(conn, f"a.piece_id IN ({', '.join(['%s'] * len(piece_ids))}) AND NOT ({where})", [*piece_ids, *params])
 
 
+def rewrite_names(piece_ids, version_ids=None, using=None):
+    """After a tag or an author was renamed: the names part of these pieces' versions' documents (only `version_ids`
+    of them, when given), the rest kept (PostgreSQL: what a full rewrite would make, at a fraction of its cost: the
+    body is not read; SQLite rewrites the documents)."""
+    conn = _connection(using)
+    if conn.vendor != "postgresql":
+        index_pieces(piece_ids, version_ids, using)
+        return
+    piece_ids = [pk for pk in piece_ids if pk]
+    where, params = "a.piece_id IN ({})".format(", ".join(["%s"] * len(piece_ids))), list(piece_ids)
+    if version_ids is not None:
+        version_ids = list(version_ids)
+        where += " AND a.id IN ({})".format(", ".join(["%s"] * len(version_ids)))
+        params += version_ids
+    if not piece_ids or version_ids == []:
+        return
+    names = NAMES_SQL.format(config="s.config::regconfig")
+    with conn.cursor() as cursor:
+        cursor.execute(
+            f"""UPDATE articles_searchdocument s SET document = ts_filter(s.document, '{{a,b,c}}') || {names}
+            FROM articles_article a WHERE s.version_id = a.id AND ({where})""",
+            params,
+        )
+
+
 def refresh_shown(piece_ids, using=None):
     """After these pieces' listing rows changed alone (a language's rows built): where their documents are shown."""
     piece_ids = [pk for pk in piece_ids if pk]
@@ -95,8 +123,8 @@ def refresh_shown(piece_ids, using=None):
 
 
 # "Documents shown in L that match", in one scan: the languages a version is shown in and its words, in one index;
-# the same for the title alone (weight A) and the lead (title, standfirst, tags and authors: A and B), for ranking.
-TITLE_SQL, LEAD_SQL = "ts_filter({table}.document, '{{a}}')", "ts_filter({table}.document, '{{a,b}}')"
+# the same for the title alone (weight A) and the lead (title, standfirst, tags and authors: A, B and D), for ranking.
+TITLE_SQL, LEAD_SQL = "ts_filter({table}.document, '{{a}}')", "ts_filter({table}.document, '{{a,b,d}}')"
 GIN_INDEXES = {
     "articles_search_document_gin": "shown_in, document",
     "articles_search_title_gin": f"shown_in, ({TITLE_SQL.format(table='articles_searchdocument')})",
@@ -166,8 +194,8 @@ def _write(conn, where, params):
         if conn.vendor == "postgresql":
             case, case_params = _config_case()
             document = (
-                "setweight(to_tsvector(c.config, a.title), 'A') || setweight(to_tsvector(c.config, a.standfirst || ' ' || x.extra), 'B')"
-                f" || setweight(to_tsvector(c.config, {PLAIN_SQL.format(col='a.body')}), 'C')"
+                "setweight(to_tsvector(c.config, a.title), 'A') || setweight(to_tsvector(c.config, a.standfirst), 'B')"
+                f" || setweight(to_tsvector(c.config, {PLAIN_SQL.format(col='a.body')}), 'C') || {NAMES_SQL.format(config='c.config')}"
             )
             cursor.execute(
                 f"""INSERT INTO articles_searchdocument
@@ -176,7 +204,6 @@ def _write(conn, where, params):
                     w.shown_in, w.handover, w.published_at, w.section_id, w.kind_id
                 FROM articles_article a
                 CROSS JOIN LATERAL (SELECT ({case})::regconfig AS config) c
-                CROSS JOIN LATERAL (SELECT {PG_EXTRA_SQL} AS extra) x
                 CROSS JOIN LATERAL ({SHOWN_SQL.format(version="a.id")}) w
                 WHERE {where}
                 ON CONFLICT (version_id) DO UPDATE

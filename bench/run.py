@@ -20,8 +20,8 @@ version's changes, renaming a tag, an author and a section (one language), addin
 rows where the services have it; p50/p95, SQL writes and rows touched, URLs purged, every change put
 back. A rename's background job (a `FanOut`, run with `services.run_fan_out`) is timed apart from its
 answer when the services have them; otherwise the answer holds the whole fan-out. Then the concurrent-
-writer round at the largest size: wrk on an article, a tag and the home page (uncached) quiet, and again
-while another process renames that tag and back with its jobs; the reader p99 of both. `--skip-writes`
+writer round at the largest size: wrk on an article, a tag and the home page (uncached) quiet for 20 s, and again
+for 20 s while another process renames that tag and back with its jobs; the reader p99 of both. `--skip-writes`
 leaves the write rounds out.
 
 It prints a Markdown table (also written to bench/results.md) and one summary line:
@@ -44,6 +44,7 @@ and its job (and adding a language) finishes in <= 30 s; the reader p99 during t
 """
 
 import argparse
+import concurrent.futures
 import contextlib
 import hashlib
 import json
@@ -83,6 +84,8 @@ MAX_PUBLISH_P95_MS = 150.0
 MAX_WRITE_GROWTH = 1.5  # p95 at the largest size over p95 at the smallest
 MAX_RENAME_MS = 300.0
 MAX_JOB_S = 30.0
+CONCURRENT_WINDOW = 20  # seconds of readers quiet, and as many during the tag renames
+WARM_UP_CLIENTS = 4  # at least the workers, so each one renders every page before it is measured
 MAX_P99_DURING = 2.0  # reader p99 during a tag rename's job over the quiet p99
 BENCH_REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")  # the cached pass's page cache, flushed first
 
@@ -258,11 +261,20 @@ def gunicorn(env, workers, app="review.wsgi:application"):
             process.wait()
 
 
-def warm_up(base, urls, rounds):
-    for _ in range(rounds):
-        for url in urls:
-            with contextlib.suppress(urllib.error.HTTPError):
-                urllib.request.urlopen(base + url, timeout=30).read()
+def warm_up(base, urls, rounds, parallel=WARM_UP_CLIENTS):
+    """Each URL `rounds` times from each of `parallel` clients at once: one client's requests, one after the other,
+    all go to whichever worker is idle, and the other workers would meet the pages cold in the measurement (a
+    first-render p99 of hundreds of milliseconds)."""
+
+    def client():
+        for _ in range(rounds):
+            for url in urls:
+                with contextlib.suppress(urllib.error.HTTPError):
+                    urllib.request.urlopen(base + url, timeout=30).read()
+
+    with concurrent.futures.ThreadPoolExecutor(parallel) as pool:
+        for done in [pool.submit(client) for _ in range(parallel)]:
+            done.result()
 
 
 def to_ms(value):
@@ -300,9 +312,9 @@ def cycle_script(paths):
     return script
 
 
-def wrk(url, args, paths=None, connections=None, headers=()):
+def wrk(url, args, paths=None, connections=None, headers=(), duration=None):
     with cycle_script(paths) as script:
-        command = wrk_command(url, args, script, connections=connections, headers=headers)
+        command = wrk_command(url, args, script, duration=duration, connections=connections, headers=headers)
         output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     return parse_wrk(output)
 
@@ -452,32 +464,34 @@ def write_round(result, args):
 
 
 def concurrent_round(result, args):
-    """Readers under wrk (an article, a tag and the home page, uncached) quiet, then while another process renames the
-    reader's tag there and back and runs each rename's job; the reader p99 of both."""
+    """Readers under wrk (an article, a tag and the home page, uncached) for a window quiet, then for as long a window
+    while another process renames the reader's tag there and back and runs each rename's job, from the window's
+    start to (at least) its end; the reader p99 of both. The same length: a longer window meets more of the machine's
+    own hiccups, and its p99 would be higher without any writer."""
     language = args.page_languages[0]
     pages = [row for row in result["rows"] if row["lang"] == language and row["page"] in ("article", "tag", "home") and row["url"]]
     paths = [row["url"] for row in pages]
     if not paths:
         return
+    window = max(CONCURRENT_WINDOW, args.duration)
     env = {**writer_environment(result), "REVIEW_PAGE_CACHE": "0"}  # pages rendered, the Django cache shared with the writer
     with gunicorn(env, args.workers) as base, cycle_script(paths) as script:
         warm_up(base, paths, rounds=2 * args.workers)
-        quiet = wrk(base + paths[0], args, paths)
+        quiet = wrk(base + paths[0], args, paths, duration=window)
         log(f"[{result['label']:>4}] readers, quiet          {quiet['rps']:8.1f} req/s  p99 {quiet['p99']:7.2f} ms")
-        writer = subprocess.Popen([PY, "-m", "bench.writes", "--concurrent", str(args.duration), "--skip-languages",
+        writer = subprocess.Popen([PY, "-m", "bench.writes", "--concurrent", str(window), "--skip-languages",
                                    ",".join(args.page_languages)], cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                   text=True)  # fmt: skip
         readers = None
         try:
             if writer.stdout.readline().strip() != "ready":
                 sys.exit(f"bench: the concurrent writer did not start ({writer.wait()})")
-            readers = subprocess.Popen(wrk_command(base + paths[0], args, script, duration=3600), stdout=subprocess.PIPE, text=True)
+            readers = subprocess.Popen(wrk_command(base + paths[0], args, script, duration=window), stdout=subprocess.PIPE, text=True)
             time.sleep(0.5)  # wrk's connections are open before the first rename
             writer.stdin.write("go\n")
             writer.stdin.flush()
-            output = writer.communicate(timeout=3600)[0]
-            readers.send_signal(signal.SIGINT)  # wrk stops and reports what it measured so far
-            during = parse_wrk(readers.communicate(timeout=60)[0])
+            during = parse_wrk(readers.communicate(timeout=window + 60)[0])
+            output = writer.communicate(timeout=3600)[0]  # it ends the cycle it is in
         finally:
             for process in (writer, readers):
                 if process and process.poll() is None:
@@ -486,7 +500,8 @@ def concurrent_round(result, args):
         if writer.returncode:
             sys.exit(f"bench: the concurrent writer failed ({writer.returncode})")
     facts = json.loads(output.splitlines()[-1])
-    result["concurrent"] = {"pages": [f"{row['page']} {row['lang']}" for row in pages], "quiet": quiet, "during": during, **facts}
+    result["concurrent"] = {"pages": [f"{row['page']} {row['lang']}" for row in pages], "quiet": quiet, "during": during,
+                            "window": window, **facts}  # fmt: skip
     log(f"[{result['label']:>4}] readers, tag renames    {during['rps']:8.1f} req/s  p99 {during['p99']:7.2f} ms  "
         f"({facts['cycles']} renames there and back in {facts['seconds']:.1f} s)")  # fmt: skip
 
@@ -728,9 +743,9 @@ def writes_section(results, args):
             f"### Concurrent writer ({L})",
             "",
             f"Readers: wrk (same settings) cycling through {', '.join(concurrent['pages'])}, uncached (page cache off, the Django "
-            f"cache in Redis shared with the writer), {args.duration} s quiet; then while another process renames the tag "
-            f"`{concurrent['tag']}` (the tag page's) and back, running each rename's job, until {args.duration} s have passed "
-            f"(at least once): {concurrent['cycles']}x there and back in {concurrent['seconds']:.1f} s"
+            f"cache in Redis shared with the writer), {concurrent['window']} s quiet; then {concurrent['window']} s while another "
+            f"process renames the tag `{concurrent['tag']}` (the tag page's) and back, running each rename's job, from the "
+            f"window's start to its end (at least once): {concurrent['cycles']}x there and back in {concurrent['seconds']:.1f} s"
             + (f" (rename {answer['p50']:.0f} ms, job {job['p50'] / 1000:.2f} s, p50)" if answer and job else
                f" (rename with its fan-out inside the call {answer['p50']:.0f} ms, p50)" if answer else "")
             + ".",

@@ -3,14 +3,21 @@
 `start_*` record a FanOut and queue the job once the change commits (the change itself answers at once);
 `run_fan_out` works through the pieces in piece order, a batch per transaction, recording how far it got, so a job
 that dies is resumed (`resume_fan_outs`, every minute) where it stopped and never starts again from the beginning.
+Between batches it rests (`rest`): `REVIEW_FAN_OUT_REST` times as long as the batch took, as long as the job still
+ends within `REVIEW_FAN_OUT_SECONDS` at its pace so far, so the readers' pages keep most of the machine while it runs.
+Pages show a change from its commit on (they are purged then); only what the job rewrites (the search words of a
+rename, a merge's moves, a new language's rows) waits, within that bound.
 A later change to the same subject supersedes an unfinished job: the new one does the work with the newest data.
 """
 
 from __future__ import annotations
 
+import math
+import time
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -81,9 +88,10 @@ def fan_out_of(instance: object) -> FanOut | None:
 
 def run_fan_out(fan_out_id: int, batch: int = BATCH, max_batches: int | None = None) -> FanOut | None:
     """Do (the rest of) a fan-out job, a batch of pieces per transaction, resuming after the last batch done; returns
-    it, finished unless `max_batches` stopped it first (None: it is gone)."""
-    batches = 0
+    it, finished unless `max_batches` stopped it first (None: it is gone). Between batches it rests (`rest`)."""
+    batches, started, worked, done = 0, time.monotonic(), 0.0, 0
     while True:
+        began = time.monotonic()
         with transaction.atomic():
             job = FanOut.objects.select_for_update().filter(pk=fan_out_id).first()
             if job is None or job.finished_at:
@@ -100,6 +108,19 @@ def run_fan_out(fan_out_id: int, batch: int = BATCH, max_batches: int | None = N
         batches += 1
         if job.finished_at or (max_batches is not None and batches >= max_batches):
             return job
+        took = time.monotonic() - began
+        worked, done = worked + took, done + len(ids)
+        left = max(0, job.total - job.done)
+        time.sleep(rest(took, worked / done * left, time.monotonic() - started, batches_left=math.ceil(left / batch)))
+
+
+def rest(took: float, work_left: float, elapsed: float, batches_left: int) -> float:
+    """Seconds to rest after a batch that took `took` (no transaction open), so readers keep most of the machine:
+    REVIEW_FAN_OUT_REST times the batch, as PostgreSQL's vacuum rests, but never so long that the rest of the job
+    (`work_left` seconds of work at the pace so far, in `batches_left` batches) would end later than
+    REVIEW_FAN_OUT_SECONDS after it began."""
+    slack = settings.REVIEW_FAN_OUT_SECONDS - elapsed - work_left
+    return max(0.0, min(settings.REVIEW_FAN_OUT_REST * took, slack / max(1, batches_left)))
 
 
 def _do(job: FanOut, piece_ids: list[int]) -> None:
@@ -112,9 +133,9 @@ def _do(job: FanOut, piece_ids: list[int]) -> None:
         search.refresh_shown(piece_ids)
     elif job.subject.startswith("t:"):  # a tag is on versions, not pieces: only the versions that carry it
         tagged = TaggedArticle.objects.filter(tag_id=int(job.subject[2:]), content_object__piece_id__in=piece_ids)
-        search.index_pieces(piece_ids, tagged.values_list("content_object_id", flat=True))
+        search.rewrite_names(piece_ids, tagged.values_list("content_object_id", flat=True))
     else:  # an author is on every version of their pieces
-        search.index_pieces(piece_ids)
+        search.rewrite_names(piece_ids)
 
 
 def _finish(job: FanOut, pieces: QuerySet[Any, int]) -> None:

@@ -185,6 +185,10 @@ REVIEW_TRANSLATORS_CAN_PUBLISH = False
 # The page cache (delivery/pagecache.py): anonymous reader pages, purged exactly by change events.
 REVIEW_PAGE_CACHE = os.environ.get("REVIEW_PAGE_CACHE", "1") == "1"
 REVIEW_PAGE_CACHE_SECONDS = 3600  # a backstop: change events make pages stale at once
+# A fan-out job (articles/services/fanout.py) rests this many times as long as each batch took, so readers keep most
+# of the machine, as long as it still ends within REVIEW_FAN_OUT_SECONDS (a bigger job rests less, a huge one not).
+REVIEW_FAN_OUT_REST = float(os.environ.get("REVIEW_FAN_OUT_REST", "4"))
+REVIEW_FAN_OUT_SECONDS = float(os.environ.get("REVIEW_FAN_OUT_SECONDS", "20"))
 # Sitemaps change with every publication anywhere and only crawlers read them: served fresh.
 # Seconds to spare between processes' clocks: a page whose render began this soon after a purge is not reused.
 REVIEW_PAGE_CACHE_CLOCK_SKEW = float(os.environ.get("REVIEW_PAGE_CACHE_CLOCK_SKEW", "0.1"))

@@ -17,5 +17,6 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Tests that are not about the page cache read what they just wrote; tests/delivery turn it on.
 REVIEW_PAGE_CACHE = False
+REVIEW_FAN_OUT_REST = 0.0  # jobs run straight through (tests/articles/test_jobs.py shows the rest)
 # One machine, one clock: a page rendered right after a purge may be reused (the page cache tests ask for a hit).
 REVIEW_PAGE_CACHE_CLOCK_SKEW = 0.0

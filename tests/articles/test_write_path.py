@@ -151,6 +151,39 @@ def test_a_fan_out_job_that_dies_resumes_after_its_last_batch(make_article, djan
     assert job.finished_at and job.done == 3, "it went on after the first piece, and did none twice"
 
 
+def test_a_fan_out_job_rests_between_batches_within_its_time_bound(make_article, settings, monkeypatch, django_capture_on_commit_callbacks):
+    """Readers keep most of the machine: after each full batch the job rests REVIEW_FAN_OUT_REST times as long as the
+    batch took, unless that would end it later than REVIEW_FAN_OUT_SECONDS after it began."""
+    from articles.services import fanout
+
+    for n in range(4):
+        make_article(title=f"Restful {n}", tags=["Baltic"])
+    rests = []
+    monkeypatch.setattr(fanout.time, "sleep", rests.append)  # the clock is the library's: what matters is what is asked of it
+
+    def rename(name, **limits):
+        for setting, value in limits.items():
+            setattr(settings, setting, value)
+        tag = Tag.objects.get(pk=Tag.objects.get(slug="baltic").pk)
+        tag.name = name
+        with django_capture_on_commit_callbacks(execute=False):
+            services.save_taxonomy(instance=tag, by=None)
+        rests.clear()
+        assert services.run_fan_out(FanOut.objects.filter(finished_at__isnull=True).get().pk, batch=1).finished_at
+        return list(rests)
+
+    unbounded = rename("Baltic Sea", REVIEW_FAN_OUT_REST=3.0, REVIEW_FAN_OUT_SECONDS=3600.0)
+    # Four full batches of one piece, then an empty one that ends it: a rest after each full one.
+    assert len(unbounded) == 4 and all(rest > 0 for rest in unbounded)
+    assert rename("Baltic", REVIEW_FAN_OUT_REST=3.0, REVIEW_FAN_OUT_SECONDS=0.0) == [0.0] * 4, "no time left: no rest"
+    assert rename("Baltic Sea", REVIEW_FAN_OUT_REST=0.0, REVIEW_FAN_OUT_SECONDS=3600.0) == [0.0] * 4
+    assert integrity.search_drift() == (set(), set())
+    settings.REVIEW_FAN_OUT_REST, settings.REVIEW_FAN_OUT_SECONDS = 3.0, 20.0
+    assert fanout.rest(0.2, work_left=1.0, elapsed=0.0, batches_left=5) == pytest.approx(0.6)  # 3 x the batch
+    assert fanout.rest(0.2, work_left=12.0, elapsed=8.0, batches_left=4) == 0.0  # the 20 s all taken: none spare
+    assert fanout.rest(1.0, work_left=4.0, elapsed=10.0, batches_left=4) == pytest.approx(1.5)  # 6 s spare over 4
+
+
 def test_a_second_rename_supersedes_an_unfinished_job(make_article, author, django_capture_on_commit_callbacks):
     make_article(authors=[author])
     for name in ("Ada Writer-Smith", "Ada Smith"):
