@@ -24,7 +24,8 @@ process listens to (review.cache.News), and a copy verified since the last news 
 (a poll of the process's own socket); a lost subscription is news too, and until it is back the counter is read.
 `FastHits` does that in front of Django (review/wsgi.py), before a request object, a signal or a middleware runs;
 the middleware does the same for what reaches it (conditional requests, the test client). A lost counter (the cache
-cleared or evicted) starts again at a random value: no copy is trusted.
+cleared or evicted) starts again at a random value: no copy checked against it is trusted. (A copy checked against
+the news needs no counter: whatever changes a page is announced, and a cleared cache changes no page.)
 
 Bypassed: anything but GET and HEAD, the admin, media and static files, and every request from staff (the
 signed marker of delivery.staff: a forged session or CSRF cookie is a reader's) or with credentials; those reader
