@@ -74,17 +74,10 @@ def plain_text(markup):
 
 def index_pieces(piece_ids, version_ids=None, using=None):
     """Rewrite the documents of these pieces' versions (only `version_ids` of them, when given)."""
-    piece_ids = [pk for pk in piece_ids if pk]
-    if not piece_ids:
+    piece_ids, found = _versions_where(piece_ids, version_ids)
+    if found is None:
         return
-    conn = _connection(using)
-    where, params = "a.piece_id IN ({})".format(", ".join(["%s"] * len(piece_ids))), list(piece_ids)
-    if version_ids is not None:
-        version_ids = list(version_ids)
-        if not version_ids:
-            return
-        where += " AND a.id IN ({})".format(", ".join(["%s"] * len(version_ids)))
-        params += version_ids
+    conn, (where, params) = _connection(using), found
     _write(conn, where, params)
     if version_ids is not None:  # the pieces' other versions: where they are shown may have changed too
         _refresh_shown(conn, f"a.piece_id IN ({', '.join(['%s'] * len(piece_ids))}) AND NOT ({where})", [*piece_ids, *params])
@@ -98,14 +91,10 @@ def rewrite_names(piece_ids, version_ids=None, using=None):
     if conn.vendor != "postgresql":
         index_pieces(piece_ids, version_ids, using)
         return
-    piece_ids = [pk for pk in piece_ids if pk]
-    where, params = "a.piece_id IN ({})".format(", ".join(["%s"] * len(piece_ids))), list(piece_ids)
-    if version_ids is not None:
-        version_ids = list(version_ids)
-        where += " AND a.id IN ({})".format(", ".join(["%s"] * len(version_ids)))
-        params += version_ids
-    if not piece_ids or version_ids == []:
+    _piece_ids, found = _versions_where(piece_ids, version_ids)
+    if found is None:
         return
+    where, params = found
     names = NAMES_SQL.format(config="s.config::regconfig")
     with conn.cursor() as cursor:
         cursor.execute(
@@ -113,6 +102,20 @@ def rewrite_names(piece_ids, version_ids=None, using=None):
             FROM articles_article a WHERE s.version_id = a.id AND ({where})""",
             params,
         )
+
+
+def _versions_where(piece_ids, version_ids):
+    """The pieces (falsy ids dropped) and the SQL condition on their versions `a` (only `version_ids`, when given),
+    with its parameters; None for the condition when it matches nothing."""
+    piece_ids = [pk for pk in piece_ids if pk]
+    version_ids = None if version_ids is None else list(version_ids)
+    if not piece_ids or version_ids == []:
+        return piece_ids, None
+    where, params = "a.piece_id IN ({})".format(", ".join(["%s"] * len(piece_ids))), list(piece_ids)
+    if version_ids is not None:
+        where += " AND a.id IN ({})".format(", ".join(["%s"] * len(version_ids)))
+        params += version_ids
+    return piece_ids, (where, params)
 
 
 def refresh_shown(piece_ids, using=None):
