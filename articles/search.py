@@ -4,9 +4,14 @@ A search in language L returns rows of L's listing index (facet "all", visible n
 matches: the fallback rule applies, and what a listing would not show — a draft, a scheduled or a
 deleted version — is never found, whatever its document says.
 
-PostgreSQL: `SearchDocument.document` is a tsvector (title A; standfirst B; body C; tags and authors D, last)
-made with the version language's configuration from `REVIEW_SEARCH_CONFIGS`, in the accent-blind
-copy the migration makes (`review_<name>`). Each document also carries where the listing index shows
+PostgreSQL: `SearchDocument.document` is a tsvector (title A; standfirst B; body C) made with the version language's
+configuration from `REVIEW_SEARCH_CONFIGS`, in the accent-blind copy the migration makes (`review_<name>`), and, in
+weight D, a reference to each of the version's tags and authors (`'#t<id>'`, `'#a<id>'`: no parser makes a lexeme
+with `#`, so no word is ever read as one). Their names are not in the documents: each of the reader's words is matched
+against the names of the tags and authors the language can show as the query is made (`Results._words`), and the
+query asks for the word *or* a reference to one whose name holds it. So a word of the body and a word of a tag's name
+still find a piece together, and renaming a tag or an author rewrites no document: it is found by its new name from
+the rename's commit on. Each document also carries where the listing index shows
 its version (`shown_in`: the languages of its "all" rows; `handover`: {language: the moment a
 scheduled local version takes over}), its `published_at`, section and kind, copied from the listing
 rows whenever they are rebuilt. One GIN index on (shown_in, document) then answers "documents shown
@@ -16,16 +21,17 @@ title, standfirst, tags or authors, then the rest; newest first within a tier. T
 on the title part (`ts_filter(document, '{a}')`) and the lead part (`'{a,b,d}'`), give the first two
 tiers as sets of rows, so ranking reads no vector at all and the table stays narrow (the listing
 columns and the document, which a piece's body makes long enough to live out of line in TOAST): the
-pages one query visits stay few and cached. The names come last so that a tag's or an author's rename rewrites them
-alone (`rewrite_names`): the rest of the document is kept as it is, word positions included, exactly what a full
-rewrite would make, without reading the body again. The reader's words go through `websearch_to_tsquery` (quotes, `or`, `-word`), never raw
+pages one query visits stay few and cached.
+The reader's words go through `websearch_to_tsquery` (quotes, `or`, `-word`), never raw
 tsquery syntax; snippets come from `ts_headline`. SQLite: an FTS5 table with the Porter stemmer
 (English) and diacritics removed, joined to L's listing rows; the reader's words are quoted as FTS5
-strings, with the same quotes, `or` and `-word`.
+strings, with the same quotes, `or` and `-word`. Its documents hold the tags' and authors' names themselves, so a
+rename's background job writes them again there (`names_in_documents`).
 
 Everything here is raw SQL on the tables, so the migration can build the index with it too.
 """
 
+import hashlib
 import html
 import re
 import unicodedata
@@ -47,15 +53,18 @@ UNSAFE = {"Cc", "Cf", "Co", "Cs", "Cn"}  # control, format, private use, surroga
 PLAIN_SQL = (
     "replace(replace(replace(replace(regexp_replace({col}, '<[^>]*>', ' ', 'g'), '&nbsp;', ' '), '&lt;', '<'), '&gt;', '>'), '&amp;', '&')"
 )
-# Tag and author names of a version, in SQL (both databases; `agg` is string_agg or group_concat). On PostgreSQL in
-# name order, so a document's word positions never depend on the order rows happen to be stored in.
+# Tag and author names of a version `a`, in SQL (SQLite's documents).
 EXTRA_SQL = (
-    "coalesce((SELECT {agg}(t.name, ' '{tag_order}) FROM articles_taggedarticle ta JOIN articles_tag t ON t.id = ta.tag_id "
-    "WHERE ta.content_object_id = a.id), '') || ' ' || coalesce((SELECT {agg}(au.name, ' '{author_order}) FROM articles_piece_authors pa "
+    "coalesce((SELECT group_concat(t.name, ' ') FROM articles_taggedarticle ta JOIN articles_tag t ON t.id = ta.tag_id "
+    "WHERE ta.content_object_id = a.id), '') || ' ' || coalesce((SELECT group_concat(au.name, ' ') FROM articles_piece_authors pa "
     "JOIN articles_author au ON au.id = pa.author_id WHERE pa.piece_id = a.piece_id), '')"
 )
-PG_EXTRA_SQL = EXTRA_SQL.format(agg="string_agg", tag_order=" ORDER BY t.name", author_order=" ORDER BY au.name")
-NAMES_SQL = f"setweight(to_tsvector({{config}}, {PG_EXTRA_SQL}), 'D')"  # a version `a`'s tags and authors, the document's end
+# A version `a`'s references to its tags and authors in weight D, in SQL (PostgreSQL's documents): '#t12':1 '#a3':1.
+REFS_SQL = (
+    "setweight(coalesce((SELECT string_agg(r.ref, ' ') FROM (SELECT '''#t' || ta.tag_id || ''':1' AS ref "
+    "FROM articles_taggedarticle ta WHERE ta.content_object_id = a.id UNION ALL SELECT '''#a' || pa.author_id || ''':1' "
+    "FROM articles_piece_authors pa WHERE pa.piece_id = a.piece_id) r), '')::tsvector, 'D')"
+)
 
 
 def config_for(language):
@@ -83,25 +92,10 @@ def index_pieces(piece_ids, version_ids=None, using=None):
         _refresh_shown(conn, f"a.piece_id IN ({', '.join(['%s'] * len(piece_ids))}) AND NOT ({where})", [*piece_ids, *params])
 
 
-def rewrite_names(piece_ids, version_ids=None, using=None):
-    """After a tag or an author was renamed: the names part of these pieces' versions' documents (only `version_ids`
-    of them, when given), the rest kept (PostgreSQL: what a full rewrite would make, at a fraction of its cost: the
-    body is not read; SQLite rewrites the documents)."""
-    conn = _connection(using)
-    if conn.vendor != "postgresql":
-        index_pieces(piece_ids, version_ids, using)
-        return
-    _piece_ids, found = _versions_where(piece_ids, version_ids)
-    if found is None:
-        return
-    where, params = found
-    names = NAMES_SQL.format(config="s.config::regconfig")
-    with conn.cursor() as cursor:
-        cursor.execute(
-            f"""UPDATE articles_searchdocument s SET document = ts_filter(s.document, '{{a,b,c}}') || {names}
-            FROM articles_article a WHERE s.version_id = a.id AND ({where})""",
-            params,
-        )
+def names_in_documents(using=None):
+    """Whether the documents hold the tags' and authors' names (SQLite), so that a rename must write them again; on
+    PostgreSQL they refer to them by id, and a rename changes no document."""
+    return _connection(using).vendor != "postgresql"
 
 
 def _versions_where(piece_ids, version_ids):
@@ -149,9 +143,11 @@ def rebuild_all(using=None):
     """Rewrite every document (after the configurations changed, or for generated data).
 
     On PostgreSQL the GIN index is dropped and built again afterwards, in the same transaction:
-    building it once from all documents is many times faster than growing it row by row.
+    building it once from all documents is many times faster than growing it row by row. The names' words
+    (`build_name_words`) are made again first.
     """
     conn = _connection(using)
+    build_name_words(using)
     with transaction.atomic(using=conn.alias), conn.cursor() as cursor:
         cursor.execute("DELETE FROM articles_searchdocument")
         if conn.vendor == "sqlite":
@@ -170,6 +166,39 @@ def rebuild_all(using=None):
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
+def build_name_words(using=None):
+    """PostgreSQL: every tag's and author's name as search words, in a stored generated column `search_words` that
+    PostgreSQL keeps right on every write, whatever writes the row: a tag's in its language's configuration, an
+    author's as written (`review_simple`). Made again here from the configured languages (a short transaction of
+    its own: it locks the two small tables while it rewrites them), unless they are already made so (a comment on the
+    column records what from). Search matches the reader's words against it."""
+    conn = _connection(using)
+    if conn.vendor != "postgresql":
+        return
+    case = "CASE language {} ELSE 'review_simple'::regconfig END".format(
+        " ".join(f"WHEN {_literal(code)} THEN {_literal(config_for(code))}::regconfig" for code, _name in settings.LANGUAGES)
+    )
+    columns = {"articles_tag": case, "articles_author": "'review_simple'::regconfig"}
+    made = hashlib.sha256(repr(sorted(columns.items())).encode()).hexdigest()[:16]  # what the columns are made of
+    with transaction.atomic(using=conn.alias), conn.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_attribute WHERE attrelid = ANY(%s::regclass[]) AND attname = 'search_words' "
+            "AND col_description(attrelid, attnum) = %s",
+            [list(columns), made],
+        )
+        if cursor.fetchone()[0] == len(columns):
+            return  # as the settings make them: nothing to do (and no lock taken, inside a caller's transaction too)
+        for table, config in columns.items():
+            cursor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_words")
+            cursor.execute(f"ALTER TABLE {table} ADD COLUMN search_words tsvector GENERATED ALWAYS AS (to_tsvector({config}, name)) STORED")
+            cursor.execute(f"COMMENT ON COLUMN {table}.search_words IS {_literal(made)}")
+
+
+def _literal(text):
+    """A SQL string literal (DDL takes no parameters); the values are settings: language codes and configurations."""
+    return "'" + str(text).replace("'", "''") + "'"
+
+
 def forget_orphans(using=None):
     """SQLite: drop FTS rows whose document is gone (the test runner's flush empties only Django's tables)."""
     conn = _connection(using)
@@ -184,10 +213,10 @@ def _connection(using):
     return connections[using] if using else connection
 
 
-def _config_case():
-    """SQL CASE giving a version's configuration from its language (`simple` for languages not configured)."""
+def _config_case(column="a.language"):
+    """SQL CASE giving the configuration of a language `column` (`simple` for languages not configured)."""
     codes = [code for code, _name in settings.LANGUAGES]
-    return "CASE a.language " + " ".join(["WHEN %s THEN %s"] * len(codes)) + " ELSE 'review_simple' END", [
+    return f"CASE {column} " + " ".join(["WHEN %s THEN %s"] * len(codes)) + " ELSE 'review_simple' END", [
         value for code in codes for value in (code, config_for(code))
     ]
 
@@ -198,7 +227,7 @@ def _write(conn, where, params):
             case, case_params = _config_case()
             document = (
                 "setweight(to_tsvector(c.config, a.title), 'A') || setweight(to_tsvector(c.config, a.standfirst), 'B')"
-                f" || setweight(to_tsvector(c.config, {PLAIN_SQL.format(col='a.body')}), 'C') || {NAMES_SQL.format(config='c.config')}"
+                f" || setweight(to_tsvector(c.config, {PLAIN_SQL.format(col='a.body')}), 'C') || {REFS_SQL}"
             )
             cursor.execute(
                 f"""INSERT INTO articles_searchdocument
@@ -216,8 +245,7 @@ def _write(conn, where, params):
                 [*case_params, *params],
             )
             return
-        extra = EXTRA_SQL.format(agg="group_concat", tag_order="", author_order="")
-        cursor.execute(f"SELECT a.id, a.language, a.title, a.standfirst, a.body, {extra} FROM articles_article a WHERE {where}", params)
+        cursor.execute(f"SELECT a.id, a.language, a.title, a.standfirst, a.body, {EXTRA_SQL} FROM articles_article a WHERE {where}", params)
         rows = cursor.fetchall()
         ids = [row[0] for row in rows]
         for start in range(0, len(ids), 500):
@@ -338,6 +366,7 @@ class Results:
         self.window = window
         self.pages = {}  # (offset, limit): version ids
         self.total = 0 if self.empty else None
+        self.words = None  # PostgreSQL: the tsquery, made once (`_words`)
 
     def count(self):
         if self.total is None and self.window:
@@ -378,14 +407,11 @@ class Results:
         """SQL (and parameters) of the matching listing rows' version ids; `ranked`: best first, each with the number of
         matches: every word in the title, then every word in the lead, then the rest; newest first within each."""
         if self.vendor == "postgresql":
-            # One GIN scan finds the documents shown in this language whose words match the reader's words as read
-            # by any configuration the language's listing can show: the readings are joined into one tsquery
-            # ('attack' | 'attaqu'), which PostgreSQL folds to a constant when planning, so the planner weighs one
-            # index condition, not a chain of ORs it may prefer to check row by row. Time and filters are checked
-            # on the matching rows only. The tiers are two more GIN scans (title, lead), each a set of ids.
-            configs = configs_shown(self.language)
-            words = "(" + " || ".join(["websearch_to_tsquery(%s::regconfig, %s)"] * len(configs)) + ")"
-            readings = [value for config in configs for value in (config, self.query)]
+            # One GIN scan finds the documents shown in this language that match the reader's words (`_words`: one
+            # tsquery, which PostgreSQL folds to a constant when planning, so the planner weighs one index
+            # condition, not a chain of ORs it may prefer to check row by row). Time and filters are checked on the
+            # matching rows only. The tiers are two more GIN scans (title, lead), each a set of ids.
+            words, readings = self._words()
 
             def tier(part):
                 return (
@@ -409,6 +435,58 @@ class Results:
         if ranked:  # bm25() only works where FTS5 computes it, not beside a window function: scored first, then counted
             sql = f"SELECT version_id, count(*) OVER () FROM ({sql}) ORDER BY score, published_at DESC, version_id DESC"
         return sql, [self.fts, self.language, ALL, *shown_params]
+
+    def _words(self):
+        """PostgreSQL: the reader's words as one tsquery, in SQL with its parameters: each word (or quoted phrase) as
+        any configuration the language's listing can show reads it ('attack' | 'attaqu'), or a reference to a tag
+        or an author whose name holds it ('#t12', '#a3'), as the names are now; the words together as the reader
+        joined them (and, or, not). Names are matched in one query for every word of the search (`_named`)."""
+        if self.words is None:
+            groups, negatives = terms(self.query)
+            configs = configs_shown(self.language)
+            alternatives = sorted({text for group in groups for text in group} | set(negatives))
+            named = self._named(alternatives)
+            params = []
+
+            def reading(text):
+                params.extend(value for config in configs for value in (config, _as_written(text)))
+                parts = ["websearch_to_tsquery(%s::regconfig, %s)"] * len(configs)
+                if named.get(text):
+                    parts.append("%s::tsquery")
+                    params.append(" | ".join(f"'{ref}'" for ref in named[text]))
+                return "(" + " || ".join(parts) + ")"
+
+            sql = " && ".join("(" + " || ".join(reading(text) for text in group) + ")" for group in groups)
+            if negatives:
+                sql += " && !!(" + " || ".join(reading(text) for text in negatives) + ")"
+            self.words = (f"({sql})", params)
+        return self.words
+
+    def _named(self, texts):
+        """{word or phrase: the references ('#t12', '#a3') of the tags and authors whose names hold it}: the tags of
+        the languages this listing can show, each read in its language's configuration, and every author, whose
+        name is read as it is written (`review_simple`: no stemming, accents ignored)."""
+        if not texts:
+            return {}
+        languages = languages_shown(self.language)
+        words = ", ".join(["(%s, %s)"] * len(texts))
+        quoted = [value for n, text in enumerate(texts) for value in (n, _as_written(text))]
+        configs = ", ".join(["(%s, %s)"] * len(languages))
+        with connection.cursor() as cursor:
+            cursor.execute(  # each reading made once (MATERIALIZED), not once per name it is checked against
+                f"""WITH w(n, words) AS (VALUES {words}), q AS MATERIALIZED (
+                    SELECT w.n, l.language, websearch_to_tsquery(l.config::regconfig, w.words) AS query
+                    FROM w CROSS JOIN (VALUES {configs}) AS l(language, config)
+                    UNION ALL SELECT w.n, NULL, websearch_to_tsquery('review_simple', w.words) FROM w)
+                SELECT q.n, '#t' || t.id FROM q JOIN articles_tag t ON t.language = q.language AND t.search_words @@ q.query
+                UNION SELECT q.n, '#a' || au.id FROM q JOIN articles_author au ON q.language IS NULL AND au.search_words @@ q.query
+                ORDER BY 1, 2""",
+                [*quoted, *(value for code in languages for value in (code, config_for(code)))],
+            )
+            found = {}
+            for n, ref in cursor.fetchall():
+                found.setdefault(texts[n], []).append(ref)
+        return found
 
     def _shown(self, table, handover=False):
         """SQL condition (and parameters) on a listing row or a document (`table`) that the reader may see now,
@@ -468,6 +546,11 @@ class Results:
         return {pk: marked(text) for pk, text in found if text and MARK_START in text}
 
 
+def _as_written(text):
+    """One of the reader's terms (`terms`) as websearch_to_tsquery reads it: a phrase in quotes again."""
+    return f'"{text}"' if any(char.isspace() for char in text) else text
+
+
 def marked(text):
     """Escaped text with the database's match markers turned into <mark> (unpaired markers dropped)."""
     escaped = escape(text)
@@ -475,13 +558,17 @@ def marked(text):
     return mark_safe(escaped.replace(MARK_START, "").replace(MARK_END, ""))
 
 
-def configs_shown(language):
-    """The configurations of the versions language's listing can show: its own and its pieces' sources' languages."""
+def languages_shown(language):
+    """The languages of the versions language's listing can show: its own and its pieces' sources' languages."""
     from articles import selectors
     from articles.models import Piece
 
     def load():  # one pass over a small index (piece_source_language), however many versions there are
-        sources = Piece.objects.order_by().exclude(source_language="").values_list("source_language", flat=True).distinct()
-        return sorted({config_for(code) for code in sources})
+        return sorted(Piece.objects.order_by().exclude(source_language="").values_list("source_language", flat=True).distinct())
 
-    return sorted({config_for(language), *selectors.derived(("search-source-configs",), load)})
+    return sorted({language, *selectors.derived(("search-source-languages",), load)})
+
+
+def configs_shown(language):
+    """The configurations of the versions language's listing can show."""
+    return sorted({config_for(code) for code in languages_shown(language)})

@@ -80,7 +80,18 @@ class DemoSnapshot:
         for table in connection.introspection.table_names(cursor):
             if table.startswith((FTS_TABLE + "_", "sqlite_")):
                 continue  # SQLite's FTS5 table is filled through itself, never through its shadow tables
-            cursor.execute(f"SELECT *{', rowid' if table == FTS_TABLE else ''} FROM {quote(table)}")
+            generated = set()
+            if connection.vendor == "postgresql":  # PostgreSQL makes them (the names' search words): never laid in
+                cursor.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = %s AND is_generated = 'ALWAYS'", [table]
+                )
+                generated = {name for (name,) in cursor.fetchall()}
+            if generated:
+                described = connection.introspection.get_table_description(cursor, table)
+                names = [column.name for column in described if column.name not in generated]
+                cursor.execute(f"SELECT {', '.join(quote(name) for name in names)} FROM {quote(table)}")
+            else:
+                cursor.execute(f"SELECT *{', rowid' if table == FTS_TABLE else ''} FROM {quote(table)}")
             json_columns = [getattr(column, "type_code", None) in JSON_TYPES for column in cursor.description]
             found[table] = ([column[0] for column in cursor.description],
                             {tuple(JsonText.of(value, is_json) for value, is_json in zip(row, json_columns, strict=True))

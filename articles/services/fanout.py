@@ -56,8 +56,9 @@ def _start(kind: str, subject: str, label: str, target: int | None = None) -> Fa
 
 
 def start_search_words(*, facet: str, label: str) -> FanOut:
-    """After a tag or an author was renamed (`facet`: "t:<id>" or "a:<id>"): the pieces that show it are found by its
-    name, so their search documents are rewritten, in the background."""
+    """After a tag or an author was renamed (`facet`: "t:<id>" or "a:<id>"), where the search documents hold the
+    names (SQLite, `search.names_in_documents`): the pieces that show it are found by its name, so their documents
+    are rewritten, in the background. PostgreSQL's documents refer to it by id: nothing to rewrite."""
     return _start(FanOut.Kind.SEARCH_WORDS, facet, label)
 
 
@@ -133,9 +134,9 @@ def _do(job: FanOut, piece_ids: list[int]) -> None:
         search.refresh_shown(piece_ids)
     elif job.subject.startswith("t:"):  # a tag is on versions, not pieces: only the versions that carry it
         tagged = TaggedArticle.objects.filter(tag_id=int(job.subject[2:]), content_object__piece_id__in=piece_ids)
-        search.rewrite_names(piece_ids, tagged.values_list("content_object_id", flat=True))
+        search.index_pieces(piece_ids, tagged.values_list("content_object_id", flat=True))
     else:  # an author is on every version of their pieces
-        search.rewrite_names(piece_ids)
+        search.index_pieces(piece_ids)
 
 
 def _finish(job: FanOut, pieces: QuerySet[Any, int]) -> None:

@@ -65,10 +65,11 @@ def taxonomy_changed(
 ) -> ChangeEvent | None:
     """After a section, kind, tag or author (or one of its texts) was saved: events and caches, bounded whatever
     the number of pieces that show it. Pages read names as they render, so purging the key of the pages that show
-    it (`events.shows_key`) is one write; the search words of its pieces (a tag's or author's name) are rewritten
-    by a background job (services.fanout). `also`: URLs it had before (a changed slug's old pages). `chrome`: for a
-    section, the languages whose sections bar changed (None: it may have changed in every language). `words_changed`:
-    False when a tag's or author's name stayed as it was (its pieces' search words are still right)."""
+    it (`events.shows_key`) is one write; search finds a tag or an author by its name as it is at the query
+    (PostgreSQL), or, where the documents hold the names (SQLite), a background job rewrites its pieces' documents.
+    `also`: URLs it had before (a changed slug's old pages). `chrome`: for a section, the languages whose sections
+    bar changed (None: it may have changed in every language). `words_changed`: False when a tag's or author's name
+    stayed as it was (its pieces' search words are still right)."""
     from articles import taxonomy
     from articles.services import fanout
 
@@ -77,7 +78,7 @@ def taxonomy_changed(
     kind, facet = _event_and_facet(instance)
     if kind is None or facet is None:
         return None
-    if kind in (events.AUTHOR_CHANGED, events.TAG_CHANGED) and words_changed:
+    if kind in (events.AUTHOR_CHANGED, events.TAG_CHANGED) and words_changed and search.names_in_documents():
         fanout.start_search_words(facet=facet, label=str(instance))  # their names are words the pieces are found by
     shows = {events.shows_key(facet[0], instance.pk)}
     return events.emit(kind, _taxonomy_own_urls(instance) | _chrome(instance, chrome) | shows | set(also), extra={"facet": facet})

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import integrity, listing, services
+from articles import integrity, listing, search, services
 from articles.events import shows_key
 from articles.models import FanOut, ListingEntry, Piece, Status, Tag
 from tests.admin_client import AdminUser
@@ -117,8 +117,11 @@ def test_a_tag_rename_names_one_key_and_leaves_its_search_words_to_a_job(make_ar
     tag.name = "Littoral defence"
     with django_capture_on_commit_callbacks(execute=False) as queued:
         services.save_taxonomy(instance=tag, by=None)
-    job = FanOut.objects.get(subject=f"t:{tag.pk}")
-    assert (job.total, job.done, job.finished_at) == (4, 0, None), "the rename answers before its pieces are re-indexed"
+    job = FanOut.objects.filter(subject=f"t:{tag.pk}").first()
+    if not search.names_in_documents():  # PostgreSQL's documents refer to the tag: nothing to rewrite, no job
+        assert job is None
+    else:
+        assert (job.total, job.done, job.finished_at) == (4, 0, None), "the rename answers before its pieces are re-indexed"
 
     for callback in queued:
         callback()
@@ -126,22 +129,21 @@ def test_a_tag_rename_names_one_key_and_leaves_its_search_words_to_a_job(make_ar
     assert shows_key("t", tag.pk) in event.urls
     assert not {version.get_absolute_url() for version in versions} & event.urls, "no page is purged one by one"
     assert len(event.urls) <= 4, event.urls  # the key, and the tag's page and feeds
-    job.refresh_from_db()
-    assert job.finished_at and job.done == 4
+    if job is not None:
+        job.refresh_from_db()
+        assert job.finished_at and job.done == 4
+    assert integrity.search_drift() == (set(), set())
 
 
 def test_a_fan_out_job_that_dies_resumes_after_its_last_batch(make_article, django_capture_on_commit_callbacks):
     for n in range(3):
         make_article(title=f"By the author {n}", tags=["Baltic"])
-    tag = Tag.objects.get(name="Baltic")
-    tag.name = "Baltic Sea"
     with django_capture_on_commit_callbacks(execute=False):
-        services.save_taxonomy(instance=tag, by=None)
-    job = FanOut.objects.get(subject=f"t:{tag.pk}")
+        job = services.add_language_rows(language="de")
 
     services.run_fan_out(job.pk, batch=1, max_batches=1)  # one batch, then the worker dies
     job.refresh_from_db()
-    first = min(Piece.objects.filter(versions__tagged_items__tag=tag).values_list("pk", flat=True))
+    first = min(Piece.objects.values_list("pk", flat=True))
     assert (job.done, job.cursor, job.finished_at) == (1, first, None)
 
     assert services.resume_fan_outs() == 0, "a job that reported a moment ago is not resumed"
@@ -161,22 +163,20 @@ def test_a_fan_out_job_rests_between_batches_within_its_time_bound(make_article,
     rests = []
     monkeypatch.setattr(fanout.time, "sleep", rests.append)  # the clock is the library's: what matters is what is asked of it
 
-    def rename(name, **limits):
+    def build(**limits):  # a language's rows built again: a job on both databases
         for setting, value in limits.items():
             setattr(settings, setting, value)
-        tag = Tag.objects.get(pk=Tag.objects.get(slug="baltic").pk)
-        tag.name = name
         with django_capture_on_commit_callbacks(execute=False):
-            services.save_taxonomy(instance=tag, by=None)
+            services.add_language_rows(language="de")
         rests.clear()
         assert services.run_fan_out(FanOut.objects.filter(finished_at__isnull=True).get().pk, batch=1).finished_at
         return list(rests)
 
-    unbounded = rename("Baltic Sea", REVIEW_FAN_OUT_REST=3.0, REVIEW_FAN_OUT_SECONDS=3600.0)
+    unbounded = build(REVIEW_FAN_OUT_REST=3.0, REVIEW_FAN_OUT_SECONDS=3600.0)
     # Four full batches of one piece, then an empty one that ends it: a rest after each full one.
     assert len(unbounded) == 4 and all(rest > 0 for rest in unbounded)
-    assert rename("Baltic", REVIEW_FAN_OUT_REST=3.0, REVIEW_FAN_OUT_SECONDS=0.0) == [0.0] * 4, "no time left: no rest"
-    assert rename("Baltic Sea", REVIEW_FAN_OUT_REST=0.0, REVIEW_FAN_OUT_SECONDS=3600.0) == [0.0] * 4
+    assert build(REVIEW_FAN_OUT_REST=3.0, REVIEW_FAN_OUT_SECONDS=0.0) == [0.0] * 4, "no time left: no rest"
+    assert build(REVIEW_FAN_OUT_REST=0.0, REVIEW_FAN_OUT_SECONDS=3600.0) == [0.0] * 4
     assert integrity.search_drift() == (set(), set())
     settings.REVIEW_FAN_OUT_REST, settings.REVIEW_FAN_OUT_SECONDS = 3.0, 20.0
     assert fanout.rest(0.2, work_left=1.0, elapsed=0.0, batches_left=5) == pytest.approx(0.6)  # 3 x the batch
@@ -184,13 +184,12 @@ def test_a_fan_out_job_rests_between_batches_within_its_time_bound(make_article,
     assert fanout.rest(1.0, work_left=4.0, elapsed=10.0, batches_left=4) == pytest.approx(1.5)  # 6 s spare over 4
 
 
-def test_a_second_rename_supersedes_an_unfinished_job(make_article, author, django_capture_on_commit_callbacks):
+def test_a_second_job_for_one_subject_supersedes_an_unfinished_one(make_article, author, django_capture_on_commit_callbacks):
     make_article(authors=[author])
-    for name in ("Ada Writer-Smith", "Ada Smith"):
-        author.name = name
+    for _time in range(2):
         with django_capture_on_commit_callbacks(execute=False):
-            services.save_taxonomy(instance=author, by=None)
-    first, second = FanOut.objects.filter(subject=f"a:{author.pk}").order_by("pk")
+            services.add_language_rows(language="de")
+    first, second = FanOut.objects.filter(subject="de").order_by("pk")
     assert first.superseded and first.finished_at and not second.finished_at
     assert services.run_fan_out(first.pk).done == 0, "a superseded job does nothing more"
     assert services.run_fan_out(second.pk).finished_at
@@ -213,9 +212,12 @@ def test_the_editor_is_told_and_can_follow_the_progress(demo, django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):  # as the request's commit would
         saved = editor.client.post(f"/admin/articles/tag/{tag.pk}/change/", form, follow=True)
     assert saved.status_code == 200
+    text = saved.content.decode()
+    if not search.names_in_documents():  # PostgreSQL: nothing to do in the background, and nothing said
+        assert not FanOut.objects.exists() and "being updated in the background" not in text
+        return
     job = FanOut.objects.get(subject=f"t:{tag.pk}")
     assert job.finished_at and job.done == pieces  # the embedded default runs jobs at commit
-    text = saved.content.decode()
     assert "being updated in the background" in text and f"/admin/articles/fanout/{job.pk}/change/" in text
     progress = editor.get(f"/admin/articles/fanout/{job.pk}/change/").content.decode()
     assert f"Done: {pieces} piece{'' if pieces == 1 else 's'}." in progress and "Renamed in the admin" in progress
