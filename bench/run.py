@@ -21,8 +21,9 @@ rows where the services have it; p50/p95, SQL writes and rows touched, URLs purg
 back. A rename's background job (a `FanOut`, run with `services.run_fan_out`) is timed apart from its
 answer when the services have them; otherwise the answer holds the whole fan-out. Then the concurrent-
 writer round at the largest size: wrk on an article, a tag and the home page (uncached) quiet for 20 s, and again
-for 20 s while another process renames that tag and back with its jobs; the reader p99 of both. `--skip-writes`
-leaves the write rounds out.
+for 20 s while another process renames that tag and back with its jobs, three such pairs alternating; the median
+reader p99 of each side (one window's p99 swings with the host's vCPU stalls). `--skip-writes` leaves the write
+rounds out.
 
 It prints a Markdown table (also written to bench/results.md) and one summary line:
 
@@ -85,6 +86,7 @@ MAX_WRITE_GROWTH = 1.5  # p95 at the largest size over p95 at the smallest
 MAX_RENAME_MS = 300.0
 MAX_JOB_S = 30.0
 CONCURRENT_WINDOW = 20  # seconds of readers quiet, and as many during the tag renames
+CONCURRENT_PAIRS = 3  # quiet and during windows, alternating: the medians are compared
 WARM_UP_CLIENTS = 4  # at least the workers, so each one renders every page before it is measured
 MAX_P99_DURING = 2.0  # reader p99 during a tag rename's job over the quiet p99
 BENCH_REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")  # the cached pass's page cache, flushed first
@@ -464,10 +466,13 @@ def write_round(result, args):
 
 
 def concurrent_round(result, args):
-    """Readers under wrk (an article, a tag and the home page, uncached) for a window quiet, then for as long a window
-    while another process renames the reader's tag there and back and runs each rename's job, from the window's
-    start to (at least) its end; the reader p99 of both. The same length: a longer window meets more of the machine's
-    own hiccups, and its p99 would be higher without any writer."""
+    """Readers under wrk (an article, a tag and the home page, uncached), CONCURRENT_PAIRS times a window quiet, then as
+    long a window while another process renames the reader's tag there and back and runs each rename's job, from the
+    window's start to (at least) its end; the median p99 of the quiet windows and of the windows during the renames.
+    Windows of one length: a longer window meets more of the machine's own hiccups, and its p99 would be higher
+    without any writer. Several pairs, medians: on this virtual machine the host stops a vCPU for ~100 ms now and
+    then (steal time), and whether a 20 s window meets a few of those or a dozen moves its p99 between ~15 and ~100 ms
+    whatever Review does, so one pair alone says more about the host than about the writer."""
     language = args.page_languages[0]
     pages = [row for row in result["rows"] if row["lang"] == language and row["page"] in ("article", "tag", "home") and row["url"]]
     paths = [row["url"] for row in pages]
@@ -475,35 +480,55 @@ def concurrent_round(result, args):
         return
     window = max(CONCURRENT_WINDOW, args.duration)
     env = {**writer_environment(result), "REVIEW_PAGE_CACHE": "0"}  # pages rendered, the Django cache shared with the writer
+    quiets, durings, facts = [], [], []
     with gunicorn(env, args.workers) as base, cycle_script(paths) as script:
         warm_up(base, paths, rounds=2 * args.workers)
-        quiet = wrk(base + paths[0], args, paths, duration=window)
-        log(f"[{result['label']:>4}] readers, quiet          {quiet['rps']:8.1f} req/s  p99 {quiet['p99']:7.2f} ms")
-        writer = subprocess.Popen([PY, "-m", "bench.writes", "--concurrent", str(window), "--skip-languages",
-                                   ",".join(args.page_languages)], cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  text=True)  # fmt: skip
-        readers = None
-        try:
-            if writer.stdout.readline().strip() != "ready":
-                sys.exit(f"bench: the concurrent writer did not start ({writer.wait()})")
-            readers = subprocess.Popen(wrk_command(base + paths[0], args, script, duration=window), stdout=subprocess.PIPE, text=True)
-            time.sleep(0.5)  # wrk's connections are open before the first rename
-            writer.stdin.write("go\n")
-            writer.stdin.flush()
-            during = parse_wrk(readers.communicate(timeout=window + 60)[0])
-            output = writer.communicate(timeout=3600)[0]  # it ends the cycle it is in
-        finally:
-            for process in (writer, readers):
-                if process and process.poll() is None:
-                    process.kill()
-                    process.wait()
-        if writer.returncode:
-            sys.exit(f"bench: the concurrent writer failed ({writer.returncode})")
-    facts = json.loads(output.splitlines()[-1])
-    result["concurrent"] = {"pages": [f"{row['page']} {row['lang']}" for row in pages], "quiet": quiet, "during": during,
-                            "window": window, **facts}  # fmt: skip
-    log(f"[{result['label']:>4}] readers, tag renames    {during['rps']:8.1f} req/s  p99 {during['p99']:7.2f} ms  "
-        f"({facts['cycles']} renames there and back in {facts['seconds']:.1f} s)")  # fmt: skip
+        for _pair in range(CONCURRENT_PAIRS):
+            quiets.append(wrk(base + paths[0], args, paths, duration=window))
+            during, fact = renames_under_readers(base, paths, script, window, env, args)
+            durings.append(during)
+            facts.append(fact)
+            log(f"[{result['label']:>4}] readers, quiet {quiets[-1]['rps']:8.1f} req/s  p99 {quiets[-1]['p99']:7.2f} ms; "
+                f"tag renames {during['rps']:8.1f} req/s  p99 {during['p99']:7.2f} ms  "
+                f"({fact['cycles']} renames there and back in {fact['seconds']:.1f} s)")  # fmt: skip
+    result["concurrent"] = {"pages": [f"{row['page']} {row['lang']}" for row in pages], "quiet": median_window(quiets),
+                            "during": median_window(durings), "window": window, "pairs": len(quiets),
+                            "quiet_p99s": [run["p99"] for run in quiets], "during_p99s": [run["p99"] for run in durings],
+                            "tag": facts[0]["tag"], "cycles": sum(fact["cycles"] for fact in facts),
+                            "seconds": sum(fact["seconds"] for fact in facts), "ops": facts[-1]["ops"]}  # fmt: skip
+
+
+def renames_under_readers(base, paths, script, window, env, args):
+    """One window of readers while bench.writes renames the tag there and back with its jobs: (wrk's figures, the
+    writer's facts)."""
+    writer = subprocess.Popen([PY, "-m", "bench.writes", "--concurrent", str(window), "--skip-languages",
+                               ",".join(args.page_languages)], cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              text=True)  # fmt: skip
+    readers = None
+    try:
+        if writer.stdout.readline().strip() != "ready":
+            sys.exit(f"bench: the concurrent writer did not start ({writer.wait()})")
+        readers = subprocess.Popen(wrk_command(base + paths[0], args, script, duration=window), stdout=subprocess.PIPE, text=True)
+        time.sleep(0.5)  # wrk's connections are open before the first rename
+        writer.stdin.write("go\n")
+        writer.stdin.flush()
+        during = parse_wrk(readers.communicate(timeout=window + 60)[0])
+        output = writer.communicate(timeout=3600)[0]  # it ends the cycle it is in
+    finally:
+        for process in (writer, readers):
+            if process and process.poll() is None:
+                process.kill()
+                process.wait()
+    if writer.returncode:
+        sys.exit(f"bench: the concurrent writer failed ({writer.returncode})")
+    return during, json.loads(output.splitlines()[-1])
+
+
+def median_window(runs):
+    """The medians of several wrk windows' figures (non-2xx responses: their sum)."""
+    middle = {key: statistics.median(run[key] for run in runs) for key in ("rps", "p50", "p99")}
+    p95s = [run["p95"] for run in runs if run["p95"] is not None]
+    return {**middle, "p95": statistics.median(p95s) if p95s else None, "non2xx": sum(run["non2xx"] for run in runs)}
 
 
 # Report ----------------------------------------------------------------------------------------
@@ -743,9 +768,12 @@ def writes_section(results, args):
             f"### Concurrent writer ({L})",
             "",
             f"Readers: wrk (same settings) cycling through {', '.join(concurrent['pages'])}, uncached (page cache off, the Django "
-            f"cache in Redis shared with the writer), {concurrent['window']} s quiet; then {concurrent['window']} s while another "
+            f"cache in Redis shared with the writer), {concurrent['window']} s quiet, then {concurrent['window']} s while another "
             f"process renames the tag `{concurrent['tag']}` (the tag page's) and back, running each rename's job, from the "
-            f"window's start to its end (at least once): {concurrent['cycles']}x there and back in {concurrent['seconds']:.1f} s"
+            f"window's start to its end (at least once); {concurrent['pairs']} such pairs, alternating, and the medians of "
+            f"each side below (p99 of each window, quiet: {', '.join(f'{v:.1f}' for v in concurrent['quiet_p99s'])} ms; "
+            f"during: {', '.join(f'{v:.1f}' for v in concurrent['during_p99s'])} ms). "
+            f"{concurrent['cycles']}x there and back in {concurrent['seconds']:.1f} s in all"
             + (f" (rename {answer['p50']:.0f} ms, job {job['p50'] / 1000:.2f} s, p50)" if answer and job else
                f" (rename with its fan-out inside the call {answer['p50']:.0f} ms, p50)" if answer else "")
             + ".",
