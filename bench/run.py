@@ -775,6 +775,7 @@ def writes_section(results, args):
             f"during: {', '.join(f'{v:.1f}' for v in concurrent['during_p99s'])} ms). "
             f"{concurrent['cycles']}x there and back in {concurrent['seconds']:.1f} s in all"
             + (f" (rename {answer['p50']:.0f} ms, job {job['p50'] / 1000:.2f} s, p50)" if answer and job else
+               f" (rename {answer['p50']:.0f} ms p50, no job: nothing to rewrite)" if answer and fan_out else
                f" (rename with its fan-out inside the call {answer['p50']:.0f} ms, p50)" if answer else "")
             + ".",
             "",
@@ -795,7 +796,10 @@ def writes_section(results, args):
         return f"{ops[name]['p95'] / scale:{spec}} {unit}" if name in ops else "n/a"
 
     tag = f"tag rename {p95('rename a tag')}"
-    tag += f" + job {p95('rename a tag: its job', 1000, 's', '.1f')}" if "rename a tag: its job" in ops else " (synchronous, no job)"
+    if "rename a tag: its job" in ops:
+        tag += f" + job {p95('rename a tag: its job', 1000, 's', '.1f')}"
+    else:
+        tag += " (no job: nothing to rewrite)" if fan_out else " (synchronous, no job)"
     draft = p95("save a draft's title")
     text = f"draft save p95 {draft}, publish p95 {p95('publish the pending changes')}, {tag}"
     text += f", reader p99 during job {ratio:.2f}x of quiet" if ratio is not None else ", reader p99 during job n/a"
