@@ -1,13 +1,15 @@
-"""XLIFF 2 and PO exchange with translation agencies, written and read by translate-toolkit.
+"""XLIFF 2 and PO exchange with translation agencies: XLIFF written and read here (desk.xliff, valid against the
+OASIS core schema, inline markup as codes), PO by translate-toolkit.
 
-A file holds one target language and one or more pieces. Each segment of a piece (title,
-standfirst, each body block with its inline markup, each image's caption and alt text) is one unit
-whose id names the piece, the source revision the file was made from and the segment:
-``p12-r5-body.3``. Importing checks the whole file first (its size, that it declares no DTD or
-entities, its structure, the language and every piece against the person's rights and the
-source's history) and only then writes, through the services, one draft per piece: created if
-missing, marked current only against the revision the file records, and only when every unit
-is translated.
+A file holds one target language and one or more pieces. Each segment of a piece (title, standfirst, each body
+block with its inline markup, each body figure's alt text, each image's caption and alt text) is one unit whose id
+names the piece, the source revision the file was made from, the translation's own revision when it was made (0:
+none yet) and the segment: ``p12-r5-t3-body.3``. Importing checks the whole file first (its size, that it declares
+no DTD or entities, its structure, the language, every piece against the person's rights, the source's history and
+the translation's revision (a file made before the translation last changed is refused), and every translated
+segment against its source (desk.qa: tags, links, numbers)) and only then writes, through the services, one draft
+per piece: created if missing, its body laid into the source's own structure (figures kept), marked current only
+against the revision the file records, and only when every unit is translated.
 """
 
 import codecs
@@ -26,9 +28,13 @@ from articles.errors import NotAllowed, RuleBroken
 from articles.languages import language_codes, language_info
 from articles.models import PieceVersion
 from articles.sanitize import sanitize_html
-from articles.segments import build_body, segments
+from articles.segments import rebuild_body, segments
+from desk import qa, xliff
+from desk.states import segment_label
 
-UNIT_ID = re.compile(r"^p(\d{1,12})-r(\d{1,9})-(title|standfirst|body\.\d{1,5}|image\.\d{1,4}\.(?:caption|alt))$")
+UNIT_ID = re.compile(
+    r"^p(\d{1,12})-r(\d{1,9})(?:-t(\d{1,9}))?-(title|standfirst|body\.\d{1,5}|figure\.\d{1,4}\.alt|image\.\d{1,4}\.(?:caption|alt))$"
+)
 XLIFF, PO = "xliff", "po"
 FORMATS = {XLIFF: ("xlf", "application/xliff+xml"), PO: ("po", "text/x-gettext-translation")}
 
@@ -37,8 +43,9 @@ def _limit():
     return getattr(settings, "REVIEW_EXCHANGE_MAX_BYTES", 5 * 2**20)
 
 
-def unit_id(source, key):
-    return f"p{source.piece_id}-r{source.content_revision}-{key}"
+def unit_id(source, key, translation=None):
+    """A unit's id: the piece, the source's revision, the translation's own revision (0: none yet) and the segment."""
+    return f"p{source.piece_id}-r{source.content_revision}-t{translation.content_revision if translation else 0}-{key}"
 
 
 # Export ---------------------------------------------------------------------------------------------
@@ -49,7 +56,7 @@ def export(*, sources, language, by, fmt):
 
     Every source must be readable by `by`, who must work in `language`; all must share one source language.
     """
-    from translate.storage import po, xliff2
+    from translate.storage import po
 
     if fmt not in FORMATS:
         raise RuleBroken(_("Choose XLIFF 2 or PO."))
@@ -71,40 +78,31 @@ def export(*, sources, language, by, fmt):
         raise RuleBroken(_("The pieces are written in that language: choose another language."))
     existing = {v.piece_id: v for v in PieceVersion.objects.filter(piece_id__in=[s.piece_id for s in sources], language=language)}
 
+    extension, content_type = FORMATS[fmt]
+    name = f"review-{source_language}-{language}-{len(sources)}-pieces.{extension}"
     if fmt == XLIFF:
-        store = xliff2.Xliff2File(sourcelanguage=source_language, targetlanguage=language)
-    else:
-        store = po.pofile()
-        store.updateheader(add=True, Language=language, X_Review_Source_Language=source_language,
-                           Content_Type="text/plain; charset=UTF-8")  # fmt: skip
+        files = []
+        for source in sources:
+            translation = existing.get(source.piece_id)
+            targets = {segment.key: segment.html for segment in segments(services.texts_of(translation))} if translation else {}
+            units = [xliff.Unit(unit_id(source, segment.key, translation), f"{source.title} — {segment_label(segment)}", segment.html,
+                                targets.get(segment.key, "")) for segment in segments(services.texts_of(source))]  # fmt: skip
+            files.append((f"p{source.piece_id}", source.get_absolute_url(), units))
+        return name, xliff.write(source_language=source_language, language=language, files=files), content_type
+    store = po.pofile()
+    store.updateheader(add=True, Language=language, X_Review_Source_Language=source_language,
+                       Content_Type="text/plain; charset=UTF-8")  # fmt: skip
     for source in sources:
         translation = existing.get(source.piece_id)
         targets = {segment.key: segment.html for segment in segments(services.texts_of(translation))} if translation else {}
         for segment in segments(services.texts_of(source)):
             unit = store.UnitClass(segment.html)
-            note = f"{source.title} — {segment.key}"
-            if fmt == XLIFF:
-                unit.setid(unit_id(source, segment.key))
-                _unit_note(unit, note)
-            else:
-                unit.setcontext(unit_id(source, segment.key))
-                unit.addnote(note, origin="developer")
+            unit.setcontext(unit_id(source, segment.key, translation))
+            unit.addnote(f"{source.title} — {segment_label(segment)}", origin="developer")
             if targets.get(segment.key):
                 unit.target = targets[segment.key]
             store.addunit(unit)
-    extension, content_type = FORMATS[fmt]
-    name = f"review-{source_language}-{language}-{len(sources)}-pieces.{extension}"
     return name, bytes(store), content_type
-
-
-def _unit_note(unit, text):
-    """XLIFF 2 keeps notes on the <unit>, before its segments (translate-toolkit would put them in the segment)."""
-    from lxml import etree
-
-    element = unit.getunitelement()
-    notes = etree.Element(unit.namespaced("notes"))
-    etree.SubElement(notes, unit.namespaced("note")).text = text
-    element.insert(0, notes)
 
 
 # Import ---------------------------------------------------------------------------------------------
@@ -160,29 +158,27 @@ def hardened_xml(data):
 
 
 def parse(data, name=""):
-    """(target language, [(unit id, source, target)]) from XLIFF 2 or PO bytes, or a RuleBroken saying what is wrong."""
-    from translate.storage import po, xliff2
+    """(target language, [(unit id, source, target, [problem])]) from XLIFF 2 or PO bytes, or a RuleBroken saying what is
+    wrong (a unit's problems: what its XLIFF codes broke)."""
+    from translate.storage import po
 
     if looks_like_xml(data, name):
         data = hardened_xml(data)  # UTF-8, no DTD, no entity: all translate-toolkit ever reads
         if b"urn:oasis:names:tc:xliff:document:1." in data[:4096]:
             raise RuleBroken(_("This is not an XLIFF 2.0 file (XLIFF 1.2 is not read)."))
         try:
-            store = xliff2.Xliff2File.parsestring(data)
-        except Exception:  # translate-toolkit and lxml raise many kinds; all mean the same to the person
+            language, units = xliff.read(data)
+        except RuleBroken:
+            raise
+        except Exception:  # lxml raises many kinds; all mean the same to the person
             raise RuleBroken(_("This is not a valid XLIFF 2 file.")) from None
-        root = store.document.getroot()
-        if root.get("version") != "2.0" or not root.tag.endswith("}xliff"):
-            raise RuleBroken(_("This is not an XLIFF 2.0 file (XLIFF 1.2 is not read)."))
-        language = store.gettargetlanguage()
-        units = [(unit.getid(), str(unit.source or ""), str(unit.target or "")) for unit in store.units]
     else:
         try:
             store = po.pofile.parsestring(data)
         except Exception:
             raise RuleBroken(_("This is neither a valid PO file nor an XLIFF 2 file.")) from None
         language = store.parseheader().get("Language", "")
-        units = [(unit.getcontext(), str(unit.source or ""), str(unit.target or "")) for unit in store.units if not unit.isheader()]
+        units = [(unit.getcontext(), str(unit.source or ""), str(unit.target or ""), []) for unit in store.units if not unit.isheader()]
     if language not in language_codes():
         raise RuleBroken(_("The file does not name one of the site’s languages as its target (it says “%(language)s”).")
                          % {"language": (language or "")[:20]})  # fmt: skip
@@ -205,21 +201,25 @@ def import_file(*, upload, by):
 
 
 def _plan(units, language, by):
-    """Check every unit against the pieces and their history before anything is written."""
+    """Check every unit against the pieces, their history and the translation's revision, and every translated
+    segment against its source (desk.qa), before anything is written; every problem of the file is said at once."""
     pieces = {}
-    for raw_id, _source, target in units:
+    for raw_id, _source, target, problems in units:
         match = UNIT_ID.match(raw_id or "")
         if not match:
             raise RuleBroken(
                 _("The unit “%(id)s” is not one this site wrote; the file's structure was changed.") % {"id": (raw_id or "")[:60]}
             )
-        piece_id, revision, key = int(match[1]), int(match[2]), match[3]
-        entry = pieces.setdefault(piece_id, {"revision": revision, "targets": {}})
-        if entry["revision"] != revision:
+        piece_id, revision, made, key = int(match[1]), int(match[2]), match[3], match[4]
+        entry = pieces.setdefault(piece_id, {"revision": revision, "made": made, "targets": {}, "problems": {}})
+        if entry["revision"] != revision or entry["made"] != made:
             raise RuleBroken(_("The units of one piece name two source revisions; the file was mixed from two exports."))
         entry["targets"][key] = target
+        if problems:
+            entry["problems"][key] = problems
     sources = {a.piece_id: a for a in PieceVersion.objects.filter(piece_id__in=pieces, piece__source=F("pk")).select_related("piece")}
-    plan = []
+    existing = {v.piece_id: v for v in PieceVersion.objects.filter(piece_id__in=pieces, language=language)}
+    plan, careless = [], []
     for piece_id, entry in pieces.items():
         source = sources.get(piece_id)
         if source is None:
@@ -228,6 +228,13 @@ def _plan(units, language, by):
             raise NotAllowed(_("The file names a piece you may not translate yet."))
         if source.language == language:
             raise RuleBroken(_("The file would overwrite the source of “%(title)s”.") % {"title": source.title})
+        translation = existing.get(piece_id)
+        now = translation.content_revision if translation else 0
+        if entry["made"] is not None and int(entry["made"]) != now:
+            raise RuleBroken(
+                _("“%(title)s” in this language changed after the file was made (revision %(then)s, now %(now)s): importing it "
+                  "would overwrite the newer text. Export it again.") % {"title": source.title, "then": entry["made"], "now": now}
+            )  # fmt: skip
         revision = entry["revision"]
         then = services.source_text_at(source, revision) if revision <= source.content_revision else None
         if then is None:
@@ -239,7 +246,14 @@ def _plan(units, language, by):
             raise RuleBroken(
                 _("The file has units that “%(title)s” never had: %(keys)s.") % {"title": source.title, "keys": ", ".join(sorted(unknown))}
             )
-        plan.append({"source": source, "revision": revision, "expected": expected, "targets": entry["targets"]})
+        for key, segment in expected.items():
+            target = (entry["targets"].get(key) or "").strip()
+            found = [*entry["problems"].get(key, []), *(qa.problems(segment.html, target) if target else [])]
+            careless += [f"“{source.title}”, {segment_label(segment)}: {problem}" for problem in found]
+        plan.append({"source": source, "revision": revision, "then": then, "expected": expected, "targets": entry["targets"]})
+    if careless:
+        raise RuleBroken(_("Nothing was imported. Mend these segments and import the file again: %(list)s")
+                         % {"list": " · ".join(careless[:40]) + (" …" if len(careless) > 40 else "")})  # fmt: skip
     return plan
 
 
@@ -257,8 +271,11 @@ def _apply(item, language, by):
         return translated.get(key) or (mine[key].html if key in mine else expected[key].html)
 
     changes = {field: _plain(text(field)) for field in ("title", "standfirst") if field in expected}
-    blocks = [(segment.kind, segment.parent, text(segment.key)) for segment in expected.values() if segment.key.startswith("body.")]
-    changes["body"] = sanitize_html(build_body(blocks))
+    numbered = {key: int(key.split(".")[1]) for key in expected if key.startswith(("body.", "figure."))}
+    blocks = {number: text(key) for key, number in numbered.items() if key.startswith("body.")}
+    alts = {number: _plain(text(key)) for key, number in numbered.items() if key.startswith("figure.")}
+    # The source's own structure at that revision, with the translation laid in: figures, lists and links as there.
+    changes["body"] = sanitize_html(rebuild_body(item["then"].get("body") or "", blocks, alts), figures=True)
     ordered = sorted(services.texts_of(version)["images"], key=lambda usage: usage.get("order") or 0)
     for number, usage in enumerate(ordered, start=1):
         for part, key in (("caption", f"image.{number}.caption"), ("alt_text", f"image.{number}.alt")):

@@ -182,6 +182,7 @@ class Row:
 
 
 BLOCK_LABELS = {"p": _("Paragraph"), "li": _("List item"), "blockquote": _("Quotation"), "h2": _("Heading"), "h3": _("Heading"),
+                "figcaption": _("Figure caption"),
                 "h4": _("Heading"), "title": _("Title"), "standfirst": _("Standfirst")}  # fmt: skip
 
 
