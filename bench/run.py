@@ -21,9 +21,9 @@ rows where the services have it; p50/p95, SQL writes and rows touched, URLs purg
 back. A rename's background job (a `FanOut`, run with `services.run_fan_out`) is timed apart from its
 answer when the services have them; otherwise the answer holds the whole fan-out. Then the concurrent-
 writer round at the largest size: wrk on an article, a tag and the home page (uncached) quiet for 20 s, and again
-for 20 s while another process renames that tag and back with its jobs, three such pairs alternating; the median
-reader p99 of each side (one window's p99 swings with the host's vCPU stalls). `--skip-writes` leaves the write
-rounds out.
+for 20 s while another process renames that tag and back with its jobs (a cycle every 10 s), three such pairs
+alternating; the median reader p99 of each side (one window's p99 swings with the host's vCPU stalls).
+`--skip-writes` leaves the write rounds out.
 
 It prints a Markdown table (also written to bench/results.md) and one summary line:
 
@@ -769,8 +769,9 @@ def writes_section(results, args):
             "",
             f"Readers: wrk (same settings) cycling through {', '.join(concurrent['pages'])}, uncached (page cache off, the Django "
             f"cache in Redis shared with the writer), {concurrent['window']} s quiet, then {concurrent['window']} s while another "
-            f"process renames the tag `{concurrent['tag']}` (the tag page's) and back, running each rename's job, from the "
-            f"window's start to its end (at least once); {concurrent['pairs']} such pairs, alternating, and the medians of "
+            f"process renames the tag `{concurrent['tag']}` (the tag page's) and back, running each rename's job, a cycle "
+            f"beginning every 10 s or when the last one's jobs end, from the window's start to its end (at least once); "
+            f"{concurrent['pairs']} such pairs, alternating, and the medians of "
             f"each side below (p99 of each window, quiet: {', '.join(f'{v:.1f}' for v in concurrent['quiet_p99s'])} ms; "
             f"during: {', '.join(f'{v:.1f}' for v in concurrent['during_p99s'])} ms). "
             f"{concurrent['cycles']}x there and back in {concurrent['seconds']:.1f} s in all"

@@ -25,8 +25,9 @@ never (a changed source would mark its translations outdated); every changed tit
 back at the end, so the data set stays as it was.
 
 `--concurrent SECONDS` is the concurrent-writer round's writer instead: it prints "ready", waits for a
-line on stdin, then renames the tag there and back, running each rename's job, until SECONDS have passed
-(at least once); bench/run.py measures readers with wrk meanwhile.
+line on stdin, then renames the tag there and back, running each rename's job, a cycle beginning every 10 s
+(or when the last one's jobs end), until SECONDS have passed (at least once); bench/run.py measures readers
+with wrk meanwhile.
 
 Prints JSON.
 """
@@ -301,8 +302,14 @@ def language_round(bench, args):
     return None
 
 
+CYCLE_SECONDS = 10.0  # a rename there and back begins at most this often: a busy editor, not a loop
+
+
 def concurrent(bench, args):
-    """The concurrent-writer round's writer: rename the tag there and back (each with its job) for `args.concurrent` s."""
+    """The concurrent-writer round's writer: rename the tag there and back (each with its job), a cycle beginning
+    every CYCLE_SECONDS (or as soon as the last one's jobs end), for `args.concurrent` s (at least once). Where a
+    rename has no job, the cycles are paced as an editor would make them, not run back to back: hundreds of renames
+    a second would measure something no publication does."""
     tag = busiest_tag(args.skip_languages[0] if args.skip_languages else "en")
     original = tag.name
     print("ready", flush=True)
@@ -311,9 +318,11 @@ def concurrent(bench, args):
     cycles = 0
     try:
         while cycles == 0 or time.monotonic() - started < args.concurrent:
+            began = time.monotonic()
             rename(bench, "rename a tag", tag, "name", f"{original} bench{cycles}")
             rename(bench, "rename a tag", tag, "name", original)
             cycles += 1
+            time.sleep(max(0.0, min(CYCLE_SECONDS - (time.monotonic() - began), args.concurrent - (time.monotonic() - started))))
     finally:
         tag.refresh_from_db()
         if tag.name != original:
