@@ -107,11 +107,15 @@ class _BlockParser(HTMLParser):
         self._flush()
 
 
-def _parsed(html):
-    parser = _BlockParser()
+def fed(parser, html):
+    """An HTMLParser that has read `html` (None: nothing) to its end."""
     parser.feed(html or "")
     parser.close()
     return parser
+
+
+def _parsed(html):
+    return fed(_BlockParser(), html)
 
 
 def body_blocks(html):

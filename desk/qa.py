@@ -13,6 +13,8 @@ from html.parser import HTMLParser
 
 from django.utils.translation import gettext as _
 
+from articles.segments import fed
+
 VOID = {"br", "img", "wbr", "hr"}
 # Digits in groups of three after one separator (300 000, 300,000, 300.000, 300'000), with decimals, or plain.
 NUMBER = re.compile(r"\d{1,3}(?:[ \u00a0\u202f.,'’]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?")
@@ -44,10 +46,7 @@ class _Tags(HTMLParser):
 
 
 def _read(html):
-    parser = _Tags()
-    parser.feed(html or "")
-    parser.close()
-    return parser
+    return fed(_Tags(), html)
 
 
 def numbers(text):

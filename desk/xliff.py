@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from django.utils.translation import gettext as _
 
 from articles.errors import RuleBroken
+from articles.segments import fed
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
 PAIRED_TYPES = {"a": "link", "strong": "fmt", "b": "fmt", "em": "fmt", "i": "fmt", "sub": "fmt", "sup": "fmt", "code": "fmt"}
@@ -58,9 +59,7 @@ def _fill(parent, html, data):
     filled as codes are met (the same markup in source and target shares one id)."""
     from lxml import etree
 
-    parser = _Codes()
-    parser.feed(html or "")
-    parser.close()
+    parser = fed(_Codes(), html)
     stack = [parent]
 
     def data_id(markup):
