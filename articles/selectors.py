@@ -201,6 +201,7 @@ def within(rows: Rows, bounds: Sequence[datetime]) -> Rows:
 
 GENERATION_KEY = "review:listing:generation"
 NEXT_KEY = "review:listing:next"  # (generation, timestamp of the next scheduled go-live or 0)
+NAMES_KEY = "review:listing:names"  # moved by a tag's or an author's change alone (`next_names`)
 DERIVED_TIMEOUT = 300  # a backstop; every listing rebuild moves to a new generation at once
 
 
@@ -220,15 +221,25 @@ def fresh_generation() -> int:
 def next_generation() -> None:
     """After listing rows changed: a new generation now, for this transaction's own reads, and again
     once it commits, so nothing a reader cached before the commit is used after it."""
+    _move(GENERATION_KEY)
 
+
+def next_names() -> None:
+    """After a tag's or an author's name or slug changed, and nothing else: what shows them (an article's byline and
+    tags, `names_mark`) is made again, now and after the commit; counts, years, home arrangements and section names,
+    which do not show them, stay cached (a move of the whole generation made every page of every language cold)."""
+    _move(NAMES_KEY)
+
+
+def _move(key: str) -> None:
     def bump() -> None:
         if memo := _request_epoch.get():
-            memo.clear()  # this request's own later reads see the new generation
+            memo.clear()  # this request's own later reads see the new value
         try:
-            cache.incr(GENERATION_KEY)
+            cache.incr(key)
         except ValueError:  # not in the cache (evicted, or never read): any new value will do
-            cache.set(GENERATION_KEY, fresh_generation(), None)
-        announce_change()  # processes that keep what depends on the generation hear it (delivery.pagecache.held)
+            cache.set(key, fresh_generation(), None)
+        announce_change()  # processes that keep what depends on it hear it (delivery.pagecache.held)
 
     bump()
     transaction.on_commit(bump)
@@ -247,6 +258,18 @@ def end_request_memo(sender: object = None, **kwargs: object) -> None:
     _request_epoch.set(None)
 
 
+def names_mark() -> str:
+    """The epoch and the names' own mark: the key of what shows tags' and authors' names (read with the epoch, in the
+    same cache round trip)."""
+    memo = _request_epoch.get()
+    if memo and len(memo) > 1:
+        return memo[1]
+    value, names = _epoch_now()
+    if memo is not None:
+        memo[:] = [value, names]
+    return names
+
+
 def epoch() -> str:
     """What figures derived from the listings depend on: the generation, and the next scheduled go-live.
 
@@ -258,14 +281,15 @@ def epoch() -> str:
     memo = _request_epoch.get()
     if memo:
         return memo[0]
-    value = _epoch_now()
+    value, names = _epoch_now()
     if memo is not None:
-        memo.append(value)
+        memo[:] = [value, names]
     return value
 
 
-def _epoch_now() -> str:
-    found = cache.get_many([GENERATION_KEY, NEXT_KEY])
+def _epoch_now() -> tuple[str, str]:
+    """(the epoch, the epoch with the names' mark), from one cache round trip."""
+    found = cache.get_many([GENERATION_KEY, NEXT_KEY, NAMES_KEY])
     current = found.get(GENERATION_KEY) or generation()
     now = timezone.now()
     known = found.get(NEXT_KEY)
@@ -276,7 +300,11 @@ def _epoch_now() -> str:
         first = due.aggregate(first=Min("published_at"))["first"]
         upcoming = first.timestamp() if first else 0
         cache.set(NEXT_KEY, (current, upcoming), DERIVED_TIMEOUT)
-    return f"{current}:{upcoming}"
+    names = found.get(NAMES_KEY)
+    if names is None:  # first use, or the cache lost it: start where no earlier mark was
+        cache.add(NAMES_KEY, fresh_generation(), None)
+        names = cache.get(NAMES_KEY)
+    return f"{current}:{upcoming}", f"{current}:{upcoming}:{names}"
 
 
 UNANNOUNCED_KEY = "review:listing:unannounced"  # (generation, timestamp of the earliest unannounced go-live or 0)

@@ -73,9 +73,12 @@ def taxonomy_changed(
     from articles import taxonomy
     from articles.services import fanout
 
-    taxonomy.forget()
-    selectors.next_generation()  # names and slugs shown beside listings (bylines, tags) changed
     kind, facet = _event_and_facet(instance)
+    if kind in (events.AUTHOR_CHANGED, events.TAG_CHANGED):
+        selectors.next_names()  # shown in bylines and tag lists only: no listing figure, no section name changed
+    else:
+        taxonomy.forget()
+        selectors.next_generation()  # section and kind names shown beside listings changed
     if kind is None or facet is None:
         return None
     if kind in (events.AUTHOR_CHANGED, events.TAG_CHANGED) and words_changed and search.names_in_documents():

@@ -67,7 +67,8 @@ class ArticleDetailView(LanguageAlternatesMixin, DetailView):
     @cached_property
     def facts(self):
         """Byline, tags and published versions: cached for the listing epoch, which every write and
-        every scheduled go-live moves (selectors.epoch), so they are never older than the page."""
+        every scheduled go-live moves (selectors.epoch), and for the names' mark, which a tag's or an author's change
+        moves (selectors.names_mark), so they are never older than the page."""
         article = self.object
 
         def load():
@@ -85,7 +86,7 @@ class ArticleDetailView(LanguageAlternatesMixin, DetailView):
                 ],
             }
 
-        return selectors.derived(("article-facts", article.pk, article.piece_id), load)
+        return selectors.derived(("article-facts", article.pk, article.piece_id, selectors.names_mark()), load)
 
     @cached_property
     def source(self):

@@ -210,3 +210,28 @@ def test_the_remembered_sections_bar_and_footer_follow_renames_and_mark_the_page
     assert 'href="/fr/" lang="fr" aria-current="true"' in footer and 'href="/en/" lang="en">' in footer
     with override_settings(REVIEW_SITE_NAME="Renamed Review"):
         assert "Renamed Review" in client.get("/fr/articles/").content.decode().split('<footer class="footer">')[1]
+
+
+def test_a_tag_or_author_rename_moves_only_what_shows_names(make_article, author, section, committed):
+    """A tag's or an author's rename moves the names' mark, not the listing epoch: the article page's byline and tags
+    show the new names at once, while counts, years and section names stay cached for every other page."""
+    from articles import selectors
+    from articles.models import Tag
+
+    version = make_article(title="Named piece", tags=["Maritime security"], authors=[author])
+    client = Client()
+    page = client.get(version.get_absolute_url()).content.decode()
+    assert "Maritime security" in page and author.name in page
+    epoch, names = selectors.epoch(), selectors.names_mark()
+    tag = Tag.objects.get(name="Maritime security")
+    tag.name, author.name = "Littoral defence", "Zebulon Quartermain"
+    committed(services.save_taxonomy, instance=tag, by=None)
+    committed(services.save_taxonomy, instance=author, by=None)
+    assert selectors.epoch() == epoch and selectors.names_mark() != names
+    page = client.get(version.get_absolute_url()).content.decode()
+    assert "Littoral defence" in page and "Zebulon Quartermain" in page
+    assert "Maritime security" not in page
+    text = SectionText.objects.filter(section=section).first()
+    text.name = "Renamed section"
+    committed(services.save_taxonomy, instance=section, by=None, texts=[text])
+    assert selectors.epoch() != epoch  # a section's name is beside every listing: the epoch moves
