@@ -213,10 +213,10 @@ def _connection(using):
     return connections[using] if using else connection
 
 
-def _config_case(column="a.language"):
-    """SQL CASE giving the configuration of a language `column` (`simple` for languages not configured)."""
+def _config_case():
+    """SQL CASE giving a version's configuration from its language (`simple` for languages not configured)."""
     codes = [code for code, _name in settings.LANGUAGES]
-    return f"CASE {column} " + " ".join(["WHEN %s THEN %s"] * len(codes)) + " ELSE 'review_simple' END", [
+    return "CASE a.language " + " ".join(["WHEN %s THEN %s"] * len(codes)) + " ELSE 'review_simple' END", [
         value for code in codes for value in (code, config_for(code))
     ]
 
