@@ -80,29 +80,33 @@ def export(*, sources, language, by, fmt):
 
     extension, content_type = FORMATS[fmt]
     name = f"review-{source_language}-{language}-{len(sources)}-pieces.{extension}"
+    units = {source.piece_id: _units(source, existing.get(source.piece_id)) for source in sources}
     if fmt == XLIFF:
-        files = []
-        for source in sources:
-            translation = existing.get(source.piece_id)
-            targets = {segment.key: segment.html for segment in segments(services.texts_of(translation))} if translation else {}
-            units = [xliff.Unit(unit_id(source, segment.key, translation), f"{source.title} — {segment_label(segment)}", segment.html,
-                                targets.get(segment.key, "")) for segment in segments(services.texts_of(source))]  # fmt: skip
-            files.append((f"p{source.piece_id}", source.get_absolute_url(), units))
+        files = [(f"p{source.piece_id}", source.get_absolute_url(), units[source.piece_id]) for source in sources]
         return name, xliff.write(source_language=source_language, language=language, files=files), content_type
     store = po.pofile()
     store.updateheader(add=True, Language=language, X_Review_Source_Language=source_language,
                        Content_Type="text/plain; charset=UTF-8")  # fmt: skip
     for source in sources:
-        translation = existing.get(source.piece_id)
-        targets = {segment.key: segment.html for segment in segments(services.texts_of(translation))} if translation else {}
-        for segment in segments(services.texts_of(source)):
-            unit = store.UnitClass(segment.html)
-            unit.setcontext(unit_id(source, segment.key, translation))
-            unit.addnote(f"{source.title} — {segment_label(segment)}", origin="developer")
-            if targets.get(segment.key):
-                unit.target = targets[segment.key]
+        for item in units[source.piece_id]:
+            unit = store.UnitClass(item.source)
+            unit.setcontext(item.id)
+            unit.addnote(item.note, origin="developer")
+            if item.target:
+                unit.target = item.target
             store.addunit(unit)
     return name, bytes(store), content_type
+
+
+def _units(source, translation):
+    """A piece's units, whatever the format: each segment of the source with its id, its note and the translation's
+    text there (if any)."""
+    targets = {segment.key: segment.html for segment in segments(services.texts_of(translation))} if translation else {}
+    return [
+        xliff.Unit(unit_id(source, segment.key, translation), f"{source.title} — {segment_label(segment)}", segment.html,
+                   targets.get(segment.key, ""))
+        for segment in segments(services.texts_of(source))
+    ]  # fmt: skip
 
 
 # Import ---------------------------------------------------------------------------------------------
