@@ -114,11 +114,9 @@ def write(*, source_language, language, files):
     return etree.tostring(root, encoding="utf-8", xml_declaration=True, pretty_print=True)
 
 
-def read(data):
-    """(target language, [(unit id, source HTML, target HTML, [problem, ...])]) from hardened XLIFF 2 bytes."""
-    from lxml import etree
-
-    root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True))
+def read(root):
+    """(target language, [(unit id, source HTML, target HTML, [problem, ...])]) from a hardened XLIFF 2 document's root
+    (desk.exchange.hardened_xml); XLIFF 1.2, or anything else, is refused."""
     if root.tag != q("xliff") or root.get("version") != "2.0":
         raise RuleBroken(_("This is not an XLIFF 2.0 file (XLIFF 1.2 is not read)."))
     units = []
