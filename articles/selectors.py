@@ -259,15 +259,9 @@ def end_request_memo(sender: object = None, **kwargs: object) -> None:
 
 
 def names_mark() -> str:
-    """The epoch and the names' own mark: the key of what shows tags' and authors' names (read with the epoch, in the
-    same cache round trip)."""
-    memo = _request_epoch.get()
-    if memo and len(memo) > 1:
-        return memo[1]
-    value, names = _epoch_now()
-    if memo is not None:
-        memo[:] = [value, names]
-    return names
+    """The names' mark: part of the key of what shows tags' and authors' names (read with the epoch, in the same
+    cache round trip)."""
+    return _marks()[1]
 
 
 def epoch() -> str:
@@ -278,17 +272,22 @@ def epoch() -> str:
     when a piece is scheduled for 10:00: the epoch changes then, before any job has run.
     Both are read in one cache round trip, once per request.
     """
+    return _marks()[0]
+
+
+def _marks() -> list[str]:
+    """[the epoch, the names' mark], read once per request (until a write in it moves one)."""
     memo = _request_epoch.get()
     if memo:
-        return memo[0]
-    value, names = _epoch_now()
+        return memo
+    marks = _epoch_now()
     if memo is not None:
-        memo[:] = [value, names]
-    return value
+        memo[:] = marks
+    return marks
 
 
-def _epoch_now() -> tuple[str, str]:
-    """(the epoch, the epoch with the names' mark), from one cache round trip."""
+def _epoch_now() -> list[str]:
+    """[the epoch, the names' mark], from one cache round trip."""
     found = cache.get_many([GENERATION_KEY, NEXT_KEY, NAMES_KEY])
     current = found.get(GENERATION_KEY) or generation()
     now = timezone.now()
@@ -304,7 +303,7 @@ def _epoch_now() -> tuple[str, str]:
     if names is None:  # first use, or the cache lost it: start where no earlier mark was
         cache.add(NAMES_KEY, fresh_generation(), None)
         names = cache.get(NAMES_KEY)
-    return f"{current}:{upcoming}", f"{current}:{upcoming}:{names}"
+    return [f"{current}:{upcoming}", str(names)]
 
 
 UNANNOUNCED_KEY = "review:listing:unannounced"  # (generation, timestamp of the earliest unannounced go-live or 0)
