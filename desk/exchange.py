@@ -197,8 +197,8 @@ def import_file(*, upload, by):
         raise NotAllowed(
             _("This file is for %(language)s, which you do not translate.") % {"language": language_info(language)["name_local"]}
         )
-    plan = _plan(units, language, by)
-    with transaction.atomic():
+    with transaction.atomic():  # checked and written in one transaction: a second import of the piece waits, then is stale
+        plan = _plan(units, language, by)
         return [_apply(item, language, by) for item in plan]
 
 
@@ -220,7 +220,8 @@ def _plan(units, language, by):
         if problems:
             entry["problems"][key] = problems
     sources = {a.piece_id: a for a in PieceVersion.objects.filter(piece_id__in=pieces, piece__source=F("pk")).select_related("piece")}
-    existing = {v.piece_id: v for v in PieceVersion.objects.filter(piece_id__in=pieces, language=language)}
+    translations = PieceVersion.objects.filter(piece_id__in=pieces, language=language).select_for_update().order_by("pk")
+    existing = {v.piece_id: v for v in translations}
     plan, careless = [], []
     for piece_id, entry in pieces.items():
         source = sources.get(piece_id)
