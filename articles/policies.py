@@ -34,15 +34,26 @@ TRANSLATOR_PERMISSIONS = [
     "view_author", "change_author", "view_authorbio", "add_authorbio", "change_authorbio",
     "view_tag",
     "view_publicationpage", "add_publicationpage", "change_publicationpage",
+    "view_assignment",  # their own (cms.admin.desk.AssignmentAdmin shows a translator only what was asked of them)
 ]  # fmt: skip
+
+
+DESK_EDITOR_MODELS = ["term", "memoryentry"]  # the glossary and the translation memory (desk.models)
+DESK_TRANSLATOR_PERMISSIONS = ["view_term", "view_memoryentry"]
 
 
 def ensure_groups() -> tuple[Group, Group]:
     """Create or refresh the Editors and Translators groups with their permissions (idempotent)."""
     editors, _ = Group.objects.get_or_create(name=EDITORS)
-    editors.permissions.set(Permission.objects.filter(content_type__app_label="articles", content_type__model__in=EDITOR_MODELS))
+    editors.permissions.set(Permission.objects.filter(
+        Q(content_type__app_label="articles", content_type__model__in=EDITOR_MODELS)
+        | Q(content_type__app_label="desk", content_type__model__in=DESK_EDITOR_MODELS)
+    ))  # fmt: skip
     translators, _ = Group.objects.get_or_create(name=TRANSLATORS)
-    translators.permissions.set(Permission.objects.filter(content_type__app_label="articles", codename__in=TRANSLATOR_PERMISSIONS))
+    translators.permissions.set(Permission.objects.filter(
+        Q(content_type__app_label="articles", codename__in=TRANSLATOR_PERMISSIONS)
+        | Q(content_type__app_label="desk", codename__in=DESK_TRANSLATOR_PERMISSIONS)
+    ))  # fmt: skip
     return editors, translators
 
 

@@ -31,9 +31,9 @@ def sweep_pending_uploads():
 
 
 @shared_task(name="articles.mail_assignment", acks_late=True)
-def mail_assignment(assignment_id, reason):
+def mail_assignment(assignment_id, reason, site_url=None):
     """Mail a translator: a piece was assigned to them, or the source of one they were assigned changed."""
-    return services.mail_assignment(assignment_id=assignment_id, reason=reason)
+    return services.mail_assignment(assignment_id=assignment_id, reason=reason, site_url=site_url)
 
 
 @shared_task(name="articles.fan_out", acks_late=True)

@@ -41,7 +41,7 @@ Django's requests/s uncached and 60% from the page cache, and its p50 at most 1.
 smallest size; search p95 under 50 ms; save a draft p95 <= 50 ms and publish p95 <= 150 ms at the
 largest size, each within 1.5x its p95 at the smallest; every taxonomy rename answers in <= 300 ms
 and its job (and adding a language) finishes in <= 30 s; the reader p99 during the tag rename at most
-2x the quiet p99.
+2x the quiet p99; a translation memory lookup p95 under 50 ms (bench/memory.py).
 """
 
 import argparse
@@ -88,6 +88,8 @@ MAX_JOB_S = 30.0
 CONCURRENT_WINDOW = 20  # seconds of readers quiet, and as many during the tag renames
 CONCURRENT_PAIRS = 3  # quiet and during windows, alternating: the medians are compared
 WARM_UP_CLIENTS = 4  # at least the workers, so each one renders every page before it is measured
+MAX_MEMORY_P95_MS = 50.0  # a translation memory lookup (bench/memory.py)
+MEMORY_LOOKUPS = 200
 MAX_P99_DURING = 2.0  # reader p99 during a tag rename's job over the quiet p99
 BENCH_REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")  # the cached pass's page cache, flushed first
 
@@ -465,6 +467,46 @@ def write_round(result, args):
             f"{op['statements']:g} writes, {op['rows']:g} rows, {op['urls']:g} URLs")  # fmt: skip
 
 
+def memory_round(result, args):
+    """The translation memory at this size (bench/memory.py): filled from the archive once, then lookups timed."""
+    done = subprocess.run([PY, "-m", "bench.memory", "--lookups", str(MEMORY_LOOKUPS)], cwd=ROOT, env=result["env"],
+                          capture_output=True, text=True)  # fmt: skip
+    if done.returncode:
+        log(done.stderr)
+        done.check_returncode()
+    result["memory"] = found = json.loads(done.stdout.splitlines()[-1])
+    for kind, figures in found["kinds"].items():
+        log(f"[{result['label']:>4}] memory lookup {kind:<6} p50 {figures['p50']:7.2f} ms  p95 {figures['p95']:7.2f} ms  "
+            f"max {figures['max']:7.2f} ms  ({figures['found']}/{found['lookups']} found; {found['entries']} entries"
+            + (f", filled in {found['fill_seconds']:.0f} s" if found["filled"] else "") + ")")  # fmt: skip
+
+
+def memory_section(results):
+    """The memory's table, its misses and the summary's figure."""
+    if not any(r.get("memory") for r in results):
+        return [], [], ""
+    lines = ["## Translation memory", "",
+             f"`desk.memory.matches` as the segment editor calls it, in a separate process (bench/memory.py): {MEMORY_LOOKUPS} "
+             "segments the memory holds (exact: 100%) and the same with one word changed (fuzzy), for random language pairs. "
+             "The memory is filled once per data set from every published, up-to-date translation (desk.memory.record).", "",
+             "| size | entries | kind | p50 ms | p95 ms | max ms | found | fill |", "|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    misses, worst = [], None
+    for result in results:
+        found = result.get("memory")
+        if not found:
+            continue
+        for kind, figures in found["kinds"].items():
+            fill = f"{found['fill_seconds']:.0f} s" if found["filled"] else "reused"
+            lines.append(f"| {result['label']} | {found['entries']} | {kind} | {figures['p50']:.2f} | {figures['p95']:.2f} | "
+                         f"{figures['max']:.2f} | {figures['found']}/{found['lookups']} | {fill} |")  # fmt: skip
+            if worst is None or figures["p95"] > worst[0]:
+                worst = (figures["p95"], f"{kind} at {result['label']}")
+            if figures["p95"] > MAX_MEMORY_P95_MS:
+                misses.append(f"memory lookup {kind} p95 {figures['p95']:.1f} ms at {result['label']}")
+    lines += ["", f"Target: a lookup p95 < {MAX_MEMORY_P95_MS:g} ms." + (" Missed: " + "; ".join(misses) + "." if misses else " Met.")]
+    return lines, misses, f"memory lookup p95 {worst[0]:.1f} ms ({worst[1]})" if worst else ""
+
+
 def concurrent_round(result, args):
     """Readers under wrk (an article, a tag and the home page, uncached), CONCURRENT_PAIRS times a window quiet, then as
     long a window while another process renames the reader's tag there and back and runs each rename's job, from the
@@ -640,6 +682,9 @@ def report(results, outside, args, elapsed):
     lines += ["", *search_lines]
     write_lines, write_misses, write_text = writes_section(results, args)
     lines += ["", *write_lines]
+    memory_lines, memory_misses, memory_text = memory_section(results)
+    lines += ["", *memory_lines] if memory_lines else []
+    misses += memory_misses
     lines.append("")
     generation = ", ".join(f"{r['label']} {r['generation']:.0f} s" if r["generation"] else f"{r['label']} reused" for r in results)
     lines.append(f"Data generation: {generation}. Whole run: {elapsed:.0f} s. "
@@ -686,6 +731,7 @@ def report(results, outside, args, elapsed):
     search_text = f"worst search p95 {worst_search[0]:.1f} ms ({worst_search[1]})" if worst_search else "search n/a"
     project_text = f"in-project bare {100 * project_rps / bare_rps:.0f}% of outside bare ({bare_rps:.0f} req/s)"
     summary = f"bench: worst uncached page {share_text}; {cached_text}; {forged_text}; {ratio_text}; {search_text}; {stale}; {project_text}"
+    summary += f"; {memory_text}" if memory_text else ""
     return "\n".join(lines), summary + (f"; {write_text}" if write_text else "")
 
 
@@ -885,6 +931,7 @@ def main():
     if not args.skip_writes:
         for result in results:  # after every read round, so no read figure is measured after a write
             write_round(result, args)
+            memory_round(result, args)
         concurrent_round(results[-1], args)
     args.load = (load_before, os.getloadavg()[0])
     table, summary = report(results, outside, args, time.monotonic() - started)

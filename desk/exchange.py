@@ -15,21 +15,18 @@ against the revision the file records, and only when every unit is translated.
 import codecs
 import re
 from dataclasses import dataclass
-from html import unescape
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from articles import policies, services
 from articles.errors import NotAllowed, RuleBroken
 from articles.languages import language_codes, language_info
 from articles.models import PieceVersion
-from articles.sanitize import sanitize_html
-from articles.segments import rebuild_body, segments
-from desk import qa, xliff
+from articles.segments import segments
+from desk import qa, workbench, xliff
 from desk.states import segment_label
 
 UNIT_ID = re.compile(
@@ -141,20 +138,23 @@ def looks_like_xml(data, name=""):
     return head.startswith((b"<", *XML_STARTS)) or name.lower().endswith((".xlf", ".xliff"))
 
 
-def hardened_xml(data):
+def hardened_xml(data, *, what="XLIFF 2", external_doctype=False):
     """The document's root element, parsed by libxml2 with every door shut at parse time: no DTD loaded, no entity expanded
     (internal, external or a billion laughs), no network, no huge tree; a file that declares a DTD or entities is
-    refused, in whatever encoding it came (a check of the raw bytes misses UTF-16 and UTF-32)."""
+    refused, in whatever encoding it came (a check of the raw bytes misses UTF-16 and UTF-32). `external_doctype`:
+    a bare `<!DOCTYPE x SYSTEM "x.dtd">` is let through (TMX files name theirs; it is never loaded)."""
     from lxml import etree
 
     parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False, dtd_validation=False)
     try:
         tree = etree.fromstring(data, parser).getroottree()
     except (etree.XMLSyntaxError, ValueError):
-        raise RuleBroken(_("This is not a valid XLIFF 2 file.")) from None
+        raise RuleBroken(_("This is not a valid %(format)s file.") % {"format": what}) from None
+    subset = tree.docinfo.internalDTD  # libxml2 makes one for any DOCTYPE; only declarations in it matter
+    declares = subset is not None and (len(list(subset.iterentities())) > 0 or len(subset.elements()) > 0)
     if (
-        tree.docinfo.doctype
-        or tree.docinfo.internalDTD is not None
+        (tree.docinfo.doctype and not external_doctype)
+        or declares
         or any(isinstance(node, etree._Entity) for node in tree.getroot().iter())
     ):
         raise RuleBroken(_("The file declares a DTD or entities; exchange files never need them. It was not read."))
@@ -268,27 +268,8 @@ def _apply(item, language, by):
         version = services.create_translation(source=source, language=language, by=by, made_from=revision)
     translated = {key: (targets.get(key) or "").strip() for key in expected}
     complete = all(translated.values())
-    mine = {segment.key: segment for segment in segments(services.texts_of(version))}
-
-    def text(key):  # a unit left empty keeps what the version has there, else the source's text
-        return translated.get(key) or (mine[key].html if key in mine else expected[key].html)
-
-    changes = {field: _plain(text(field)) for field in ("title", "standfirst") if field in expected}
-    numbered = {key: int(key.split(".")[1]) for key in expected if key.startswith(("body.", "figure."))}
-    blocks = {number: text(key) for key, number in numbered.items() if key.startswith("body.")}
-    alts = {number: _plain(text(key)) for key, number in numbered.items() if key.startswith("figure.")}
-    # The source's own structure at that revision, with the translation laid in: figures, lists and links as there.
-    changes["body"] = sanitize_html(rebuild_body(item["then"].get("body") or "", blocks, alts), figures=True)
-    ordered = sorted(services.texts_of(version)["images"], key=lambda usage: usage.get("order") or 0)
-    for number, usage in enumerate(ordered, start=1):
-        for part, key in (("caption", f"image.{number}.caption"), ("alt_text", f"image.{number}.alt")):
-            if translated.get(key):
-                usage[part] = _plain(translated[key])
-    saved = services.save_version(version=version, by=by, changes=changes, images=ordered,
-                                  matches_source_revision=revision if complete else None)  # fmt: skip
+    saved = workbench.write(version=version, by=by, source=source, revision=revision, then=item["then"], targets=translated,
+                            complete=complete)  # fmt: skip
+    if revision == source.content_revision:  # segment states hold against the source as it is now
+        workbench.mark_translated(saved, {key: (expected[key].html, target) for key, target in translated.items()})
     return Imported(saved, created, complete, revision)
-
-
-def _plain(html):
-    """A unit's text for a plain field (title, caption): markup dropped, entities read."""
-    return " ".join(unescape(strip_tags(html)).split())

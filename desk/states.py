@@ -7,39 +7,51 @@ and the translator's queue, so a count and the list behind it can never disagree
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles import policies
 from articles.languages import language_codes, language_info
-from articles.models import Assignment, Piece, PieceVersion, Status
+from articles.models import Assignment, Piece, PieceVersion, Status, VersionComment
 from articles.segments import segments
 
 MISSING, DRAFT, REVIEW, OUTDATED, CURRENT, SOURCE = "missing", "draft", "review", "outdated", "current", "source"
+SENT_BACK = "sent_back"
 STATES = {
     MISSING: _("Missing"),
     DRAFT: _("Draft"),
+    SENT_BACK: _("Sent back"),
     REVIEW: _("In review"),
     OUTDATED: _("Outdated"),
     CURRENT: _("Current"),
 }
-WAITING = (MISSING, DRAFT, REVIEW, OUTDATED)  # what a translator's queue holds
+WAITING = (MISSING, DRAFT, SENT_BACK, REVIEW, OUTDATED)  # what a translator's queue holds
+SORTS = {"priority": _("Mine first, soonest due"), "newest": _("Newest source first"), "oldest": _("Oldest source first"),
+         "due": _("Due date"), "words": _("Fewest words first")}  # fmt: skip
 
 
 def with_state(queryset):
     """Versions annotated with `desk_state`: source, or for a translation draft, review, outdated or current.
 
     A version in review is that, whatever its source did (it waits for a reviser, who sees the source's
-    changes beside it). Any other translation, a draft included, is outdated while its source's text is
-    newer than the one it was made from: the translator has to catch up before it is a draft to finish.
+    changes beside it). A draft whose last comment sent it back is "sent back": the reviser's comment comes
+    first. Any other translation, a draft included, is outdated while its source's text is newer than the
+    one it was made from: the translator has to catch up before it is a draft to finish.
     """
-    return queryset.alias(source_revision=F("piece__source__content_revision"), made_from=Coalesce("translated_from_revision", 0)).annotate(
+    last_comment = VersionComment.objects.filter(version=OuterRef("pk")).order_by("-created_at", "-pk").values("kind")[:1]
+    return queryset.alias(
+        source_revision=F("piece__source__content_revision"),
+        made_from=Coalesce("translated_from_revision", 0),
+        last_comment=Subquery(last_comment),
+    ).annotate(  # fmt: skip
         desk_state=Case(
             When(piece__source=F("pk"), then=Value(SOURCE)),
             When(status=Status.REVIEW, then=Value(REVIEW)),
+            When(status=Status.DRAFT, last_comment=VersionComment.REJECTION, then=Value(SENT_BACK)),
             When(made_from__lt=F("source_revision"), then=Value(OUTDATED)),
             When(status=Status.DRAFT, then=Value(DRAFT)),
             default=Value(CURRENT),
@@ -69,7 +81,7 @@ def counts(languages=None):
         table[row["language"]][row["desk_state"]] = row["n"]
     pieces = Piece.objects.filter(source__isnull=False).count()
     for row in table.values():
-        row[MISSING] = pieces - sum(row[state] for state in (SOURCE, DRAFT, REVIEW, OUTDATED, CURRENT))
+        row[MISSING] = pieces - sum(row[state] for state in (SOURCE, DRAFT, SENT_BACK, REVIEW, OUTDATED, CURRENT))
     return table
 
 
@@ -95,38 +107,56 @@ class Job:
     def state_label(self):
         return STATES[self.state]
 
-    @property
+    @cached_property
     def words(self):
         return word_counts(self.source, self.version)
 
 
-def queue(user, limit=200):
-    """What waits for `user` in their languages (every language for editors), newest sources first: pieces
-    missing in a language (only those whose source this person may read) and translations that are drafts,
-    in review or outdated. Two queries per language."""
-    mine = policies.translator_languages(user)
+def queue(user, limit=200, *, language=None, state=None, mine=False, sort="priority"):
+    """What waits for `user` in their languages (every language for editors): pieces missing in a language (only
+    those whose source this person may read) and translations that are drafts, sent back, in review or outdated.
+    Two queries per language. Filters: one `language`, one `state`, `mine` (assigned to this person). Sorts (SORTS):
+    "priority" (what was asked of this person first, soonest due first, then newest source first), "newest",
+    "oldest", "due" (soonest due first, unassigned last) and "words" (smallest job first)."""
+    allowed = policies.translator_languages(user)
     sources = PieceVersion.objects.filter(piece__source=F("pk")).filter(policies.readable_versions(user)).select_related("piece")
     jobs = []
     for code in language_codes():
-        if mine is not None and code not in mine:
+        if (allowed is not None and code not in allowed) or (language and code != language):
             continue
-        for source in in_state(sources, MISSING, code).order_by("-published_at", "-pk")[:limit]:
-            jobs.append(Job(source, code, MISSING, None))
-        waiting = with_state(PieceVersion.objects.filter(language=code)).filter(desk_state__in=WAITING)
-        for version in waiting.select_related("piece__source").order_by("-published_at", "-pk")[:limit]:
-            jobs.append(Job(version.piece.source, code, version.desk_state, version))
+        if state in (None, MISSING):
+            for source in in_state(sources, MISSING, code).order_by("-published_at", "-pk")[:limit]:
+                jobs.append(Job(source, code, MISSING, None))
+        if state != MISSING:
+            waiting = with_state(PieceVersion.objects.filter(language=code)).filter(desk_state__in=[state] if state else WAITING)
+            for version in waiting.select_related("piece__source").order_by("-published_at", "-pk")[:limit]:
+                jobs.append(Job(version.piece.source, code, version.desk_state, version))
     assigned = Assignment.objects.filter(language__in={job.language for job in jobs}, piece_id__in={job.source.piece_id for job in jobs})
     by_key = {(a.piece_id, a.language): a for a in assigned.select_related("translator")}
     for job in jobs:
         job.assignment = by_key.get((job.source.piece_id, job.language))
+    if mine:
+        jobs = [job for job in jobs if job.assignment is not None and job.assignment.translator_id == user.pk]
     jobs.sort(key=lambda job: (job.source.published_at is not None, job.source.published_at, job.source.pk), reverse=True)
+    if sort == "oldest":
+        jobs.reverse()
+    elif sort == "due":
+        jobs.sort(key=lambda job: job.assignment.due_on if job.assignment and job.assignment.due_on else date.max)
+    elif sort == "words":
+        jobs = jobs[:limit]
 
-    # What was asked of this person comes first, soonest due first; then everything else, newest source first.
-    def priority(job):
-        mine = job.assignment is not None and job.assignment.translator_id == user.pk
-        return (not mine, job.assignment.due_on if mine and job.assignment.due_on else date.max)
+        def work(job):  # what is left to translate: the changed words of an outdated one, else every word
+            changed = job.words["changed"]
+            return changed if job.state == OUTDATED and changed is not None else job.words["total"]
 
-    jobs.sort(key=priority)
+        jobs.sort(key=work)
+    elif sort not in SORTS or sort == "priority":
+
+        def priority(job):  # what was asked of this person comes first, soonest due first; then everything else, newest first
+            asked = job.assignment is not None and job.assignment.translator_id == user.pk
+            return (not asked, job.assignment.due_on if asked and job.assignment.due_on else date.max)
+
+        jobs.sort(key=priority)
     return jobs[:limit]
 
 

@@ -115,7 +115,10 @@ def save_staff_user(
 
 
 def _mail_later(reason: str, assignment_id: int) -> None:
-    transaction.on_commit(lambda: enqueue("articles.mail_assignment", assignment_id, reason))
+    from review.site import site_url
+
+    address = site_url()  # read now, in the request that made the change: the job runs elsewhere
+    transaction.on_commit(lambda: enqueue("articles.mail_assignment", assignment_id, reason, address))
 
 
 def _source_changed(source: PieceVersion) -> None:
@@ -128,8 +131,10 @@ def _source_changed(source: PieceVersion) -> None:
         _mail_later("source_changed", pk)
 
 
-def mail_assignment(*, assignment_id: int, reason: str) -> bool:
-    """The background job: mail the translator about a new assignment or a changed source (once per source revision)."""
+def mail_assignment(*, assignment_id: int, reason: str, site_url: str | None = None) -> bool:
+    """The background job: mail the translator about a new assignment or a changed source (once per source revision), in
+    the language they translate into (English where the site has no catalogue for it), with links to `site_url` (the
+    host of the request that made the change; REVIEW_SITE_URL when there was none)."""
     from articles.models import Assignment
 
     with transaction.atomic():
@@ -147,9 +152,10 @@ def mail_assignment(*, assignment_id: int, reason: str) -> bool:
     path = reverse("admin:articles_pieceversion_change", args=[version.pk]) if version else (
         reverse("admin:articles_pieceversion_translate", args=[source.pk]) + f"?language={assignment.language}"
     )  # fmt: skip
-    context = {"assignment": assignment, "source": source, "reason": reason, "url": settings.REVIEW_SITE_URL.rstrip("/") + path,
+    base = (site_url or settings.REVIEW_SITE_URL).rstrip("/")
+    context = {"assignment": assignment, "source": source, "reason": reason, "url": base + path,
                "language": _language_name(assignment.language)}  # fmt: skip
-    with translations.override(settings.LANGUAGE_CODE):
+    with translations.override(assignment.language):
         subject = render_to_string("articles/mail/assignment_subject.txt", context).strip()
         body = render_to_string("articles/mail/assignment.txt", context)
     send_mail(subject, body, None, [assignment.translator.email])

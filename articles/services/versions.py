@@ -168,7 +168,7 @@ def save_version(
             PendingChange.objects.filter(version=current).delete()  # what was pending is what was just saved, or given up
     events.emit(
         _event_kind(before_published, before_url, current), touched["urls"], piece_id=current.piece_id, version_id=current.pk,
-        language=current.language,
+        language=current.language, extra={"translation": not current.is_source},
     )  # fmt: skip
     if piece_changed:
         events.emit(events.PIECE_CHANGED, touched["urls"], piece_id=current.piece_id)
@@ -333,7 +333,8 @@ def _set_status(versions: Iterable[PieceVersion], by: User | None, status: Statu
             reversion.add_to_revision(current)
     for current in changed:
         kind = _event_kind(before_published[current.pk], current.get_absolute_url(), current)
-        events.emit(kind, touched["urls"], piece_id=current.piece_id, version_id=current.pk, language=current.language)
+        events.emit(kind, touched["urls"], piece_id=current.piece_id, version_id=current.pk, language=current.language,
+                    extra={"translation": not current.is_source})  # fmt: skip
     return len(changed)
 
 

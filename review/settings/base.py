@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "review.site.StaffSiteURLMiddleware",  # links in mail lead to the host staff use
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "delivery.staff.StaffMarkerMiddleware",  # staff for the caches: a signed marker, not any session cookie
@@ -181,6 +182,14 @@ REVIEW_IMAGE_WORKER_SECONDS = int(os.environ.get("REVIEW_IMAGE_WORKER_SECONDS", 
 REVIEW_RENDITION_WIDTHS = [320, 640, 960, 1280, 1920]
 # The editor-in-chief may let translators publish their own languages' versions.
 REVIEW_TRANSLATORS_CAN_PUBLISH = False
+# Machine translation in the segment editor (desk.mt): "deepl" or "libretranslate", its API's base URL and key; off
+# when no provider is named.
+REVIEW_MACHINE_TRANSLATION = {
+    "provider": os.environ.get("REVIEW_MT_PROVIDER", ""),
+    "url": os.environ.get("REVIEW_MT_URL", ""),
+    "key": os.environ.get("REVIEW_MT_KEY", ""),
+    "timeout": float(os.environ.get("REVIEW_MT_TIMEOUT", "10")),
+}
 
 # The page cache (delivery/pagecache.py): anonymous reader pages, purged exactly by change events.
 REVIEW_PAGE_CACHE = os.environ.get("REVIEW_PAGE_CACHE", "1") == "1"

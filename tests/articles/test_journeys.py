@@ -1,5 +1,6 @@
 """Random journeys (issue 25): Hypothesis drives random sequences of transitions and taxonomy edits by random
-people, with the clock moving past scheduled times, and checks the invariants after every step:
+people (and translations through the segment editor and through XLIFF and PO files, issue 28), with the clock
+moving past scheduled times, and checks the invariants after every step:
 
 (a) the listing index and the search documents equal a full rebuild;
 (b) an anonymous reader sees exactly the published, due, live text: never a draft, a version in review, a
@@ -12,6 +13,7 @@ people, with the clock moving past scheduled times, and checks the invariants af
 `make test` runs a fixed seed with a few examples; `make soak` runs many more (REVIEW_JOURNEYS=<examples>).
 """
 
+import copy
 import html
 import itertools
 import os
@@ -22,13 +24,16 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client, TestCase, override_settings
 from django.utils import timezone
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
+from lxml import etree
 from reversion.models import Version
+from translate.storage import po
 
 from articles import integrity, lifecycle, policies, selectors, services
 from articles.errors import DomainError
@@ -47,6 +52,7 @@ from articles.models import (
     TranslatorLanguage,
 )
 from articles.policies import TRANSLATORS
+from desk import exchange, workbench
 from review.jinja2 import cards
 
 EXAMPLES = int(os.environ.get("REVIEW_JOURNEYS", "6"))
@@ -54,6 +60,25 @@ STEPS = int(os.environ.get("REVIEW_JOURNEY_STEPS", "20"))
 LANGUAGES = ["en", "fr"]
 _words = itertools.count(1)
 PHRASE = re.compile(r"(?:Journey|Edited) zq\w+x")  # a text the journey wrote (a search page echoes the bare word)
+
+
+def agency(content, fmt, prefix):
+    """What a translation agency sends back: every unit's target the prefix and its source, inline codes kept."""
+    if fmt == "po":
+        store = po.pofile.parsestring(content)
+        for unit in store.units:
+            if not unit.isheader():
+                unit.target = prefix + str(unit.source)
+        return bytes(store)
+    root = etree.fromstring(content)
+    namespace = "{urn:oasis:names:tc:xliff:document:2.0}"
+    for segment in root.iter(f"{namespace}segment"):
+        for old in segment.findall(f"{namespace}target"):
+            segment.remove(old)
+        target = copy.deepcopy(segment.find(f"{namespace}source"))
+        target.tag, target.text = f"{namespace}target", prefix + (target.text or "")
+        segment.append(target)
+    return etree.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
 def first_difference(cached, fresh):
@@ -249,6 +274,45 @@ class Journey(RuleBasedStateMachine):
         made = []
         if self.attempt(who, lambda by: made.append(services.create_translation(source=version, language=missing[0], by=by))):
             self.versions.append(made[0].pk)
+
+    @rule(who=person, data=st.data(), submit=st.booleans())
+    def translate_segments(self, who, data, submit):
+        """The segment editor: every segment of a translation written (its placeholders kept), saved or submitted."""
+        version = self.pick(data)
+        if version is None or version.is_source:
+            return
+        phrase = f"Journey {token('seg')} "
+        rows = workbench.rows(version, with_help=False)
+        targets = {row.key: phrase + workbench.to_tokens(row.source.html, row.codes) for row in rows}
+        outcome = []
+
+        def change(by):
+            outcome.append(workbench.save(version=version, by=by, targets=targets, done=set(targets), acknowledged=set(targets),
+                                          submit=submit))  # fmt: skip
+
+        if self.attempt(who, change) and outcome[0].saved:
+            self.note_revision(version.pk)
+
+    @rule(who=person, data=st.data(), fmt=st.sampled_from(["xliff", "po"]))
+    def exchange_file(self, who, data, fmt):
+        """An agency's round trip: the piece exported, every unit translated outside, the file imported."""
+        version = self.pick(data)
+        if version is None or version.source_version() is None:
+            return
+        source = version.source_version()
+        language = "fr" if source.language == "en" else "en"
+        imported = []
+
+        def change(by):
+            name, content, _type = exchange.export(sources=[source], language=language, by=by, fmt=fmt)
+            done = exchange.import_file(upload=SimpleUploadedFile(name, agency(content, fmt, f"Journey {token('file')} ")), by=by)
+            imported.extend(done)
+
+        if self.attempt(who, change):
+            for item in imported:
+                if item.version.pk not in self.versions:
+                    self.versions.append(item.version.pk)
+                self.note_revision(item.version.pk)
 
     @rule(who=person, data=st.data(), delete=st.booleans())
     def edit_tag(self, who, data, delete):

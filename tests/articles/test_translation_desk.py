@@ -265,8 +265,10 @@ def test_an_editor_assigns_a_piece_and_the_translator_is_mailed_then_told_when_t
         assert editor.post("/admin/articles/assignment/add/", form).status_code == 302
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]
-    assert mail.to == ["fr@review.example"] and "Could ISIL go nuclear?" in mail.subject and "français" in mail.subject
-    assert f"/admin/articles/pieceversion/{source.pk}/translate/?language=fr" in mail.body and "Due:" in mail.body
+    assert mail.to == ["fr@review.example"] and "Merci de traduire «\xa0Could ISIL go nuclear?\xa0» (français)" in mail.subject
+    assert mail.body.startswith("Bonjour") and "Échéance\xa0: " in mail.body, "in the language the translator works in"
+    # The host the editor used (the test client's), not REVIEW_SITE_URL's default
+    assert f"http://testserver/admin/articles/pieceversion/{source.pk}/translate/?language=fr" in mail.body
 
     html = translator.get(QUEUE).content.decode()
     first = re.findall(r"<tr>(.*?)</tr>", html.split("<tbody>")[1], re.S)[0]
@@ -275,7 +277,8 @@ def test_an_editor_assigns_a_piece_and_the_translator_is_mailed_then_told_when_t
     with django_capture_on_commit_callbacks(execute=True):
         services.save_version(version=source, by=None, changes={"standfirst": "A new standfirst."}, go_live=True)
         services.save_version(version=source, by=None, changes={"status": Status.PUBLISHED}, go_live=True)  # no new text: no mail
-    assert len(mailoutbox) == 2 and "changed" in mailoutbox[1].subject
+    assert len(mailoutbox) == 2 and "a changé" in mailoutbox[1].subject
+    assert "http://127.0.0.1:8000/admin/" in mailoutbox[1].body, "no request made that change: the site's configured address"
     with django_capture_on_commit_callbacks(execute=True):
         services.mail_assignment(assignment_id=Assignment.objects.get().pk, reason="source_changed")  # a job run twice
     assert len(mailoutbox) == 2
@@ -297,7 +300,15 @@ def test_only_a_translator_of_the_language_can_be_assigned_and_overdue_is_a_filt
     listed = editor.get("/admin/articles/assignment/?overdue=yes").content.decode()
     assert re.findall(r'name="_selected_action" value="(\d+)"', listed) == [str(late.pk)]
     assert "Overdue" in translator.get(QUEUE).content.decode()
-    assert translator.get("/admin/articles/assignment/").status_code == 403
+    # A translator sees what was asked of them, and only that, read-only.
+    colleague = User.objects.create_user("translator-fr-2", password="x", is_staff=True)
+    colleague.groups.set(person.groups.all())
+    colleague.translator_languages.create(language="fr")
+    services.assign(piece=english("securing-the-nordic-baltic-region").piece, language="fr", translator=colleague, by=None)
+    mine = translator.get("/admin/articles/assignment/").content.decode()
+    assert "Could ISIL go nuclear?" in mine and "Odessa" in mine and "Nordic" not in mine
+    assert "/admin/articles/assignment/add/" not in mine and translator.get("/admin/articles/assignment/add/").status_code == 403
+    assert 'href="/admin/articles/assignment/"' in translator.get("/admin/").content.decode()  # in the menu
 
     french = services.create_translation(source=source, language="fr", by=None)
     services.publish(versions=[french], by=None)

@@ -243,6 +243,7 @@ class ArticleAdmin(VersionColumns, BulkActions, ReviewViews, TranslationViews, H
             path("exchange/import/", view(self.import_view), name=f"{name}_import"),
             *self.calendar_urls(name),
             path("<path:object_id>/translate/", view(self.translate_view), name=f"{name}_translate"),
+            path("<path:object_id>/segments/", view(self.segments_view), name=f"{name}_segments"),
             path("<path:object_id>/review/", view(self.review_view), name=f"{name}_review"),
             path("<path:object_id>/compare/", view(self.compare_choice_view), name=f"{name}_compare_choice"),
             path("<path:object_id>/compare/<int:old_id>/<int:new_id>/", view(self.compare_view), name=f"{name}_compare"),

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -22,9 +22,9 @@ from cms.admin.article.links import preview_url
 from cms.admin.forms import ExportForm, ImportForm, direction_attrs
 from cms.admin.hardening import pk_or_404
 from cms.admin.scoping import deny_unless_language, language_choices
-from desk import exchange
+from desk import exchange, mt, workbench
 from desk import states as desk
-from review.numbers import read_ids
+from review.numbers import read_ids, read_int
 
 
 class TranslationViews:
@@ -115,19 +115,32 @@ class TranslationViews:
         """What waits in this person's languages, with a way in to each: translate, or open the version."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        jobs = desk.queue(request.user)
+        languages = language_choices(request.user, language_codes())
+        chosen = {
+            "language": request.GET.get("language") if request.GET.get("language") in dict(languages) else "",
+            "state": request.GET.get("state") if request.GET.get("state") in desk.STATES else "",
+            "mine": request.GET.get("mine") == "1",
+            "sort": request.GET.get("sort") if request.GET.get("sort") in desk.SORTS else "priority",
+        }
+        jobs = desk.queue(request.user, language=chosen["language"] or None, state=chosen["state"] or None, mine=chosen["mine"],
+                          sort=chosen["sort"])  # fmt: skip
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": _("My translation queue") if is_translator(request.user) else _("Translation queue"),
             "jobs": jobs,
+            "languages": languages,
+            "states": desk.STATES,
+            "sorts": desk.SORTS,
+            "chosen": chosen,
+            "filtered": bool(chosen["language"] or chosen["state"] or chosen["mine"]),
         }
         return TemplateResponse(request, "admin/articles/pieceversion/queue.html", context)
 
     def translation_context(self, article):
         if not article:
             return {}
-        context = {"preview_url": preview_url(article)}
+        context = {"preview_url": preview_url(article), "sent_back": workbench.sent_back(article)}
         if not article.is_source:
             source = article.source_version()
             context["source"] = source
@@ -179,3 +192,95 @@ class TranslationViews:
             "title": _("Add a translation of “%(title)s”") % {"title": article.title},
         }
         return TemplateResponse(request, "admin/articles/pieceversion/translate.html", context)
+
+    def segments_view(self, request, object_id):
+        """The segment editor: the source and this translation side by side, one row per segment, with the memory's
+        matches and the glossary's terms beside each; save a draft, or submit for review (desk.workbench)."""
+        pk = pk_or_404(PieceVersion, object_id)
+        article = self.get_queryset(request).select_related("piece__source").filter(pk=pk).first()
+        if article is None:  # not readable, or gone: name the rule rather than pretend it is gone
+            language = PieceVersion.objects.filter(pk=pk).values_list("language", flat=True).first()
+            deny_unless_language(request, language) if language else None
+            raise Http404
+        if not self.has_change_permission(request, article):
+            deny_unless_language(request, article.language)
+            raise PermissionDenied
+        source = article.source_version()
+        if article.is_source or source is None:
+            messages.info(request, _("This version is its piece’s source: edit it in the form."))
+            return redirect("admin:articles_pieceversion_change", article.pk)
+        if not may_read_version(request.user, source):
+            raise PermissionDenied(_("This piece’s source is not published yet: an editor can start its translation."))
+        outcome = None
+        if request.method == "POST":
+            keys = [key[len("target:") :] for key in request.POST if key.startswith("target:")]
+            targets = {key: request.POST[f"target:{key}"][:20_000] for key in keys}
+            marks = {name: {key for key in keys if request.POST.get(f"{name}:{key}")} for name in ("done", "ack")}
+            machine = {key: request.POST.get(f"machine:{key}", "")[:40] for key in keys}
+            action = request.POST.get("action", "save")
+            if action.startswith("machine"):
+                return self._machine_fill(request, article, source, targets, machine, action)
+            try:
+                outcome = workbench.save(
+                    version=article, by=request.user, targets=targets, done=marks["done"], acknowledged=marks["ack"], machine=machine,
+                    submit=action == "submit", expected_edit_version=read_int(request.POST.get("edit_version")),
+                )  # fmt: skip
+            except NotAllowed:
+                raise
+            except DomainError as refusal:
+                messages.error(request, str(refusal))
+            else:
+                if outcome.submitted:
+                    messages.success(request, _("Submitted for review: a reviser of this language approves it or sends it back."))
+                    return redirect("admin:articles_pieceversion_change", article.pk)
+                problems = sum(bool(row.errors or (row.warnings and not row.acknowledged)) for row in outcome.rows if row.target)
+                if outcome.saved and not problems:
+                    messages.success(request, _("Saved."))
+                    return redirect(request.path)
+                if outcome.saved:
+                    messages.warning(request, _("Saved. %(count)d segments have problems, marked below.") % {"count": problems})
+                else:
+                    messages.error(request, outcome.refusal)
+            article.refresh_from_db()
+        return self._segments_page(request, article, source, outcome=outcome)
+
+    def _machine_fill(self, request, article, source, targets, machine, action):
+        """The form again, with machine translations in the chosen segment (or every empty one): nothing saved."""
+        keys = None if action == "machine_all" else {action.removeprefix("machine:")}
+        try:
+            filled = workbench.machine_fill(version=article, by=request.user, targets=targets, keys=keys)
+        except NotAllowed:
+            raise
+        except DomainError as refusal:
+            messages.error(request, str(refusal))
+            filled = {}
+        else:
+            messages.info(request, _("Machine translation filled %(count)d segments: check each, then save.") % {"count": len(filled)})
+        return self._segments_page(request, article, source, posted={**targets, **filled}, machine=machine, filled=set(filled))
+
+    def _segments_page(self, request, article, source, *, outcome=None, posted=None, machine=None, filled=()):
+        posted = {row.key: row.target for row in outcome.rows} if outcome else posted
+        rows = workbench.rows(article, posted=posted)
+        checked = {row.key: row for row in outcome.rows} if outcome else {}
+        for row in rows:
+            if row.key in checked:
+                there = checked[row.key]
+                row.errors, row.warnings, row.acknowledged, row.machine = there.errors, there.warnings, there.acknowledged, there.machine
+            elif machine is not None:  # the form again: machine output stays so while its text is the machine's
+                row.machine = row.key in filled or (bool(machine.get(row.key)) and machine[row.key] == workbench.text_hash(row.target))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "source": source,
+            "source_language": language_info(source.language),
+            "language": language_info(article.language),
+            "rows": rows,
+            "progress": workbench.progress(rows),
+            "sent_back": workbench.sent_back(article),
+            "outdated": article.is_outdated(),
+            "machine_translation": mt.provider_name(),
+            "title": _("Translate “%(title)s” into %(language)s")
+            % {"title": source.title, "language": language_info(article.language)["name_local"]},
+        }
+        return TemplateResponse(request, "admin/articles/pieceversion/segments.html", context)

@@ -1,0 +1,181 @@
+"""The translation memory: every reviewed segment pair, and the matches a translator sees beside each segment.
+
+`remember(version)` records the segments of a published, up-to-date translation beside the source segments it was
+made from (a background job after each publication: desk.tasks.remember_translation). `matches(...)` finds, for one
+source segment, the exact pairs (the same text and markup: 100%) and the fuzzy ones (similar plain text), best
+first, each with its score, its difference from the segment highlighted and where it came from. On PostgreSQL the
+fuzzy candidates come from a trigram index (pg_trgm) on the memory's plain source texts; on SQLite, the embedded
+default, from a scan of the language pair's entries. Either way rapidfuzz scores them (the same % everywhere).
+"""
+
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
+from rapidfuzz import fuzz, process
+
+from articles.diff import word_diff
+from articles.segments import plain, segments
+from desk.models import MemoryEntry, text_hash
+
+FUZZY_FLOOR = 60  # below this a match helps less than it distracts (%)
+CANDIDATES = 40  # fuzzy candidates scored per lookup
+SQLITE_SCAN = 20_000  # the most recent entries of a pair SQLite scores (the embedded default holds far fewer)
+
+
+@dataclass(frozen=True)
+class Match:
+    score: int  # 0–100
+    source: str  # the memory's source segment (inner HTML)
+    target: str  # its translation (inner HTML)
+    origin: str
+    note: str
+    differences: str  # safe HTML: the memory's source against the segment, words removed <del>, added <ins>
+
+    @property
+    def exact(self):
+        return self.score == 100
+
+
+def _plain_text(html):
+    return plain(strip_tags(html or "").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">"))
+
+
+def pairs_of(source_texts, translation_texts):
+    """[(key, source segment, translated segment)] of two versions' texts, by segment key, translated ones only."""
+    mine = {segment.key: segment for segment in segments(translation_texts)}
+    pairs = []
+    for segment in segments(source_texts):
+        there = mine.get(segment.key)
+        if there and there.text and there.text != segment.text:
+            pairs.append((segment.key, segment, there))
+    return pairs
+
+
+def record(*, source_language, target_language, pairs, origin=MemoryEntry.REVIEWED, piece=None, note=""):
+    """Upsert pairs of (source HTML, target HTML), or (source, target, note), into the memory: a pair seen again only
+    moves its date (and takes the latest origin and note)."""
+    rows = {}
+    for source_html, target_html, *own_note in pairs:
+        source_text = _plain_text(source_html)
+        if not source_text or not _plain_text(target_html):
+            continue
+        source_hash, target_hash = text_hash(source_html), text_hash(target_html)
+        rows[(source_hash, target_hash)] = MemoryEntry(
+            source_language=source_language, target_language=target_language, source=" ".join(source_html.split()),
+            source_text=source_text, target=" ".join(target_html.split()), source_hash=source_hash,
+            target_hash=target_hash, origin=origin, piece=piece, note=(own_note[0] if own_note else note)[:300],
+        )  # fmt: skip
+    if not rows:
+        return 0
+    with transaction.atomic():
+        MemoryEntry.objects.bulk_create(
+            rows.values(), update_conflicts=True, unique_fields=["source_language", "target_language", "source_hash", "target_hash"],
+            update_fields=["recorded_at", "piece", "note", "origin"], batch_size=500,
+        )  # fmt: skip
+    return len(rows)
+
+
+def remember(version):
+    """Record the segments of `version`, a published translation that is up to date with its source, beside the source
+    segments it was made from. Anything else (a source, a draft, an outdated translation) records nothing."""
+    from articles.services import source_text_at, texts_of
+
+    if version.is_source or not version.is_published():
+        return 0
+    source = version.source_version()
+    if source is None or version.is_outdated():
+        return 0
+    made_from = version.translated_from_revision or source.content_revision
+    then = source_text_at(source, made_from) or texts_of(source)
+    pairs = pairs_of(then, texts_of(version))
+    note = f"{source.title} — {version.language}"
+    count = record(source_language=source.language, target_language=version.language,
+                   pairs=[(mine.html, theirs.html) for _key, mine, theirs in pairs], piece=version.piece, note=note)  # fmt: skip
+    from desk.models import SegmentState
+
+    SegmentState.objects.filter(version=version, key__in=[key for key, _s, _t in pairs], state=SegmentState.TRANSLATED).update(
+        state=SegmentState.REVIEWED
+    )
+    return count
+
+
+class Matcher:
+    """Lookups for one form: one language pair, many segments, in two queries whatever their number (`prepare`): the
+    exact matches of every segment, and on PostgreSQL the fuzzy candidates of every segment (a LATERAL join over the
+    trigram index, the index's default similarity of 0.3 as the cut, the best CANDIDATES each); on SQLite the pair's
+    entries are read once and rapidfuzz picks the candidates."""
+
+    FIELDS = ("source", "source_text", "target", "origin", "note", "source_hash")
+
+    def __init__(self, source_language, target_language):
+        self.languages = (source_language, target_language)
+        self.pair = MemoryEntry.objects.filter(source_language=source_language, target_language=target_language)
+        self.exact, self.fuzzy, self.scanned = {}, {}, None
+
+    def prepare(self, htmls):
+        """Read the exact matches (and on PostgreSQL the fuzzy candidates) of all these segments at once."""
+        wanted = {text_hash(html): _plain_text(html) for html in htmls if html and _plain_text(html)}
+        wanted = {key: text for key, text in wanted.items() if key not in self.exact}
+        if not wanted:
+            return self
+        for key in wanted:
+            self.exact[key] = []
+        for row in self.pair.filter(source_hash__in=wanted).order_by("-recorded_at").values(*self.FIELDS):
+            self.exact[row["source_hash"]].append(row)
+        if connection.vendor == "postgresql":
+            texts = sorted(set(wanted.values()))
+            for text in texts:
+                self.fuzzy[text] = []
+            columns = ", ".join(f"m.{name}" for name in self.FIELDS)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT q.text, {columns} FROM unnest(%s::text[]) AS q(text) CROSS JOIN LATERAL ("
+                    "  SELECT *, similarity(e.source_text, q.text) AS nearness FROM desk_memoryentry e"
+                    "  WHERE e.source_language = %s AND e.target_language = %s AND e.source_text %% q.text"
+                    f"  ORDER BY nearness DESC LIMIT {CANDIDATES}) m",
+                    [texts, *self.languages],
+                )  # fmt: skip
+                for text, *values in cursor.fetchall():
+                    self.fuzzy[text].append(dict(zip(self.FIELDS, values, strict=True)))
+        return self
+
+    def _candidates(self, text):
+        if connection.vendor == "postgresql":
+            return self.fuzzy.get(text, [])
+        if self.scanned is None:
+            self.scanned = list(self.pair.order_by("-recorded_at").values(*self.FIELDS)[:SQLITE_SCAN])
+        best = process.extract(text, [row["source_text"] for row in self.scanned], scorer=fuzz.ratio, limit=CANDIDATES,
+                               score_cutoff=FUZZY_FLOOR)  # fmt: skip
+        return [self.scanned[index] for _choice, _score, index in best]
+
+    def matches(self, html, limit=3):
+        """The best matches for one source segment (inner HTML): exact ones first (100%: the same text and markup),
+        then fuzzy ones of at least FUZZY_FLOOR %, one per distinct translation."""
+        text = _plain_text(html)
+        if not text:
+            return []
+        self.prepare([html])
+        found, seen = [], set()
+        for row in self.exact[text_hash(html)][:limit]:
+            seen.add(row["target"])
+            found.append(_match(row, 100, text))
+        for row in self._candidates(text):
+            if len(found) >= limit * 2 or row["target"] in seen:
+                continue
+            score = round(fuzz.ratio(text, row["source_text"]))
+            if score >= FUZZY_FLOOR:
+                seen.add(row["target"])
+                found.append(_match(row, min(score, 99), text))  # only the same text and markup is 100%
+        found.sort(key=lambda match: -match.score)
+        return found[:limit]
+
+
+def matches(*, source_language, target_language, html, limit=3):
+    """The memory's best matches for one source segment (see Matcher.matches)."""
+    return Matcher(source_language, target_language).matches(html, limit)
+
+
+def _match(row, score, text):
+    return Match(score, row["source"], row["target"], row["origin"], row["note"], mark_safe(word_diff(row["source_text"], text)))
