@@ -272,3 +272,25 @@ def test_a_careless_file_is_refused_with_a_message_per_segment(translator, piece
         assert "Paragraph 1: the &lt;strong&gt; tag is opened and never closed" in answer
     assert not PieceVersion.objects.filter(piece=isil.piece, language="fr").exists()
     assert "draft created" in upload(translator, good, name).content.decode()  # the careful file goes in
+
+
+def test_a_file_translated_with_translate_toolkit_keeps_its_inline_codes_and_figures(translator, pieces, make_image):
+    """The agency's side done by an independent library: translate-toolkit's XLIFF 2 reader and writer, its rich
+    targets (text, <pc>, <ph>) made from each unit's rich source, then imported here."""
+    from translate.storage.placeables import StringElem
+
+    isil = pieces[0]
+    image = make_image(title="Baltic map")
+    body = (f'<p>Acquiring is <strong>hard</strong>,<br>see <a href="https://example.org/">this</a>.</p><figure class="figure">'
+            f'<img src="/x.jpg" alt="A map of the Baltic" data-file="{image.pk}"><figcaption>The Baltic <em>today</em></figcaption>'
+            "</figure>")  # fmt: skip
+    services.save_version(version=isil, by=None, changes={"body": body}, go_live=True)
+    isil.refresh_from_db()
+    store = xliff2.Xliff2File.parsestring(download(translator, [isil]))
+    for unit in store.units:
+        unit.rich_target = [StringElem([StringElem(["TK "]), *unit.rich_source[0].sub])]
+    assert "draft created" in upload(translator, bytes(store), "agency.xlf").content.decode()
+    french = PieceVersion.objects.get(piece=isil.piece, language="fr")
+    assert re.search(r'<p>TK Acquiring is <strong>hard</strong>,<br>see <a href="https://example.org/"[^>]*>this</a>\.</p>', french.body)
+    assert f'data-file="{image.pk}"' in french.body and 'alt="TK A map of the Baltic"' in french.body
+    assert "<figcaption>TK The Baltic <em>today</em></figcaption>" in french.body
