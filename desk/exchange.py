@@ -98,7 +98,8 @@ def export(*, sources, language, by, fmt):
 def _units(source, translation):
     """A piece's units, whatever the format: each segment of the source with its id, its note and the translation's
     text there (if any)."""
-    targets = {segment.key: segment.html for segment in segments(services.texts_of(translation))} if translation else {}
+    # What the translator would see in the segment editor: the pending changes of a published translation, if any.
+    targets = {segment.key: segment.html for segment in segments(workbench.working_texts(translation))} if translation else {}
     return [
         xliff.Unit(unit_id(source, segment.key, translation), f"{source.title} — {segment_label(segment)}", segment.html,
                    targets.get(segment.key, ""))

@@ -34,6 +34,7 @@ class MemoryEntry(models.Model):
     target = models.TextField(_("target"))
     source_hash = models.CharField(max_length=40)
     target_hash = models.CharField(max_length=40)
+    bands = models.JSONField(default=list, blank=True)  # LSH keys of the source text (desk.memory.bands): fuzzy lookups
     origin = models.CharField(_("origin"), max_length=12, choices=ORIGINS, default=REVIEWED)
     piece = models.ForeignKey("articles.Piece", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     segment_key = models.CharField(max_length=40, blank=True)

@@ -25,6 +25,7 @@ from desk import glossary, memory, qa
 from desk.models import SegmentState, text_hash
 from desk.states import compare, segment_label
 from desk.xliff import _Codes
+from review.numbers import read_int
 
 NEW = "new"
 STATE_LABELS = {NEW: _("New"), SegmentState.DRAFT: _("Draft"), SegmentState.TRANSLATED: _("Translated"),
@@ -194,22 +195,23 @@ def rows(version, *, posted=None, with_help=True):
     source = version.source_version()
     comparison = compare(source, version)
     mine = {segment.key: segment for segment in segments(working_texts(version))}
+    source_segments = segments(comparison.now)
     before = {segment.key: segment for segment in segments(comparison.then)} if comparison.then else None
-    before_texts = {segment.text for segment in before.values()} if before else None
+    aligned = align(before, source_segments) if before else {segment.key: segment.key for segment in source_segments}
     stored = {state.key: state for state in SegmentState.objects.filter(version=version)}
     terms = glossary.terms_for(source.language, version.language) if with_help else {}
-    source_segments = segments(comparison.now)
     matcher = memory.Matcher(source.language, version.language).prepare([s.html for s in source_segments]) if with_help else None
     published_current = version.is_published() and not comparison.outdated
     result = []
     for segment in source_segments:
         codes = codes_of(segment.html)
-        there = mine.get(segment.key)
+        was = aligned.get(segment.key)  # where this segment was in the source the translation was made from
+        there = mine.get(was) if was else None
         target = to_tokens(there.html, codes) if there else ""
-        changed = before_texts is not None and segment.text not in before_texts
+        changed = before is not None and (was is None or before[was].text != segment.text)
         row = Row(segment.key, str(segment_label(segment)), segment, codes, target, NEW, changed=changed)
-        if changed and before and segment.key in before:
-            row.change = word_diff(before[segment.key].text, segment.text)
+        if changed and was:
+            row.change = word_diff(before[was].text, segment.text)
         state = stored.get(segment.key)
         if there and state and state.source_hash == text_hash(segment.html) and state.target_hash == text_hash(there.html):
             row.state, row.machine = state.state, state.machine
@@ -229,6 +231,40 @@ def rows(version, *, posted=None, with_help=True):
             row.target = posted[segment.key]
         result.append(row)
     return result
+
+
+def align(before, now, similar=0.5):
+    """{key now: key then} of a source's segments now against those it had when a translation was made: a segment
+    whose text is unchanged finds itself wherever it moved (a paragraph inserted above shifts every key); a changed one
+    the most similar unmatched segment of the same kind (at least `similar`), else nothing (it is new)."""
+    import difflib
+
+    by_text, used, found = {}, set(), {}
+    for key, segment in before.items():
+        by_text.setdefault(segment.text, []).append(key)
+    for segment in now:
+        keys = [key for key in by_text.get(segment.text, []) if key not in used]
+        if keys:
+            found[segment.key] = keys[0]
+            used.add(keys[0])
+    for segment in now:
+        if segment.key in found:
+            continue
+        candidates = []
+        for key, old in before.items():
+            if key not in used and old.kind == segment.kind:
+                likeness = difflib.SequenceMatcher(None, old.text.split(), segment.text.split(), autojunk=False).ratio()
+                candidates.append((likeness, -abs(_position(old.key) - _position(segment.key)), key))
+        best = max(candidates, default=None)
+        if best and best[0] >= similar:
+            found[segment.key] = best[2]
+            used.add(best[2])
+    return found
+
+
+def _position(key):
+    parts = key.split(".")
+    return (read_int(parts[1]) or 0) if len(parts) > 1 else 0
 
 
 def sent_back(version):

@@ -8,7 +8,8 @@ moving past scheduled times, and checks the invariants after every step:
 (c) no page a step changed is served stale from the page cache (each cached page equals a fresh render);
 (d) a live version leaves live only by unpublish or delete by someone who may publish in its language, and a
     refused transition changes nothing;
-(e) every piece has exactly one source; every accepted write of a version leaves a revision.
+(e) every piece has exactly one source; every accepted write of a version leaves a revision;
+(f) the translation memory holds only text readers could see (live translations), never a draft's or pending text.
 
 `make test` runs a fixed seed with a few examples; `make soak` runs many more (REVIEW_JOURNEYS=<examples>).
 """
@@ -53,6 +54,7 @@ from articles.models import (
 )
 from articles.policies import TRANSLATORS
 from desk import exchange, workbench
+from desk.models import MemoryEntry
 from review.jinja2 import cards
 
 EXAMPLES = int(os.environ.get("REVIEW_JOURNEYS", "6"))
@@ -109,6 +111,7 @@ class Journey(RuleBasedStateMachine):
         self.desk_clients = {}
         self.state, self.checked, self.rendered = 0, {}, {}  # what changed since each invariant last looked
         self.moved = {}  # the old pages of what was merged: {url: (of, id merged into, language)}
+        self.ever_live = set()  # every journey text readers have been able to see
         self.readers_visit()  # a live site's cache is warm: every step meets pages cached before it
 
     def teardown(self):
@@ -460,6 +463,16 @@ class Journey(RuleBasedStateMachine):
                 assert response.status_code == 200 and version.title in html.unescape(response.content.decode()), version.pk
             else:
                 assert response.status_code in (301, 404), (version.pk, version.status, response.status_code)
+
+    @invariant()
+    def the_memory_holds_only_what_readers_saw(self):
+        """The translation memory records live translations only: never a draft's, a version in review's or pending text."""
+        for version in PieceVersion.objects.filter(pk__in=self.versions):
+            if version.is_published():
+                self.ever_live.update(PHRASE.findall(f"{version.title} {version.standfirst} {version.body}"))
+        for source, target in MemoryEntry.objects.values_list("source", "target"):
+            unseen = set(PHRASE.findall(f"{source} {target}")) - self.ever_live
+            assert not unseen, f"the translation memory holds text readers never saw: {unseen}"
 
     @invariant()
     def listings_read_through_recorded_queries_are_the_plain_orms(self):

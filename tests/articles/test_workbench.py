@@ -236,3 +236,24 @@ def test_the_glossary_goes_out_and_back_as_csv_and_bad_rows_are_refused_as_a_who
     with pytest.raises(Exception, match="UTF-8"):
         glossary.import_csv("source_language\n\xe9".encode("latin-1"))
     assert Term.objects.count() == 2
+
+
+def test_an_outdated_translation_lines_up_with_its_source_after_a_paragraph_is_inserted(translator, isil, french):
+    post(translator, french, everything(french), action="submit")
+    services.approve(version=PieceVersion.objects.get(pk=french.pk), by=None)
+    body = isil.body.replace("<p>Collective defence", "<p>A new first thought.</p><p>Collective defence", 1)
+    body = "<p>An opening paragraph, new.</p>" + body.replace("says", "said", 1)
+    services.save_version(version=PieceVersion.objects.get(pk=isil.pk), by=None, changes={"body": body}, go_live=True)
+    french = PieceVersion.objects.get(pk=french.pk)
+    assert french.is_outdated()
+
+    found = {row.key: row for row in workbench.rows(french, with_help=False)}
+    assert found["body.1"].target == "" and found["body.1"].changed and found["body.1"].state == workbench.NEW
+    assert found["body.2"].target == FRENCH["body.1"] and found["body.2"].changed  # edited in place: its old translation
+    assert "<del>says</del>" in found["body.2"].change and "<ins>said</ins>" in found["body.2"].change
+    assert found["body.3"].target == FRENCH["body.2"] and not found["body.3"].changed  # moved down, unchanged
+    assert found["body.4"].target == "" and found["body.4"].changed  # inserted
+    assert found["body.5"].target == FRENCH["body.3"] and not found["body.5"].changed
+
+    html = translator.get(segments_url(french)).content.decode()
+    assert "The source changed since this translation was made" in html

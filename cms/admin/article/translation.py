@@ -227,8 +227,10 @@ class TranslationViews:
                 )  # fmt: skip
             except NotAllowed:
                 raise
-            except DomainError as refusal:
+            except DomainError as refusal:  # refused after checking (another save came first): the form again, as typed
                 messages.error(request, str(refusal))
+                article.refresh_from_db()  # the form now carries the version as it is: saving again is a choice
+                return self._segments_page(request, article, source, posted=targets, machine=machine)
             else:
                 if outcome.submitted:
                     messages.success(request, _("Submitted for review: a reviser of this language approves it or sends it back."))
