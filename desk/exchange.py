@@ -22,7 +22,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from articles import policies, services
-from articles.errors import NotAllowed, RuleBroken
+from articles.errors import Conflict, NotAllowed, RuleBroken
 from articles.languages import language_codes, language_info
 from articles.models import PieceVersion
 from articles.segments import segments
@@ -254,7 +254,8 @@ def _plan(units, language, by):
             target = (entry["targets"].get(key) or "").strip()
             found = [*entry["problems"].get(key, []), *(qa.problems(segment.html, target) if target else [])]
             careless += [f"“{source.title}”, {segment_label(segment)}: {problem}" for problem in found]
-        plan.append({"source": source, "revision": revision, "then": then, "expected": expected, "targets": entry["targets"]})
+        plan.append({"source": source, "revision": revision, "then": then, "expected": expected, "targets": entry["targets"],
+                     "seen": translation.content_revision if translation else None})  # fmt: skip
     if careless:
         raise RuleBroken(_("Nothing was imported. Mend these segments and import the file again: %(list)s")
                          % {"list": " · ".join(careless[:40]) + (" …" if len(careless) > 40 else "")})  # fmt: skip
@@ -264,6 +265,9 @@ def _plan(units, language, by):
 def _apply(item, language, by):
     source, revision, expected, targets = item["source"], item["revision"], item["expected"], item["targets"]
     version = PieceVersion.objects.filter(piece_id=source.piece_id, language=language).first()
+    if (version.content_revision if version else None) != item["seen"]:  # another import or save came between
+        raise Conflict(_("“%(title)s” in this language changed while the file was being imported: nothing was imported. "
+                         "Export it again.") % {"title": source.title})  # fmt: skip
     created = version is None
     if created:
         version = services.create_translation(source=source, language=language, by=by, made_from=revision)
