@@ -133,9 +133,7 @@ def remember(version):
                    pairs=[(mine.html, theirs.html) for _key, mine, theirs in pairs], piece=version.piece, note=note)  # fmt: skip
     from desk.models import SegmentState
 
-    SegmentState.objects.filter(version=version, key__in=[key for key, _s, _t in pairs], state=SegmentState.TRANSLATED).update(
-        state=SegmentState.REVIEWED
-    )
+    SegmentState.objects.filter(version=version, state=SegmentState.TRANSLATED).update(state=SegmentState.REVIEWED)  # it went live
     return count
 
 

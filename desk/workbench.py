@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from articles import services
 from articles.errors import RuleBroken
 from articles.sanitize import sanitize_html
-from articles.segments import plain, rebuild_body, segments
+from articles.segments import Segment, plain, rebuild_body, segments
 from desk import glossary, memory, qa
 from desk.models import SegmentState, text_hash
 from desk.states import compare, segment_label
@@ -176,7 +176,7 @@ class Row:
 
     @property
     def plain(self):
-        return self.key in PLAIN_FIELDS or self.key.endswith(".alt") or self.key.startswith("image.")
+        return self.key in PLAIN_FIELDS or self.key.endswith(".alt") or self.key.startswith(("image.", "tag."))
 
 
 def working_texts(version):
@@ -230,7 +230,48 @@ def rows(version, *, posted=None, with_help=True):
         if posted is not None and segment.key in posted:
             row.target = posted[segment.key]
         result.append(row)
+    for tag, origin in carried_tags(version, source):
+        segment = Segment(f"tag.{tag.pk}", "tag", escape(origin.name, quote=False), origin.name)
+        named = tag.name.casefold() != origin.name.casefold()
+        row = Row(segment.key, str(_("Tag")), segment, [], tag.name if named else "", SegmentState.TRANSLATED if named else NEW)
+        state = stored.get(segment.key)
+        if state and state.source_hash == text_hash(segment.html) and state.target_hash == text_hash(escape(tag.name, quote=False)):
+            row.state, row.target = state.state, tag.name  # named as in the source on purpose ("NATO")
+        if with_help:
+            row.terms = glossary.found_in(terms, segment.html)
+        if posted is not None and segment.key in posted:
+            row.target = posted[segment.key]
+        result.append(row)
     return result
+
+
+def carried_tags(version, source):
+    """[(tag, its counterpart in the source's language)] of a translation: the tags it carries over from its source,
+    which the translator names in the translation's language (Tag.origin links each to the one it was made from)."""
+    return [(tag, tag.origin) for tag in version.tags.select_related("origin").order_by("pk")
+            if tag.origin is not None and tag.origin.language == source.language]  # fmt: skip
+
+
+def name_tags(*, version, by, names):
+    """Give the carried tags of `version` their names in its language ({tag: new name}): a name no other tag of the
+    language has renames the tag (every version showing it follows); a name another tag has moves this version to
+    that tag."""
+    from articles.models import Tag
+
+    moved = {}
+    for tag, name in names.items():
+        if not name or name == tag.name:
+            continue
+        existing = Tag.objects.filter(language=tag.language, name__iexact=name).exclude(pk=tag.pk).first()
+        if existing is not None:
+            moved[tag.name] = existing.name
+            continue
+        tag.name = name
+        services.save_taxonomy(instance=tag, by=by)
+    if moved:
+        current = [moved.get(name, name) for name in version.tags.names()]
+        version = services.save_version(version=version, by=by, changes={}, tags=current)
+    return version
 
 
 def align(before, now, similar=0.5):
@@ -364,6 +405,8 @@ def save(*, version, by, targets, done, acknowledged, machine=None, submit=False
     with transaction.atomic():
         saved = write(version=version, by=by, source=source, revision=source.content_revision, then=services.texts_of(source),
                       targets=html, complete=complete, expected_edit_version=expected_edit_version)  # fmt: skip
+        tags = {tag: _plain(html[f"tag.{tag.pk}"]) for tag, _origin in carried_tags(version, source) if html.get(f"tag.{tag.pk}")}
+        saved = name_tags(version=saved, by=by, names=tags) if tags else saved
         _store_states(saved, editor_rows, html)
         if submit:
             services.submit_for_review(version=saved, by=by)

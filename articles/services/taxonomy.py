@@ -169,14 +169,21 @@ def save_taxonomy(*, instance: T, by: User | None, texts: Iterable[TaxonomyText]
     """Save a section, kind, author or tag (its own fields as set on `instance`) and its per-language texts.
 
     `texts`: per-language rows (SectionText, KindText, AuthorBio) to save; `deleted_texts`: ones to delete.
-    Editors change the thing itself; translators only its texts in their languages. Rich texts are
+    Editors change the thing itself; translators only its texts in their languages, and the name of a tag of their
+    language (a tag belongs to one language: naming it is translating it). Rich texts are
     sanitised. Then the caches, search words and pages that show it follow (`taxonomy_changed`), the
     pages it had before a slug changed included.
     """
     texts, deleted_texts = list(texts), list(deleted_texts)
     shared_changed = _shared_fields_changed(instance)
     if by is not None:
-        if shared_changed or deleted_texts:
+        stored_language, language = None, None
+        if isinstance(instance, Tag):
+            stored_language = Tag.objects.filter(pk=instance.pk).values_list("language", flat=True).first()
+            language = instance.language
+        if stored_language and stored_language == language and not deleted_texts:
+            _may_edit(by, stored_language)  # one language's own word, named in that language
+        elif shared_changed or deleted_texts:
             _may_edit_piece(by)  # the thing itself is shared by every language
         for text in texts:
             _may_edit(by, text.language)

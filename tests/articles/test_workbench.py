@@ -4,9 +4,11 @@ each segment, figures kept; driven through the admin as a translator does."""
 import re
 
 import pytest
+from django.contrib.auth.models import User
 
 from articles import services
-from articles.models import PieceVersion, Status
+from articles.errors import NotAllowed
+from articles.models import PieceVersion, Status, Tag
 from desk import glossary, memory, workbench
 from desk.models import MemoryEntry, SegmentState, Term
 from tests.admin_client import AdminUser, read_form
@@ -50,7 +52,8 @@ FRENCH = {
 def everything(version):
     """FRENCH and the image's caption and alt text: every segment translated."""
     sources = {row.key: row.source.text for row in workbench.rows(version, with_help=False)}
-    return {**FRENCH, **{key: "En français : " + text for key, text in sources.items() if key.startswith("image.")}}
+    tags = {key: "FR " + text for key, text in sources.items() if key.startswith("tag.")}
+    return {**FRENCH, **{key: "En français : " + text for key, text in sources.items() if key.startswith("image.")}, **tags}
 
 
 def post(user, version, targets, *, done=(), ack=(), action="save"):
@@ -93,7 +96,9 @@ def test_a_translator_translates_segment_by_segment_and_the_body_keeps_the_sourc
     response, data = translator.open_form(segments_url(french), "workbench-form")
     html = response.content.decode()
     keys = [name.removeprefix("target:") for name in data if name.startswith("target:")]
-    assert keys == ["title", "standfirst", "body.1", "body.2", "body.3", "figure.1.alt", "image.1.caption", "image.1.alt"][: len(keys)]
+    segment_keys = [key for key in keys if not key.startswith("tag.")]
+    assert segment_keys == ["title", "standfirst", "body.1", "body.2", "body.3", "figure.1.alt", "image.1.caption", "image.1.alt"]
+    assert keys[len(segment_keys) :] == [f"tag.{tag.pk}" for tag in french.tags.order_by("pk")] and len(keys) > len(segment_keys)
     assert all(data[f"target:{key}"] == [""] for key in keys), "the draft's copied English is nothing translated"
     assert 'title="&lt;a&gt; https://example.org/iaea"' in html and "0 of" in html and 'dir="ltr"' in html
     assert "Figure caption 2" in html and "Figure 1 in the body: alt text" in html
@@ -257,3 +262,28 @@ def test_an_outdated_translation_lines_up_with_its_source_after_a_paragraph_is_i
 
     html = translator.get(segments_url(french)).content.decode()
     assert "The source changed since this translation was made" in html
+
+
+def test_the_tags_a_translation_carries_are_named_in_its_language(translator, isil, french):
+    carried = list(french.tags.order_by("pk"))
+    first, second = carried[0], carried[1]
+    Tag.objects.create(language="fr", name="Prolifération")
+    names = {f"tag.{first.pk}": "Terrorisme nucléaire", f"tag.{second.pk}": "prolifération"}
+    html = translator.get(segments_url(french)).content.decode()
+    assert f'name="target:tag.{first.pk}"' in html and first.origin.name in html
+    response = post(translator, french, names, done=list(names))
+    assert response.status_code == 200
+    first.refresh_from_db()
+    assert first.name == "Terrorisme nucléaire" and first.language == "fr", (
+        "the counterpart is renamed: a translator names their language's tags"
+    )
+    tags = set(PieceVersion.objects.get(pk=french.pk).tags.names())
+    assert "Prolifération" in tags and second.name not in tags, "a name another tag has: the version moves to that tag"
+    rows = {row.key: row for row in workbench.rows(PieceVersion.objects.get(pk=french.pk), with_help=False)}
+    assert rows[f"tag.{first.pk}"].target == "Terrorisme nucléaire" and rows[f"tag.{first.pk}"].state == SegmentState.TRANSLATED
+
+    german = services.create_translation(source=isil, language="de", by=None)
+    foreign = german.tags.order_by("pk").first()
+    foreign.name = "Umbenannt"
+    with pytest.raises(NotAllowed):
+        services.save_taxonomy(instance=foreign, by=User.objects.get(username="translator-fr"))

@@ -71,6 +71,11 @@ def test_a_translator_translates_a_piece_with_a_figure_segment_by_segment(open_p
         if target(page, key).count():
             source_text = row(page, key).locator(".workbench__source").inner_text().strip()
             target(page, key).fill("En français : " + source_text)
+    tags = page.locator('li[data-key^="tag."]')  # the tags the translation carries, named in French
+    assert tags.count() > 0
+    for index in range(tags.count()):
+        tag_row = tags.nth(index)
+        tag_row.locator("textarea").fill("Étiquette " + tag_row.locator(".workbench__source").inner_text().strip())
     save_screenshot(page, "translator-segment-editor")
 
     page.get_by_role("button", name="Submit for review").click()
@@ -94,6 +99,7 @@ def test_a_translator_translates_a_piece_with_a_figure_segment_by_segment(open_p
     assert figure.count() == 1 and figure.locator("figcaption em").inner_text() == "aujourd’hui"
     assert figure.locator("img").get_attribute("alt") == "Une carte de la région"
     assert reader.locator("article strong", has_text="difficile").count() == 1
+    assert all(name.startswith("Étiquette ") for name in PieceVersion.objects.get(pk=french.pk).tags.names())
 
 
 def test_the_segment_editor_writes_arabic_right_to_left(open_page, live_demo):
