@@ -194,8 +194,14 @@ class PieceVersion(models.Model):
 
     @property
     def reading_minutes(self):
-        words = len(strip_tags(f"{self.standfirst} {self.body}").split())
-        return max(1, math.ceil(words / settings.REVIEW_WORDS_PER_MINUTE))
+        """Minutes to read the standfirst and body; counted once per text this instance holds (the article page asks
+        twice, and counting parses the body's HTML)."""
+        known = self.__dict__.get("_reading_minutes")
+        if known is None or known[0] is not self.standfirst or known[1] is not self.body:
+            words = len(strip_tags(f"{self.standfirst} {self.body}").split())
+            minutes = max(1, math.ceil(words / settings.REVIEW_WORDS_PER_MINUTE))
+            known = self.__dict__["_reading_minutes"] = (self.standfirst, self.body, minutes)
+        return known[2]
 
     @property
     def is_source(self):

@@ -151,3 +151,13 @@ def test_unknown_language_is_refused_by_validation(make_article):
     article.language = "zz"
     with pytest.raises(ValidationError):
         article.full_clean()
+
+
+def test_reading_time_is_counted_once_per_text_and_again_when_it_changes(settings):
+    from articles.models import PieceVersion
+
+    settings.REVIEW_WORDS_PER_MINUTE = 2
+    version = PieceVersion(standfirst="One two", body="<p>three <strong>four</strong> five</p>")
+    assert version.reading_minutes == 3 and version.__dict__["_reading_minutes"][2] == 3
+    version.body = "<p>" + "word " * 9 + "</p>"
+    assert version.reading_minutes == 6, "a new text is counted again"
