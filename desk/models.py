@@ -30,7 +30,7 @@ class MemoryEntry(models.Model):
     source_language = language_field()
     target_language = language_field()
     source = models.TextField(_("source"))
-    source_text = models.TextField(_("source, plain text"))  # what fuzzy matching compares (trigram index on PostgreSQL)
+    source_text = models.TextField(_("source, plain text"))  # what fuzzy matching scores (rapidfuzz) and `bands` hashes
     target = models.TextField(_("target"))
     source_hash = models.CharField(max_length=40)
     target_hash = models.CharField(max_length=40)
