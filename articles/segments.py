@@ -149,6 +149,15 @@ def plain(value):
     return " ".join(str(value or "").split())
 
 
+def plain_text(html):
+    """Inline HTML as the plain text a reader sees: tags dropped, entities read, whitespace collapsed."""
+    from html import unescape
+
+    from django.utils.html import strip_tags
+
+    return plain(unescape(strip_tags(html or "")))
+
+
 def image_segments(usages):
     """Each image's caption and alt text, numbered from 1 in the order the images appear."""
     segments = []

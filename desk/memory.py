@@ -18,12 +18,11 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from rapidfuzz import fuzz, process
 
 from articles.diff import word_diff
-from articles.segments import plain, segments
+from articles.segments import plain_text, segments
 from desk.models import MemoryEntry, text_hash
 
 FUZZY_FLOOR = 60  # below this a match helps less than it distracts (%)
@@ -75,10 +74,6 @@ class Match:
         return self.score == 100
 
 
-def _plain_text(html):
-    return plain(strip_tags(html or "").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">"))
-
-
 def pairs_of(source_texts, translation_texts):
     """[(key, source segment, translated segment)] of two versions' texts, by segment key, translated ones only."""
     mine = {segment.key: segment for segment in segments(translation_texts)}
@@ -95,8 +90,8 @@ def record(*, source_language, target_language, pairs, origin=MemoryEntry.REVIEW
     moves its date (and takes the latest origin and note)."""
     rows = {}
     for source_html, target_html, *own_note in pairs:
-        source_text = _plain_text(source_html)
-        if not source_text or not _plain_text(target_html):
+        source_text = plain_text(source_html)
+        if not source_text or not plain_text(target_html):
             continue
         source_hash, target_hash = text_hash(source_html), text_hash(target_html)
         rows[(source_hash, target_hash)] = MemoryEntry(
@@ -152,7 +147,7 @@ class Matcher:
 
     def prepare(self, htmls):
         """Read the exact matches (and on PostgreSQL the fuzzy candidates) of all these segments at once."""
-        wanted = {text_hash(html): _plain_text(html) for html in htmls if html and _plain_text(html)}
+        wanted = {text_hash(html): plain_text(html) for html in htmls if html and plain_text(html)}
         wanted = {key: text for key, text in wanted.items() if key not in self.exact}
         if not wanted:
             return self
@@ -187,7 +182,7 @@ class Matcher:
     def matches(self, html, limit=3):
         """The best matches for one source segment (inner HTML): exact ones first (100%: the same text and markup),
         then fuzzy ones of at least FUZZY_FLOOR %, one per distinct translation."""
-        text = _plain_text(html)
+        text = plain_text(html)
         if not text:
             return []
         self.prepare([html])

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from articles import services
 from articles.errors import RuleBroken
 from articles.sanitize import sanitize_html
-from articles.segments import Segment, plain, rebuild_body, segments
+from articles.segments import Segment, fed, plain_text, rebuild_body, segments
 from desk import glossary, memory, qa
 from desk.models import SegmentState, text_hash
 from desk.states import compare, segment_label
@@ -65,10 +65,7 @@ def codes_of(html):
 
 
 def _parsed(html):
-    parser = _Codes()
-    parser.feed(html or "")
-    parser.close()
-    return parser.items
+    return fed(_Codes(), html).items
 
 
 def to_tokens(html, codes):
@@ -345,11 +342,11 @@ def progress(rows_):
 
 def check(row, target_html, terms):
     """(errors, warnings) of one segment's target against its source."""
-    if not plain(re.sub(r"<[^>]+>", " ", target_html)):
+    target_text = plain_text(target_html)
+    if not target_text:
         return [], [_("not translated yet")]
     errors = list(qa.problems(row.source.html, target_html))
     warnings = list(glossary.warnings(terms, row.source.html, target_html))
-    target_text = plain(re.sub(r"<[^>]+>", " ", target_html))
     if target_text == row.source.text and len(row.source.text.split()) > 2:
         warnings.append(_("the same as the source: is it translated?"))
     source_length, target_length = len(row.source.text), len(target_text)
@@ -385,7 +382,7 @@ def save(*, version, by, targets, done, acknowledged, machine=None, submit=False
         row.acknowledged = row.key in acknowledged
         built, errors = from_tokens(row.target, row.codes)
         if row.plain:
-            built = escape(plain(re.sub(r"<[^>]+>", " ", built)), quote=False)  # plain fields take no markup
+            built = escape(plain_text(built), quote=False)  # plain fields take no markup (and "&" is escaped once)
         html[row.key] = built
         row.errors = errors
         placeholder_errors |= bool(errors)
@@ -405,7 +402,7 @@ def save(*, version, by, targets, done, acknowledged, machine=None, submit=False
     with transaction.atomic():
         saved = write(version=version, by=by, source=source, revision=source.content_revision, then=services.texts_of(source),
                       targets=html, complete=complete, expected_edit_version=expected_edit_version)  # fmt: skip
-        tags = {tag: _plain(html[f"tag.{tag.pk}"]) for tag, _origin in carried_tags(version, source) if html.get(f"tag.{tag.pk}")}
+        tags = {tag: plain_text(html[f"tag.{tag.pk}"]) for tag, _origin in carried_tags(version, source) if html.get(f"tag.{tag.pk}")}
         saved = name_tags(version=saved, by=by, names=tags) if tags else saved
         _store_states(saved, editor_rows, html)
         if submit:
@@ -437,6 +434,10 @@ def _store_states(version, editor_rows, html):
         for row in editor_rows
         if html[row.key]
     ]  # fmt: skip
+    _upsert_states(states)
+
+
+def _upsert_states(states):
     SegmentState.objects.bulk_create(states, update_conflicts=True, unique_fields=["version", "key"],
                                      update_fields=["state", "machine", "source_hash", "target_hash", "updated_at"])  # fmt: skip
 
@@ -445,8 +446,7 @@ def mark_translated(version, keys_and_sources):
     """Segments an import wrote count as translated: {key: (source HTML, target HTML)}."""
     states = [SegmentState(version=version, key=key, state=SegmentState.TRANSLATED, source_hash=text_hash(source),
                            target_hash=text_hash(target)) for key, (source, target) in keys_and_sources.items() if target]  # fmt: skip
-    SegmentState.objects.bulk_create(states, update_conflicts=True, unique_fields=["version", "key"],
-                                     update_fields=["state", "machine", "source_hash", "target_hash", "updated_at"])  # fmt: skip
+    _upsert_states(states)
 
 
 def write(*, version, by, source, revision, then, targets, complete, expected_edit_version=None):
@@ -461,24 +461,15 @@ def write(*, version, by, source, revision, then, targets, complete, expected_ed
     def text(key):
         return translated.get(key) or (mine[key].html if key in mine else expected[key].html)
 
-    changes = {name: _plain(text(name)) for name in PLAIN_FIELDS if name in expected}
+    changes = {name: plain_text(text(name)) for name in PLAIN_FIELDS if name in expected}
     numbered = {key: int(key.split(".")[1]) for key in expected if key.startswith(("body.", "figure."))}
     blocks = {number: text(key) for key, number in numbered.items() if key.startswith("body.")}
-    alts = {number: _plain(text(key)) for key, number in numbered.items() if key.startswith("figure.")}
+    alts = {number: plain_text(text(key)) for key, number in numbered.items() if key.startswith("figure.")}
     changes["body"] = sanitize_html(rebuild_body(then.get("body") or "", blocks, alts), figures=True)
     ordered = sorted(current["images"], key=lambda usage: usage.get("order") or 0)
     for number, usage in enumerate(ordered, start=1):
         for part, key in (("caption", f"image.{number}.caption"), ("alt_text", f"image.{number}.alt")):
             if translated.get(key):
-                usage[part] = _plain(translated[key])
+                usage[part] = plain_text(translated[key])
     return services.save_version(version=version, by=by, changes=changes, images=ordered, expected_edit_version=expected_edit_version,
                                  matches_source_revision=revision if complete else None)  # fmt: skip
-
-
-def _plain(html):
-    """A segment's text for a plain field (title, caption, alt): markup dropped, entities read."""
-    from html import unescape
-
-    from django.utils.html import strip_tags
-
-    return " ".join(unescape(strip_tags(html)).split())

@@ -287,3 +287,12 @@ def test_the_tags_a_translation_carries_are_named_in_its_language(translator, is
     foreign.name = "Umbenannt"
     with pytest.raises(NotAllowed):
         services.save_taxonomy(instance=foreign, by=User.objects.get(username="translator-fr"))
+
+
+def test_an_ampersand_in_a_plain_segment_is_stored_once_not_escaped_twice(translator, isil, french):
+    post(translator, french, {"title": "Défense & dissuasion", "figure.1.alt": "Carte < région"})
+    french.refresh_from_db()
+    assert french.title == "Défense & dissuasion"
+    assert 'alt="Carte &lt; région"' in french.body
+    found = {row.key: row for row in workbench.rows(french, with_help=False)}
+    assert found["title"].target == "Défense & dissuasion", "the editor shows what was typed"
