@@ -1,9 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-# A version that readers now see (published, its pending changes made live, moved): its text may enter the memory.
-REMEMBERED_ON = {"version.published", "version.changed", "version.moved"}
-
 
 class DeskConfig(AppConfig):
     """The translation desk: states, queue and word counts (states.py), the XLIFF/PO exchange (exchange.py), the segment
@@ -27,7 +24,10 @@ class DeskConfig(AppConfig):
 def on_change(sender, event, **kwargs):
     """A public change of a translation (it names public URLs; a draft's save names none) starts the memory's job,
     which records the version's segments if it is published and up to date."""
+    from articles import events
     from articles.jobs import enqueue
 
-    if event.kind in REMEMBERED_ON and event.version_id and event.urls and event.extra.get("translation"):
+    # A version readers now see (published, its pending changes made live, moved): its text may enter the memory.
+    remembered_on = (events.VERSION_PUBLISHED, events.VERSION_CHANGED, events.VERSION_MOVED)
+    if event.kind in remembered_on and event.version_id and event.urls and event.extra.get("translation"):
         enqueue("desk.remember_translation", event.version_id)
