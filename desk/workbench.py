@@ -16,6 +16,7 @@ from html import escape
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from articles import services
 from articles.errors import RuleBroken
@@ -28,8 +29,8 @@ from desk.xliff import _Codes
 from review.numbers import read_int
 
 NEW = "new"
-STATE_LABELS = {NEW: _("New"), SegmentState.DRAFT: _("Draft"), SegmentState.TRANSLATED: _("Translated"),
-                SegmentState.REVIEWED: _("Reviewed")}  # fmt: skip
+STATE_LABELS = {NEW: gettext_lazy("New"), SegmentState.DRAFT: gettext_lazy("Draft"),  # lazy: read in the reader's language
+                SegmentState.TRANSLATED: gettext_lazy("Translated"), SegmentState.REVIEWED: gettext_lazy("Reviewed")}  # fmt: skip
 TOKEN = re.compile(r"\{(/?)(\d{1,3})(/?)\}")
 LONE = {"br", "img", "wbr"}
 PLAIN_FIELDS = ("title", "standfirst")

@@ -112,4 +112,5 @@ def test_the_segment_editor_writes_arabic_right_to_left(open_page, live_demo):
     title = target(page, "title")
     assert title.evaluate("element => getComputedStyle(element).direction") == "rtl" and title.get_attribute("lang") == "ar"
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert page.locator(".workbench__state").first.inner_text() != "New", "the states are in the page's language"
     save_screenshot(page, "editor-segment-editor-arabic")
